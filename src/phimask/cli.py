@@ -1,0 +1,137 @@
+"""The ``phimask`` command line. Errors go to stderr with exit code 2 and never echo
+input text."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from functools import wraps
+from typing import Any, TextIO, TypeVar
+
+import click
+
+from phimask import __version__
+from phimask.detect.base import DEFAULT_THRESHOLD, check_threshold
+from phimask.entities import entities_to_response
+from phimask.errors import PhimaskError
+from phimask.mask import MaskStyle
+from phimask.pipeline import find_phi, mask
+from phimask.textio import decode_text, read_text
+
+F = TypeVar("F", bound=Callable[..., Any])
+STYLES = [s.value for s in MaskStyle]
+
+
+def fails_cleanly(command: F) -> F:
+    """Turn phimask errors into a one-line message and exit code 2 (no traceback)."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PhimaskError as exc:
+            raise click.UsageError(str(exc)) from None
+
+    return run  # type: ignore[return-value]
+
+
+def threshold_option(command: F) -> F:
+    def check(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+        try:
+            return check_threshold(value)
+        except PhimaskError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return click.option(
+        "--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True,
+        callback=check, help="Minimum entity score in [0, 1].",
+    )(command)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="phimask")
+def main() -> None:
+    """Find protected health information (PHI) in clinical text and mask it."""
+
+
+@main.command()
+@click.argument("file", default="-", metavar="[FILE|-]")
+@click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False), default=None,
+              help='Batch input: one {"id", "text"} object a line.')
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="With --jsonl: write results here instead of standard output.")
+@threshold_option
+@fails_cleanly
+def identify(file: str, jsonl: str | None, out: str | None, threshold: float) -> None:
+    """Print the PHI entities of FILE (or standard input) as {"Entities": [...]}."""
+    if jsonl is None:
+        text = read_text(file)
+        click.echo(json.dumps(entities_to_response(find_phi(text, threshold)), ensure_ascii=False))
+        return
+    if file != "-":
+        raise click.UsageError("give either FILE or --jsonl, not both")
+    with open(jsonl, "rb") as source:
+        lines = source.read().splitlines()
+    sink: TextIO = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
+    started = time.perf_counter()
+    try:
+        count = _identify_lines(lines, sink, threshold, jsonl)
+    finally:
+        if out:
+            sink.close()
+    elapsed = max(time.perf_counter() - started, 1e-9)
+    click.echo(f"{count} notes in {elapsed:.2f} s ({count / elapsed:.1f} notes/s)", err=True)
+
+
+def _records(lines: list[bytes], source: str) -> Iterator[tuple[Any, str]]:
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(decode_text(raw, f"{source} line {number}"))
+        except json.JSONDecodeError:
+            raise PhimaskError(f"{source} line {number}: not valid JSON") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise PhimaskError(f'{source} line {number}: expected an object with a "text" string')
+        yield record.get("id", number), record["text"]
+
+
+def _identify_lines(lines: list[bytes], sink: TextIO, threshold: float, source: str) -> int:
+    from tqdm import tqdm
+
+    count = 0
+    bar = tqdm(total=len(lines), unit="note", disable=not sys.stderr.isatty(), file=sys.stderr)
+    with bar:
+        for record_id, text in _records(lines, source):
+            entities = find_phi(text, threshold) if text.strip() else []
+            result = {"id": record_id, **entities_to_response(entities)}
+            sink.write(json.dumps(result, ensure_ascii=False) + "\n")
+            count += 1
+            bar.update(1)
+    return count
+
+
+@main.command("mask")
+@click.argument("file", default="-", metavar="[FILE|-]")
+@click.option("--style", type=click.Choice(STYLES), default="type", show_default=True,
+              help="type: NAME; char: ####; numbered: NAME1, NAME2; redact: removed.")
+@threshold_option
+@fails_cleanly
+def mask_command(file: str, style: str, threshold: float) -> None:
+    """Print FILE (or standard input) with every PHI span masked."""
+    click.echo(mask(read_text(file), style, threshold), nl=False)
+
+
+@main.command()
+@fails_cleanly
+def demo() -> None:
+    """Run the sample job offline: identify and mask the bundled sample notes."""
+    from phimask.demo import run_demo
+
+    run_demo(click.echo)
+
+
+if __name__ == "__main__":
+    main()

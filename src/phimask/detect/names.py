@@ -1,0 +1,363 @@
+"""Person-name recognizers: context cues (titles, credentials, relatives, labels) and
+name lexicons, aware of the document's letter case."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from phimask.detect.lexicon import Lexicon, fold, lexicon
+from phimask.detect.patterns import hit
+from phimask.entities import Entity, EntityType
+
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*\.?|[^\W\d_]\.")
+
+TITLES = re.compile(
+    r"\b(?:(?i:mr|mrs|miss|dr|drs|doctor|professor)(?:\.\s*|['’]\s*|\s+)|"
+    r"(?:Ms|Mx|Prof|Sr|Sra|Srta|Mme|Mlle|Herr|Frau)\.?\s+|(?i:ms|mx|prof)\.\s*)(?=\w)"
+)
+CREDENTIALS = re.compile(
+    r"(,?)\s+(?:M\.?D\.?|R\.?N\.?|N\.?P\.?|PA-C|P\.?A\.?|D\.?O\.?|Ph\.?D\.?|RRT|CRNA|MSW|"
+    r"LICSW|LCSW|DDS|DMD|FNP|APRN|CNM|LPN|PharmD|MPH|DNP|FACS|FACP|MBBS|RPh|RD|OTR|DPT)\b"
+    r"(?!['’]|\s*(?:line|aware|notified|cath|catheter|pressure|called|paged|here|at|in)\b)",
+    re.IGNORECASE,
+)
+RELATIVES = re.compile(
+    r"\b(?:son|sons|daughter|daughters|dtr|dtrs|wife|husband|hus|spouse|brother|brothers|"
+    r"bro|sister|sisters|sis|mother|mom|father|dad|friend|friends|aunt|aunts|uncle|"
+    r"niece|nephew|grandson|granddaughter|grandmother|grandfather|cousin|girlfriend|"
+    r"boyfriend|partner|fiance|fiancee|sibling|siblings|proxy|hcp|guardian|neighbor|"
+    r"neighbour|roommate|caregiver|in-law|stepson|stepdaughter|child|children|kids)"
+    r"(?:-in-law)?\b(?!-)"
+    r"(?:\s*\([^)\n]{0,20}\))?\s*(?:,|:|-|named|is|was)?\s*",
+    re.IGNORECASE,
+)
+LABELS = re.compile(
+    r"(?:^|\n)[ \t]*(?:patient(?:'s)?\s+name|pt\.?\s+name|name|patient|attending(?:\s+physician|"
+    r"\s+provider)?|provider|physician|pcp|primary\s+care(?:\s+physician)?|surgeon|"
+    r"primary\s+nurse(?:\(s\))?|nurse(?:\(s\))?|rn|resident|intern|fellow|"
+    r"referring(?:\s+physician)?|contact(?:\s+person)?|emergency\s+contact|next\s+of\s+kin|"
+    r"nok|guardian|signed\s+by|dictated\s+by|electronically\s+signed\s+by|transcribed\s+by|"
+    r"author|consultant|therapist|social\s+worker|case\s+manager|mother|father|spouse|"
+    r"directed\s+by|written\s+by|produced\s+by|from|to|cc)[ \t]*:[ \t]*\n?[ \t]*",
+    re.IGNORECASE,
+)
+INTRODUCTIONS = re.compile(
+    r"\b(?:my\s+name\s+is|name\s+is|i\s+am|i'm|this\s+is|call\s+me|named|called|"
+    r"(?:hi|hello|dear|thanks|thank\s+you|regards|sincerely|cheers)\s*,?)\s+",
+    re.IGNORECASE,
+)
+LIST_GLUE = re.compile(r"\s*(?:,|;|/|&|\band\b|\bor\b)\s*", re.IGNORECASE)
+POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
+
+
+CLINICAL_MORPHOLOGY = re.compile(
+    r"(?:cillin|mycin|micin|azole|olol|pril|sartan|statin|amine|azepam|oxacin|cycline|parin|"
+    r"tidine|prazole|dronate|terol|tropium|vir|mab|nib|itis|osis|ectomy|otomy|ostomy|plasty|"
+    r"emia|uria|algia|scopy|graphy|gram|ium|ide|ate|one|ine|ol|ase|cin|fen|pam|lam|done|"
+    r"sone|lone|pine|dil|tal|zide|mide|dine|rin|xin|ex|ax|ix|ox|ed|ing|ly|in)$",
+    re.IGNORECASE,
+)
+UNKNOWN_WORD_SCORE = 0.55  # a lone capitalised word that no word list knows
+
+
+class Case(Enum):
+    """How a document writes letters: informs how much capitals mean."""
+
+    MIXED = "mixed"
+    UPPER = "upper"
+    LOWER = "lower"
+
+
+def document_case(text: str) -> Case:
+    letters = [c for c in text[:20000] if c.isalpha()]
+    if not letters:
+        return Case.MIXED
+    upper = sum(c.isupper() for c in letters) / len(letters)
+    if upper > 0.6:
+        return Case.UPPER
+    capitals = len(re.findall(r"(?:^|[.!?]\s+|\n)[A-Z]", text[:20000]))
+    if upper < 0.02 or (upper < 0.04 and capitals < 3):
+        return Case.LOWER
+    return Case.MIXED
+
+
+@dataclass(frozen=True)
+class Token:
+    begin: int
+    end: int
+    word: str
+
+    @property
+    def bare(self) -> str:
+        """The word without a final period or possessive: "Meza's" -> "Meza"."""
+        return POSSESSIVE.sub("", self.word.rstrip("."))
+
+
+def tokens_from(text: str, begin: int, limit: int = 6) -> list[Token]:
+    """Up to ``limit`` words from ``begin``, stopping at a line break or punctuation
+    other than an initial's period, a hyphen or an apostrophe."""
+    found: list[Token] = []
+    cursor = begin
+    for m in WORD.finditer(text, begin):
+        gap = text[cursor:m.start()]
+        if gap and not gap.isspace() or "\n" in gap or len(gap) > 3:
+            break
+        found.append(Token(m.start(), m.end(), m.group(0)))
+        if len(found) >= limit:
+            break
+        if m.group(0).endswith(".") and len(m.group(0).rstrip(".")) > 1:
+            break  # "Smith." ends a sentence
+        cursor = m.end()
+    return found
+
+
+class NameJudge:
+    """Decides whether a word can be part of a person's name in a given document."""
+
+    def __init__(self, lex: Lexicon, case: Case) -> None:
+        self.lex = lex
+        self.case = case
+
+    def capitalised(self, word: str) -> bool:
+        return word[:1].isupper()
+
+    def abbreviation(self, word: str) -> bool:
+        """In mixed-case text an all-capital word is an acronym, not a name ('MAE', 'ENDO')."""
+        bare = word.rstrip(".")
+        return self.case is Case.MIXED and len(bare) > 1 and (
+            bare.isupper() or any(c.isupper() for c in bare[1:]))
+
+    def initial(self, word: str) -> bool:
+        return len(word.rstrip(".")) == 1 and word[:1].isalpha()
+
+    def plausible(self, word: str, strict: bool = False) -> bool:
+        """Could be a name in a name slot (after 'Dr.', 'son,', 'Name:')."""
+        bare = word.rstrip(".")
+        if self.initial(word):
+            return word[:1].isupper()
+        if len(bare) < 2 or self.lex.is_clinical(bare) or RELATIVES.fullmatch(bare):
+            return False
+        if self.case is Case.MIXED and not self.capitalised(bare):
+            return False
+        zipf = self.lex.zipf(bare)
+        if self.lex.is_name(bare):
+            return zipf < (4.6 if strict else 5.6)
+        return zipf < (3.6 if strict else 4.4)
+
+    def unknown_proper(self, word: str) -> bool:
+        """A capitalised word no dictionary or gazetteer knows ('Kaczmarek', 'Ubul')."""
+        bare = POSSESSIVE.sub("", word.rstrip("."))
+        if len(bare) < 5 or not bare[0].isupper() or not bare[1:].replace("-", "").isalpha() \
+                or not bare[1:].replace("-", "").islower() or CLINICAL_MORPHOLOGY.search(bare):
+            return False
+        key = fold(bare)
+        lex = self.lex
+        return (lex.raw_zipf(bare) < 2.0 and not lex.is_clinical(bare) and not lex.is_drug(bare)
+                and key not in lex.cities and key not in lex.countries)
+
+    def lexical(self, word: str) -> float:
+        """How much a word alone looks like a name (0 = not at all)."""
+        bare = POSSESSIVE.sub("", word.rstrip("."))
+        if len(bare) < 3 or self.lex.is_clinical(bare) or self.lex.is_drug(bare):
+            return 0.0
+        key = fold(bare)
+        first = key in self.lex.first_names
+        if not first and key not in self.lex.last_names:
+            return 0.0
+        zipf = self.lex.zipf(bare)
+        base = 0.85 if first else 0.7
+        if zipf < 3.0:
+            return base
+        if zipf < 4.0:
+            return base - 0.25
+        return 0.3 if zipf < 5.0 else 0.0
+
+
+def _name_span(text: str, toks: Sequence[Token], score: float) -> Entity:
+    last = toks[-1]
+    end = last.begin + len(last.bare) if not last.word.endswith(".") or len(last.bare) > 1 \
+        else last.end
+    return hit(text, toks[0].begin, end, EntityType.NAME, score)
+
+
+def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False) -> list[Token]:
+    taken: list[Token] = []
+    for i, tok in enumerate(toks):
+        if not judge.plausible(tok.word, strict=strict_first and i == 0):
+            break
+        taken.append(tok)
+        if len(taken) == 3:
+            break
+    while taken and judge.initial(taken[-1].word) and len(taken) > 1:
+        taken.pop()
+    return taken
+
+
+def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'Dr. Kearns', 'MR LOMISH', 'Miss Margaret Gaudreau' (title itself kept)."""
+    for m in TITLES.finditer(text):
+        toks = tokens_from(text, m.end(), 4)
+        taken = _take_names(judge, toks)
+        if taken:
+            yield _name_span(text, taken, 0.95)
+
+
+def find_credentialed(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'Saanvi Sarkar, MD', 'B. CLIFFORD MD'."""
+    for m in CREDENTIALS.finditer(text):
+        start = m.start()
+        back: list[Token] = []
+        for w in reversed(list(WORD.finditer(text, max(0, start - 60), start))):
+            gap = text[w.end():(back[0].begin if back else start)]
+            if "\n" in gap or (gap.strip() and gap.strip() not in {"."}) or len(gap) > 3:
+                break
+            back.insert(0, Token(w.start(), w.end(), w.group(0)))
+            if len(back) == 3:
+                break
+        names = [t for t in back if judge.plausible(t.word, strict=True) or judge.initial(t.word)]
+        while back and back[0] not in names:
+            back.pop(0)
+        if not back or not all(t in names for t in back) or all(judge.initial(t.word) for t in back):
+            continue
+        if not m.group(1) and not any(judge.lexical(t.word) >= 0.45 for t in back):
+            continue  # "Stoma RN", "FICK PA line": no comma and no known name
+        yield _name_span(text, back, 0.9)
+
+
+def _list_of_names(text: str, begin: int, judge: NameJudge, strict_first: bool) -> Iterator[list[Token]]:
+    cursor = begin
+    for _ in range(4):
+        toks = tokens_from(text, cursor, 3)
+        taken = _take_names(judge, toks, strict_first)
+        if not taken:
+            return
+        yield taken
+        glue = LIST_GLUE.match(text, taken[-1].end)
+        if not glue or "\n" in glue.group(0):
+            return
+        cursor = glue.end()
+
+
+def find_relatives(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'son, Jorge', 'husband jim', 'daughters sarah and margie'."""
+    for m in RELATIVES.finditer(text):
+        for taken in _list_of_names(text, m.end(), judge, strict_first=True):
+            lexical = max(judge.lexical(t.word) for t in taken)
+            yield _name_span(text, taken, 0.9 if lexical >= 0.45 else 0.7)
+
+
+def find_labelled(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'Name: SALAZAR, CARLOS', 'Primary Nurse(s):\\nJackson; Mateo'."""
+    for m in LABELS.finditer(text):
+        groups = list(_list_of_names(text, m.end(), judge, strict_first=False))
+        if len(groups) == 2 and len(groups[0]) == 1 and \
+                text[groups[0][-1].end:groups[1][0].begin].strip() == ",":
+            groups = [groups[0] + groups[1]]  # "SALAZAR, CARLOS": last name, first name
+        for taken in groups:
+            yield _name_span(text, taken, 0.93)
+
+
+def find_introduced(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'My name is Rubija', 'Dear Ms Gelencsér', 'Thanks, Ubul'."""
+    for m in INTRODUCTIONS.finditer(text):
+        taken = _take_names(judge, tokens_from(text, m.end(), 3), strict_first=True)
+        if taken and (judge.case is not Case.MIXED or taken[0].word[:1].isupper()):
+            yield _name_span(text, taken, 0.8)
+
+
+def find_lexical(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """Runs of name-like words scored by the name lexicons."""
+    toks = [Token(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
+    run: list[Token] = []
+
+    def flush() -> Iterator[Entity]:
+        if run:
+            yield from _score_run(text, run, judge)
+        run.clear()
+
+    for tok in toks:
+        joined = bool(run) and text[run[-1].end:tok.begin] in {" ", "  ", ""} and not \
+            (run[-1].word.endswith(".") and not judge.initial(run[-1].word))
+        candidate = judge.initial(tok.word) or (
+            judge.capitalised(tok.word) and not judge.abbreviation(tok.word)
+            if judge.case is Case.MIXED else True
+        )
+        if candidate and (not run or joined):
+            run.append(tok)
+            continue
+        yield from flush()
+        if candidate:
+            run.append(tok)
+    yield from flush()
+
+
+def _sentence_start(text: str, begin: int) -> bool:
+    before = text[max(0, begin - 3):begin]
+    return begin == 0 or bool(SENTENCE_END.search(before)) or before.strip() in {"", '"', "-"}
+
+
+def _extends_name(judge: NameJudge, tok: Token) -> bool:
+    """A word that may continue a name: known name, initial, or a rare capitalised word."""
+    bare = tok.bare
+    if judge.lexical(tok.word) > 0 or judge.initial(tok.word) or judge.unknown_proper(tok.word):
+        return True
+    return (judge.case is Case.MIXED and len(bare) > 1 and judge.lex.zipf(bare) < 2.5
+            and not judge.lex.is_clinical(bare))
+
+
+def _pair_of_names(judge: NameJudge, part: Sequence[Token]) -> bool:
+    """'John Smith': a first name then a last name, even when both are common words."""
+    words = [fold(t.bare) for t in part if not judge.initial(t.word)]
+    common = 5.5 if judge.case is Case.MIXED else 3.5
+    return (len(words) >= 2 and words[0] in judge.lex.first_names
+            and words[-1] in judge.lex.last_names
+            and max(judge.lex.zipf(w) for w in words) < common
+            and not any(judge.lex.is_clinical(w) for w in words))
+
+
+def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity]:
+    scores = [judge.lexical(t.word) for t in run]
+    i = 0
+    while i < len(run):
+        if not _extends_name(judge, run[i]) or judge.initial(run[i].word):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(run) and _extends_name(judge, run[j + 1]):
+            j += 1
+        part = run[i:j + 1]
+        while len(part) > 1 and judge.initial(part[-1].word):
+            part = part[:-1]
+        part_scores = scores[i:i + len(part)]
+        best = max(part_scores)
+        words = [t for t in part if not judge.initial(t.word)]
+        if judge.case is Case.MIXED:
+            if len(words) >= 2 and (best >= 0.6 or _pair_of_names(judge, part)):
+                score = 0.85
+            elif len(words) >= 2 and (best > 0 or all(judge.unknown_proper(t.word) for t in words)):
+                score = 0.7
+            elif best > 0:
+                score = best * (0.75 if _sentence_start(text, part[0].begin) else 0.9)
+            elif judge.unknown_proper(words[0].word) and not _sentence_start(text, part[0].begin):
+                score = UNKNOWN_WORD_SCORE
+            else:
+                score = 0.0
+        elif len(words) >= 2 and (min(part_scores) >= 0.45 or _pair_of_names(judge, part)):
+            score = 0.55 + 0.25 * best
+        else:
+            score = 0.0
+        if score >= 0.3:
+            yield _name_span(text, part, score)
+        i = j + 1
+
+
+def find_names(text: str) -> Iterator[Entity]:
+    """Every name recognizer over one document."""
+    judge = NameJudge(lexicon(), document_case(text))
+    for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
+                   find_introduced, find_lexical):
+        yield from finder(text, judge)

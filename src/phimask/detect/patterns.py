@@ -1,0 +1,445 @@
+"""Pattern recognizers for structured PHI: contacts, numbers, dates, ages, addresses.
+
+Each recognizer is a generator ``(text) -> Entity...``; scores reflect how sure the
+pattern alone is (context words raise them).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterator
+
+from phimask.detect.lexicon import fold, lexicon
+from phimask.entities import Entity, EntityType
+
+Recognizer = Callable[[str], Iterator[Entity]]
+
+I = re.IGNORECASE  # noqa: E741
+
+
+def hit(text: str, begin: int, end: int, kind: EntityType, score: float) -> Entity:
+    """An entity over ``text[begin:end]`` with surrounding spaces and end punctuation trimmed."""
+    while begin < end and text[begin] in " \t\r\n":
+        begin += 1
+    while end > begin and text[end - 1] in " \t\r\n,;:":
+        end -= 1
+    return Entity(begin, end, kind, min(score, 1.0), text[begin:end])
+
+
+def _before(text: str, begin: int, width: int = 40) -> str:
+    return text[max(0, begin - width):begin].lower()
+
+
+# ---------------------------------------------------------------- contacts and web
+
+EMAIL = re.compile(r"\b[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,24}\b", I)
+URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"'|]+", I)
+TLDS = (
+    "com|org|net|edu|gov|mil|int|info|biz|io|co|us|uk|ca|au|de|fr|it|es|nl|be|ch|at|se|no|"
+    "dk|fi|pl|cz|sk|hu|pt|br|ru|jp|cn|in|nz|ie|gr|ro|bg|hr|si|is|ee|lv|lt|za|mx|ar|cl|tr|il|"
+    "health|care|clinic|hospital|app|dev|ai"
+)
+DOMAIN = re.compile(rf"(?<![@\w.-])(?:[a-z0-9][a-z0-9-]{{1,62}}\.)+(?:{TLDS})\b(?![.-]\w)", I)
+IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]|\.\d)")
+IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])", I)
+
+
+def find_contacts(text: str) -> Iterator[Entity]:
+    """E-mail addresses, URLs, bare domain names and IP addresses."""
+    emails = [(m.start(), m.end()) for m in EMAIL.finditer(text)]
+    for begin, end in emails:
+        yield hit(text, begin, end, EntityType.EMAIL, 0.99)
+    for m in URL.finditer(text):
+        end = m.end()
+        while end > m.start() and text[end - 1] in ".,;:!?)]}":
+            end -= 1
+        yield hit(text, m.start(), end, EntityType.URL, 0.97)
+    for m in DOMAIN.finditer(text):
+        if any(b <= m.start() < e for b, e in emails):
+            continue
+        label = m.group(0).split(".")[0]
+        known_word = lexicon().zipf(label) >= 3.0 or lexicon().is_clinical(label)
+        score = 0.85 if len(label) >= 4 and not known_word else 0.45
+        yield hit(text, m.start(), m.end(), EntityType.URL, score)
+    for m in IPV4.finditer(text):
+        if all(int(part) <= 255 for part in m.group(0).split(".")):
+            yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.9)
+    for m in IPV6.finditer(text):
+        if m.group(0).count(":") >= 3:
+            try:
+                ipaddress.IPv6Address(m.group(0))
+            except ValueError:
+                continue
+            yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.9)
+
+
+# ---------------------------------------------------------------- phone numbers
+
+PHONE = re.compile(
+    r"(?<![\w/.-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)\s?(?:\(0\)\s?)?)?"
+    r"\d{1,5}(?:[\s.-]{1,2}\d{1,5}){1,5}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w/]|\.\d)",
+    I,
+)
+PHONE_CONTEXT = re.compile(
+    r"(phone|tel\b|telephone|call|cell|mobile|fax|pager|beeper|contact|home|work|reach|"
+    r"number|#|ph\b|office)",
+    I,
+)
+PAGER = re.compile(
+    r"\b(?:pager|pgr|pg|beeper|bpr|ext|extension|x)\.?\s*#?\s*:?\s*(\d{4,5})\b", I
+)
+MEASURE_AFTER = re.compile(
+    r"\s*(?:mg|mcg|g|kg|lb|lbs|ml|cc|l|mm|cm|units?|u|meq|mmol|%|x|times|hrs?|min|sec|bpm|"
+    r"am|pm|h|d|days?|weeks?|months?|years?|yo)\b",
+    I,
+)
+
+
+def _digits(value: str) -> int:
+    return sum(c.isdigit() for c in value)
+
+
+def find_phones(text: str) -> Iterator[Entity]:
+    """Phone and fax numbers (national and international shapes), pagers, extensions."""
+    for m in PHONE.finditer(text):
+        value = m.group(0)
+        digits = _digits(value)
+        groups = re.findall(r"\d+", value)
+        if digits < 7 or digits > 15 or max(len(g) for g in groups) < 3:
+            continue
+        if MEASURE_AFTER.match(text, m.end()) and not re.search(r"[()+]", value):
+            continue
+        if all(len(g) == 4 and int(g[:2]) < 24 and int(g[2:]) < 60 for g in groups):
+            continue  # "1900-0700": a shift, not a phone
+        context = bool(PHONE_CONTEXT.search(_before(text, m.start(), 30)))
+        shaped = bool(re.fullmatch(
+            r"(?:\+1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?:\s?(?:x|ext\.?)\s?\d+)?",
+            value, I))
+        international = bool(re.match(r"[+(]", value)) or (
+            digits >= 8 and min(len(g) for g in groups) >= 2 and len(set(re.findall(r"\D+", value))) == 1
+            and not re.fullmatch(r"\d+-\d+", value))
+        local = bool(re.fullmatch(r"\d{3}[-.]\d{4}", value))
+        if not (shaped or international or (local and context)):
+            continue
+        score = 0.95 if shaped else 0.75 if international else 0.6
+        if context:
+            score += 0.2
+        yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, score)
+    for m in PAGER.finditer(text):
+        yield hit(text, m.start(1), m.end(1), EntityType.PHONE_OR_FAX, 0.85)
+
+
+# ---------------------------------------------------------------- identifiers
+
+SSN = re.compile(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])")
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
+CARD = re.compile(r"(?<![\d-])\d{4}(?:[ -]?\d{4}){2}[ -]?\d{1,7}(?![\d-])")
+LONG_NUMBER = re.compile(r"(?<![\w.,/-])\d{6,}(?![\w/]|[.,]\d)")
+MIXED_ID = re.compile(r"(?<![\w-])(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{5,}(?![\w-])", I)
+LABELLED_ID = re.compile(
+    r"\b(?:MRN|MR#|medical record(?: number| no\.?)?|record(?: number| no\.?)|acct|account"
+    r"(?: number| no\.?)?|patient id|pt id|id|ID#|SSN|social security(?: number)?|"
+    r"licen[cs]e(?: number| no\.?| plate)?|plate(?: number)?|VIN|serial(?: number| no\.?)?|"
+    r"device(?: id| number)?|policy(?: number| no\.?)?|member(?: id| number)?|"
+    r"insurance(?: id| number)?|ref(?:erence)?|case(?: number| no\.?)?|claim(?: number)?|"
+    r"DEA|NPI|badge|passport(?: number)?|unit no\.?|health plan(?: number)?|beneficiary"
+    r"(?: number)?|certificate(?: number)?|accession(?: number| no\.?)?|order(?: number)?)"
+    r"\s*(?:#|no\.?|number|is)?\s*[:=]?\s*#?\s*"
+    r"(?=[A-Z0-9-]*\d)([A-Z0-9](?:[A-Z0-9-]{2,}[A-Z0-9]|[A-Z0-9]{2,}))\b",
+    I,
+)
+UNIT_SUFFIX = re.compile(
+    r"^\d+(?:\.\d+)?(?:mg|mcg|ml|cc|kg|g|l|mm|cm|hr|hrs|h|min|mmhg|meq|u|units|x|am|pm|"
+    r"st|nd|rd|th|s|yo|y|mo|wk|wks|d|f|c|k|pm|bpm|fr)$",
+    I,
+)
+VIN = re.compile(r"\b[A-HJ-NPR-Z0-9]{17}\b")
+
+
+def _luhn(number: str) -> bool:
+    digits = [int(c) for c in number if c.isdigit()]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _iban_valid(value: str) -> bool:
+    compact = value.replace(" ", "")
+    rearranged = compact[4:] + compact[:4]
+    numeric = "".join(str(int(c, 36)) for c in rearranged)
+    return len(compact) >= 15 and int(numeric) % 97 == 1
+
+
+def find_identifiers(text: str) -> Iterator[Entity]:
+    """SSNs, labelled IDs (MRN, account, licence...), cards, IBANs, VINs, long numbers."""
+    for m in SSN.finditer(text):
+        yield hit(text, m.start(), m.end(), EntityType.ID, 0.92)
+    for m in LABELLED_ID.finditer(text):
+        value = m.group(1)
+        if UNIT_SUFFIX.match(value) or (value.isdigit() and len(value) < 3):
+            continue
+        yield hit(text, m.start(1), m.end(1), EntityType.ID, 0.93)
+    for m in IBAN.finditer(text):
+        if _iban_valid(m.group(0)):
+            yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.95)
+    for m in CARD.finditer(text):
+        if 12 <= _digits(m.group(0)) <= 19:
+            score = 0.9 if _luhn(m.group(0)) else 0.7
+            yield hit(text, m.start(), m.end(), EntityType.OTHER, score)
+    for m in LONG_NUMBER.finditer(text):
+        value = m.group(0)
+        kind = EntityType.OTHER if 13 <= len(value) <= 19 and _luhn(value) else EntityType.ID
+        yield hit(text, m.start(), m.end(), kind, 0.8 if len(value) >= 7 else 0.6)
+    for m in MIXED_ID.finditer(text):
+        value = m.group(0)
+        if UNIT_SUFFIX.match(value) or _digits(value) < 4 or value.count("-") > 3:
+            continue
+        if re.fullmatch(r"[\d.,/-]+(?:x[\d.]+)?[a-z]{0,4}s?", value, re.IGNORECASE) or \
+                max(len(run) for run in re.findall(r"\d+", value)) < 4:
+            continue  # "20-30cc", "600x12", "70s-80s": ranges and settings
+        if re.fullmatch(r"\d{1,4}(?:-\d{1,4})+", value):  # ranges and dates, not IDs
+            continue
+        letters = sum(c.isalpha() for c in value)
+        yield hit(text, m.start(), m.end(), EntityType.ID, 0.8 if letters <= 4 else 0.65)
+    for m in VIN.finditer(text):
+        if _digits(m.group(0)) >= 5 and any(c.isalpha() for c in m.group(0)):
+            yield hit(text, m.start(), m.end(), EntityType.ID, 0.9)
+
+
+# ---------------------------------------------------------------- dates
+
+MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+YEAR = r"(?:1[89]\d\d|20\d\d)"
+TIME = r"(?:[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"
+WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
+    (re.compile(rf"\b{YEAR}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01]){TIME}(?!\d)"), 0.97),
+    (re.compile(r"(?<![\d/.xX-])(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|[12]\d|3[01])\1"
+                rf"(?:{YEAR}|\d\d)(?![\d/%]|\.\d)"), 0.93),
+    (re.compile(rf"\b(?:{WEEKDAY},?\s+)?{MONTH}\.?\s+{DAY}(?:\s*,\s*|\s+)(?:{YEAR}|'\d\d)\b", I), 0.97),
+    (re.compile(rf"\b(?:{WEEKDAY},?\s+)?(?:the\s+)?{DAY}\s+(?:of\s+)?{MONTH}\.?,?\s+{YEAR}\b", I), 0.97),
+    (re.compile(rf"\b{MONTH}\.?,?\s+(?:of\s+)?{YEAR}\b", I), 0.9),
+    (re.compile(rf"\b{DAY}[-\s]{MONTH}[-\s](?:{YEAR}|\d\d)\b", I), 0.92),
+    (re.compile(rf"\b(?:{WEEKDAY},?\s+)?{MONTH}\.?\s+{DAY}\b(?![:.]\d)", I), 0.85),
+    (re.compile(rf"\b(?:the\s+)?{DAY}\s+of\s+{MONTH}\b", I), 0.85),
+    (re.compile(rf"\b{WEEKDAY}\b", I), 0.45),  # a weekday alone is no Safe Harbor date
+)
+SHORT_DATE = re.compile(r"(?<![\d/.:x-])(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?![\d/]|\.\d|%)")
+YEAR_ALONE = re.compile(rf"(?<![\w#$./-]){YEAR}(?![\w%/]|\.\d|-\d)")
+APOSTROPHE_YEAR = re.compile(r"(?<![\w'])(?:'(\d\d)|(\d\d)')(?![\w'])")
+NOT_SHORT_DATE_BEFORE = re.compile(
+    r"(?:bp|b/p|pressure|nbp|abp|ratio|i:e|peep|strength|grade|power|motor|mmhg|psv|"
+    r"bipap|flowby|settings?|ps|pc|pcv|trialed on|weaned? to|perrla|in|rales|upper|lower|"
+    r"sbp|dbp|map|vent|ac|ps|imv|simv|cpap|fio2|x|rate|dose|of|tab|tabs|q|every|score|"
+    r"gcs|pupils?|aox|ao|a&o|oriented)\s*[:=]?\s*$",
+    I,
+)
+NOT_SHORT_DATE_AFTER = re.compile(
+    r"\s*(?:mg|mcg|ml|cc|units?|strength|tabs?|mmhg|hrs?|\(?ns\)?|ns|tab|pills?|"
+    r"cups?|liters?|l\b|x\b|th|rd|nd)",
+    I,
+)
+YEAR_CONTEXT = re.compile(
+    r"(?:\bin|since|year|born|\bdx|diagnosed|s/p|\bhx|history|cabg|surgery|married|"
+    r"retired|until|before|after|from|of|during|\bsince|class|'|,)\s*(?:early|late|mid|the)?\s*$",
+    I,
+)
+YEAR_UNITS_AFTER = re.compile(
+    r"\s*(?:mg|mcg|ml|cc|kcal|cal|units?|u\b|mmhg|mm|cm|kg|g\b|lbs?|ft|feet|meters|m\b|"
+    r"steps|calories|patients|people|beds|hours?|hrs?|mins?|minutes|ml/hr|cc/hr|/)",
+    I,
+)
+
+
+def find_dates(text: str) -> Iterator[Entity]:
+    """Dates in numeric, ISO and month-name forms, short m/d dates, years, weekdays."""
+    for pattern, score in DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            value = m.group(0)
+            if value[:3].lower() == "may" and not re.search(r"\d", value):
+                continue
+            if pattern is DATE_PATTERNS[-1][0] and not value[0].isupper():
+                continue
+            if re.fullmatch(rf"(?:{MONTH}|{WEEKDAY})", value, I) and value.islower():
+                continue
+            yield hit(text, m.start(), m.end(), EntityType.DATE, score)
+    for m in SHORT_DATE.finditer(text):
+        month, day = int(m.group(1)), int(m.group(2))
+        if month >= day and day <= 5 or month < day <= 4:
+            continue  # "1/2", "2/3", "5/5", "4/4": fractions, scores and settings
+        if NOT_SHORT_DATE_BEFORE.search(_before(text, m.start(), 12)):
+            continue
+        if NOT_SHORT_DATE_AFTER.match(text, m.end()):
+            continue
+        yield hit(text, m.start(), m.end(), EntityType.DATE, 0.72)
+    for m in YEAR_ALONE.finditer(text):
+        if YEAR_UNITS_AFTER.match(text, m.end()):
+            continue
+        value = m.group(0)
+        clock = int(value[:2]) < 24 and int(value[2:]) < 60
+        if clock and not YEAR_CONTEXT.search(_before(text, m.start(), 25)):
+            continue  # "at 1900", "1800 labs": a 24-hour time
+        yield hit(text, m.start(), m.end(), EntityType.DATE, 0.75)
+    for m in APOSTROPHE_YEAR.finditer(text):
+        group = 1 if m.group(1) else 2
+        yield hit(text, m.start(group), m.end(group), EntityType.DATE, 0.6)
+
+
+# ---------------------------------------------------------------- ages
+
+AGE_AFTER = re.compile(
+    r"(?<![\w.])(\d{1,3})(?:\s*|-)(?:y/o|y\.o\.?|yo|yr?s?\.?\s*old|years?(?:[\s-]+old)?|"
+    r"yrs?|year-old|y(?=\s*(?:m|f|male|female|man|woman)\b)|yo[mf])\b",
+    I,
+)
+AGE_BEFORE = re.compile(
+    r"\b(?:age[ds]?|aged|age of|turned|turn|turning|turns|am|was|is)\s*:?\s*(\d{1,3})\b(?!\s*(?:%|mg|am|pm|[:/.]\d))",
+    I,
+)
+
+
+SAFE_HARBOR_AGE = 89  # HIPAA Safe Harbor: only ages over 89 are identifiers
+YOUNGER_AGE_SCORE = 0.6  # kept by default (like DetectPHI); above 0.6 only Safe Harbor ages
+
+
+def _age_score(value: str) -> float:
+    return 0.9 if int(value) > SAFE_HARBOR_AGE else YOUNGER_AGE_SCORE
+
+
+def find_ages(text: str) -> Iterator[Entity]:
+    """Ages: '50 yo', '28 year old', 'Age: 50 Years', 'turned 54'. Ages up to 89 score
+    lower (Safe Harbor needs only ages over 89 removed)."""
+    for m in AGE_AFTER.finditer(text):
+        if int(m.group(1)) <= 125:
+            yield hit(text, m.start(1), m.end(1), EntityType.AGE, _age_score(m.group(1)))
+    for m in AGE_BEFORE.finditer(text):
+        word = m.group(0).split()[0].lower().rstrip(":")
+        if int(m.group(1)) > 125:
+            continue
+        strong = word.startswith("age") or word.startswith("turn")
+        if not strong:
+            continue
+        yield hit(text, m.start(1), m.end(1), EntityType.AGE, _age_score(m.group(1)))
+
+
+# ---------------------------------------------------------------- addresses
+
+STATE_ABBREVIATIONS = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|"
+    "NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI"
+)
+CITY_STATE_ZIP = re.compile(
+    rf"\b([A-Z][A-Za-z.'-]+(?:\s[A-Z][A-Za-z.'-]+){{0,2}}),\s*(?:{STATE_ABBREVIATIONS})\b"
+    rf"(?:\.?,?\s+\d{{5}}(?:-\d{{4}})?)?"
+)
+STATE_ZIP = re.compile(rf"\b(?:{STATE_ABBREVIATIONS})\s+\d{{5}}(?:-\d{{4}})?\b")
+ZIP_LABEL = re.compile(r"\b(?:zip|postal\s*code|post\s*code|postcode)\s*(?:code)?\s*(?:is|:|#)?\s*([A-Z0-9][A-Z0-9 -]{2,9}[A-Z0-9])\b", I)
+UNIT = r"(?:,?\s+(?:apt|apartment|suite|ste|unit|room|rm|floor|fl|bldg|building|#)\.?\s*#?\s*[\w-]+)"
+STREET_WORDS = (
+    r"street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
+    r"terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|plaza|plz|alley|"
+    r"crescent|close|row|walk|route|rte|pike|turnpike|expressway|freeway"
+)
+POST_BOX = re.compile(
+    r"\b(?:(?:PSC|unit)\s+\d{3,5},?\s+box\s+\d{3,5}|p\.?\s?o\.?\s+box\s+\d+|"
+    r"USNS\s+[A-Z][a-z]+|USS\s+[A-Z][a-z]+|USNV\s+[A-Z][a-z]+)"
+    r"(?:,?\s+(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5})?|\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b",
+    I,
+)
+FOREIGN_STREET = re.compile(
+    r"\b(?:(?:via|viale|piazza|corso|rua|avenida|avda\.?|av\.|calle|carrer|paseo|plaza|"
+    r"rue|avenue|boulevard|chemin|place|allée|impasse|ul\.|ulica|al\.|aleja|utca|ulice|"
+    r"strada|str\.|calea|odos|leoforos)\s+(?:(?:de|da|do|dos|das|del|della|di|la|le|les|du|des)\s+)?"
+    r"[A-ZÀ-Þ][a-zß-ÿ][\w'.-]*(?:\s+[A-ZÀ-Þ][\w'.-]*){0,3}(?:,?\s+\d+[a-z]?)?"
+    r"|[A-ZÀ-Þ][\wà-ÿ]*(?:stra(?:ss|ß)e|gasse|weg|vej|gatan|gata|vägen|veien|vegen|laan|"
+    r"straat|plein|gade|tie|katu|polku|kuja|allee|platz|ring|dreef|kade|gracht)"
+    r"(?:\s+\d+[a-z]?)?"
+    r"|[A-ZÀ-Þ][a-zß-ÿ'-]+(?:\s+[A-ZÀ-Þ][a-zß-ÿ'-]+){1,2}\s+\d{1,5}[a-z]?(?=\s*(?:,|\n|  |$)))",
+)
+
+
+def _street_pattern() -> re.Pattern[str]:
+    suffixes = sorted(lexicon().street_suffixes | set(STREET_WORDS.split("|")), key=len, reverse=True)
+    words = "|".join(re.escape(s) for s in suffixes)
+    return re.compile(
+        rf"(?<![\w/.-])\d{{1,6}}[A-Za-z]?(?:-\d+)?\s+(?:[NSEW]\.?\s+|(?:north|south|east|west)\s+)?"
+        rf"(?:[A-Za-z0-9][\w'.-]*\s+){{0,4}}?(?:{words})\b\.?{UNIT}?",
+        I,
+    )
+
+
+_STREET: list[re.Pattern[str]] = []
+
+
+def find_addresses(text: str) -> Iterator[Entity]:
+    """Street addresses (US and common foreign shapes), PO/military boxes, city-state-ZIP."""
+    if not _STREET:
+        _STREET.append(_street_pattern())
+    lex = lexicon()
+    for m in _STREET[0].finditer(text):
+        value = m.group(0)
+        words = value.split()
+        if MEASURE_AFTER.match(value, len(words[0])) or len(words) < 3 and not words[0].isdigit():
+            continue
+        middle = [w for w in re.findall(r"[^\W\d_][\w'.-]*", value)[:-1]
+                  if fold(w.rstrip(".")) not in {"n", "s", "e", "w", "north", "south", "east", "west"}]
+        if not middle or any(lex.is_clinical(w.rstrip(".")) for w in middle):
+            continue
+        title_case = sum(w[:1].isupper() and not w.isupper() for w in middle)
+        rare = sum(lex.zipf(w.rstrip(".")) < 3.5 for w in middle)
+        number = int(re.match(r"\d+", value).group(0))  # type: ignore[union-attr]
+        score = 0.9 if title_case or (rare and number >= 10) else 0.4
+        yield hit(text, m.start(), m.end(), EntityType.ADDRESS, score)
+    for m in POST_BOX.finditer(text):
+        yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.9)
+    for m in CITY_STATE_ZIP.finditer(text):
+        city = m.group(1)
+        has_zip = bool(re.search(r"\d{5}", m.group(0)))
+        if not has_zip and (lex.is_clinical(city.split()[-1]) or (
+                fold(city) not in lex.cities and lex.zipf(city.split()[-1]) >= 3.5)):
+            continue
+        if re.match(r"['’]|\s+line\b", text[m.end():m.end() + 6], re.IGNORECASE):
+            continue
+        yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.85)
+    for m in STATE_ZIP.finditer(text):
+        yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.85)
+    for m in ZIP_LABEL.finditer(text):
+        yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.9)
+    for m in FOREIGN_STREET.finditer(text):
+        value = m.group(0)
+        if not re.search(r"\d", value) and len(value.split()) < 2:
+            continue
+        words = value.split()
+        if not re.search(r"\d", value) and all(lexicon().zipf(w) > 4.0 for w in words[1:]):
+            continue
+        score = 0.8 if re.search(r"\d", value) else 0.6
+        if words[0][0].isupper() and not any(c.isdigit() for c in words[0]) and words[-1].isdigit():
+            # "Nieuwe Baan 473": capitalised words + number; weaker unless uncommon words
+            if any(lexicon().is_clinical(w) for w in words[:-1]):
+                continue
+            common = sum(lexicon().zipf(w) >= 3.5 for w in words[:-1])
+            score = 0.7 if common == 0 and len(words) > 2 else 0.6 if common == 0 else 0.3
+        yield hit(text, m.start(), m.end(), EntityType.ADDRESS, score)
+
+
+def fold_key(value: str) -> str:
+    """Key for comparing a candidate with lexicon entries."""
+    return fold(value.strip(".,;:'\"()"))
+
+
+RECOGNIZERS: tuple[Recognizer, ...] = (
+    find_contacts,
+    find_phones,
+    find_identifiers,
+    find_dates,
+    find_ages,
+    find_addresses,
+)

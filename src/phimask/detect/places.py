@@ -1,0 +1,218 @@
+"""Gazetteer recognizers: cities, states, countries, facilities, organisations and
+professions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from phimask.detect.lexicon import Lexicon, fold, lexicon
+from phimask.detect.names import WORD, Case, document_case
+from phimask.detect.patterns import hit
+from phimask.entities import Entity, EntityType
+
+PLACE_CONTEXT = re.compile(
+    r"\b(?:in|to|from|at|near|lives|living|live|born|moved|visit|visiting|arrived|"
+    r"flew|fly|travel(?:l?ed)?|trip|based|located|resident|native|hometown|city|town)\s*$",
+    re.IGNORECASE,
+)
+FACILITY = re.compile(
+    r"\b((?:[A-Za-z][\w'&-]*\.?[ \t]+){1,5}?)"
+    r"(hospital|hosp|medical\s+cent(?:er|re)|health\s+(?:center|centre|system|care)|clinic|"
+    r"healthcare|rehab(?:ilitation)?(?:\s+(?:center|hospital|facility))?|nursing\s+home|"
+    r"nursing\s+facility|hospice|infirmary|memorial|institute|university|college|campus|"
+    r"medical\s+group|surgical\s+center|urgent\s+care|pharmacy|manor|assisted\s+living)\b",
+    re.IGNORECASE,
+)
+FACILITY_GLUE = {"of", "the", "and", "&", "de", "la", "for"}
+COMPANY = re.compile(
+    r"\b((?:[A-Z][\w&'.-]*\s+){0,3}[A-Z][\w&'.-]*),?\s+"
+    r"(Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Corp\.?|Corporation|Company|Co\.|Group|PLC|GmbH|AG|"
+    r"S\.A\.|SpA|Software|Technologies|Technology|Systems|Consulting|Partners|Associates|"
+    r"Bank|Insurance|Holdings|Labs|Foundation|Enterprises|Industries|and Sons)(?![\w])"
+)
+LAW_FIRM = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?, [A-Z][a-z]+ and [A-Z][a-z]+\b")
+EMPLOYER = re.compile(
+    r"\b(?:work(?:s|ed|ing)?|employed|job|position|intern(?:ed)?|emplyee|employee)\s+"
+    r"(?:for|at|with|by)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
+)
+PROFESSION_CONTEXT = re.compile(
+    r"\b(?:as\s+an?|as\s+the|work(?:s|ed|ing)?\s+as|occupation|profession|job|retired|"
+    r"employed\s+as|career\s+as|former|is\s+an?|was\s+an?)\s*:?\s*$",
+    re.IGNORECASE,
+)
+SAINTS = {"st.", "saint", "ste.", "san", "santa", "sao"}
+STOP_WORDS = {"the", "a", "an", "at", "for", "with", "from", "of", "and", "in", "on", "to", "by",
+              "this", "that", "our", "my", "his", "her", "their", "i", "we", "he", "she", "it"}
+CARE_STAFF = {
+    "nurse", "doctor", "physician", "surgeon", "paramedic", "pharmacist", "therapist",
+    "dietitian", "radiographer", "physiotherapist", "psychiatrist", "psychologist",
+    "chaplain", "counsellor", "counselor", "midwife", "social worker", "care assistant",
+}
+
+
+def _proper(word: str, lex: Lexicon, case: Case) -> bool:
+    bare = word.rstrip(".")
+    if lex.is_clinical(bare) or (word.endswith(".") and len(bare) > 2):
+        return False
+    if case is Case.MIXED:
+        return bare[:1].isupper()
+    return lex.zipf(bare) < 3.5
+
+
+def find_places(text: str) -> Iterator[Entity]:
+    """Cities, US states and countries (1-3 word look-ups)."""
+    lex = lexicon()
+    case = document_case(text)
+    words = list(WORD.finditer(text))
+    i = 0
+    while i < len(words):
+        matched = False
+        for size in (3, 2, 1):
+            group = words[i:i + size]
+            if len(group) < size:
+                continue
+            if any(text[a.end():b.start()] not in {" ", "-"} for a, b in zip(group, group[1:])):
+                continue
+            first = group[0].group(0)
+            if case is Case.MIXED and not first[:1].isupper():
+                continue
+            phrase = text[group[0].start():group[-1].end()].rstrip(".")
+            key = fold(phrase).replace("-", " ")
+            kind = ("country" if key in lex.countries else "state" if key in lex.us_states
+                    else "city" if key in lex.cities else "")
+            if not kind or lex.is_clinical(phrase) or len(key) < 3:
+                continue
+            context = bool(PLACE_CONTEXT.search(text[max(0, group[0].start() - 20):group[0].start()]))
+            acronym = case is Case.MIXED and (phrase.isupper() and len(phrase) <= 4
+                                              or any(c.isupper() for c in phrase[1:3]))
+            if (case is not Case.MIXED or acronym) and not context:
+                continue
+            common = max(lex.zipf(w.group(0).rstrip(".")) for w in group)
+            after = text[group[-1].end():group[-1].end() + 30]
+            followed = bool(re.match(r",\s*[A-Z]", after))
+            if kind == "state":
+                score = 0.85 if common < 4.5 or context else 0.5
+            elif kind == "country":
+                score = 0.8 if common < 4.8 or context else 0.45
+            elif common < 3.5:
+                score = 0.75 + (0.15 if context or followed else 0.0)
+            elif common < 4.5:
+                score = 0.65 if context or followed else 0.35
+            else:
+                score = 0.5 if context and followed else 0.2
+            if case is not Case.MIXED and kind == "city":
+                score -= 0.15
+            end = group[0].start() + len(phrase)
+            yield hit(text, group[0].start(), end, EntityType.ADDRESS, score)
+            i += size
+            matched = True
+            break
+        if not matched:
+            i += 1
+
+
+def find_facilities(text: str) -> Iterator[Entity]:
+    """'Stay Free Medical Center', 'VAMC HOSPITAL', 'reisterstown hospital'."""
+    lex = lexicon()
+    case = document_case(text)
+    for m in FACILITY.finditer(text):
+        words = m.group(1).split()
+        start = m.start(1)
+        # keep the trailing run of proper words (and glue words between them)
+        kept: list[str] = []
+        for word in reversed(words):
+            if _proper(word, lex, case) or fold(word) in SAINTS or (
+                    kept and fold(word) in FACILITY_GLUE):
+                kept.insert(0, word)
+            else:
+                break
+        while kept and fold(kept[0]) in FACILITY_GLUE:
+            kept.pop(0)
+        if not kept or case is not Case.MIXED and not any(
+                lex.zipf(w.rstrip(".")) < 4.0 and len(w) > 1 for w in kept):
+            continue
+        begin = start + len(" ".join(words[:len(words) - len(kept)])) + (1 if len(kept) < len(words) else 0)
+        begin = text.index(kept[0], max(start, begin - 2))
+        proper = sum(lex.zipf(w.rstrip(".")) < 3.5 for w in kept)
+        score = 0.85 if proper or case is Case.MIXED else 0.5
+        yield hit(text, begin, m.end(), EntityType.ADDRESS, score)
+
+
+def find_organisations(text: str) -> Iterator[Entity]:
+    """Companies and employers (type OTHER)."""
+    lex = lexicon()
+    for m in COMPANY.finditer(text):
+        words = m.group(1).split()
+        while words and fold(words[0]) in STOP_WORDS:
+            words.pop(0)
+        if not words:
+            continue
+        begin = m.end(1) - len(" ".join(words))
+        yield hit(text, begin, m.end(), EntityType.OTHER, 0.8)
+    for m in LAW_FIRM.finditer(text):
+        yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.6)
+    for m in EMPLOYER.finditer(text):
+        words = m.group(1).split()
+        if lex.is_clinical(words[0]) or fold(words[0]) in STOP_WORDS:
+            continue
+        yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.75)
+
+
+def find_professions(text: str) -> Iterator[Entity]:
+    """Job titles from the profession list; staff roles only with an occupation cue."""
+    lex = lexicon()
+    words = list(WORD.finditer(text))
+    i = 0
+    while i < len(words):
+        for size in (4, 3, 2, 1):
+            group = words[i:i + size]
+            if len(group) < size:
+                continue
+            if any(text[a.end():b.start()] != " " for a, b in zip(group, group[1:])):
+                continue
+            phrase = text[group[0].start():group[-1].end()].rstrip(".")
+            key = fold(phrase)
+            if key not in lex.professions:
+                continue
+            context = bool(PROFESSION_CONTEXT.search(text[max(0, group[0].start() - 25):group[0].start()]))
+            if key in CARE_STAFF and not context:
+                continue
+            zipf = lex.zipf(phrase) if size == 1 else 0.0
+            score = 0.75 if size > 1 or zipf < 4.0 else 0.4
+            if context:
+                score += 0.2
+            yield hit(text, group[0].start(), group[0].start() + len(phrase), EntityType.PROFESSION, score)
+            i += size - 1
+            break
+        i += 1
+
+
+MOVEMENT = re.compile(
+    r"\b(?:admitted|admit|readmitted|transferred|transfered|transfer|trasferred|sent|brought|"
+    r"went|taken|flighted|discharged|dc'?d|returned|return|presented|arrived|seen|"
+    r"evaluated|screened|go|going)\s+(?:back\s+)?(?:to|from|at|by)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+PLACE_TOKEN = re.compile(r"([A-Za-z][A-Za-z'&-]*)(\s*\d{1,2}\b)?")
+
+
+def find_destinations(text: str) -> Iterator[Entity]:
+    """Hospitals and wards a patient moves between: 'transferred to GH', 'admitted to
+    Quartermain 3' — acronyms or unknown words right after a movement verb."""
+    lex = lexicon()
+    for m in MOVEMENT.finditer(text):
+        token = PLACE_TOKEN.match(text, m.end())
+        if not token:
+            continue
+        word = token.group(1)
+        if lex.is_clinical(word) or lex.is_drug(word):
+            continue
+        acronym = word.isupper() and 2 <= len(word) <= 5 and lex.zipf(word) < 3.0
+        unknown = len(word) >= 4 and lex.zipf(word) < 2.0 and lex.raw_zipf(word) < 3.0
+        if acronym or unknown:
+            end = token.end(2) if token.group(2) else token.end(1)
+            yield hit(text, token.start(1), end, EntityType.ADDRESS, 0.65 if acronym else 0.7)
+
+
+RECOGNIZERS = (find_destinations, find_places, find_facilities, find_organisations, find_professions)

@@ -1,0 +1,55 @@
+"""Masking operators: turn detected entities into safe text, keeping the layout."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from enum import Enum
+
+from phimask.entities import Entity, replace_spans
+
+
+class MaskStyle(str, Enum):
+    """How a PHI span is shown after masking."""
+
+    TYPE = "type"  # "NAME" — as the original AWS solution did
+    CHAR = "char"  # "###########" — one '#' per character, whitespace kept
+    NUMBERED = "numbered"  # "NAME1", "NAME2"... same value -> same label in a document
+    REDACT = "redact"  # removed
+
+
+def normalize_value(value: str) -> str:
+    """Case- and spacing-insensitive form used to recognise the same value twice."""
+    return " ".join(value.casefold().replace(",", " ").split())
+
+
+def _char_mask(entity: Entity) -> str:
+    return "".join(c if c.isspace() else "#" for c in entity.text)
+
+
+def _numbered_labeller() -> Callable[[Entity], str]:
+    labels: dict[tuple[str, str], str] = {}
+    counters: dict[str, int] = {}
+
+    def label(entity: Entity) -> str:
+        key = (entity.type.value, normalize_value(entity.text))
+        if key not in labels:
+            counters[entity.type.value] = counters.get(entity.type.value, 0) + 1
+            labels[key] = f"{entity.type.value}{counters[entity.type.value]}"
+        return labels[key]
+
+    return label
+
+
+def mask_text(text: str, entities: Iterable[Entity], style: MaskStyle = MaskStyle.TYPE) -> str:
+    """Mask already-merged, non-overlapping ``entities`` in ``text``."""
+    ordered = sorted(entities, key=lambda e: e.begin)
+    render: Callable[[Entity], str]
+    if style is MaskStyle.TYPE:
+        render = lambda e: e.type.value  # noqa: E731
+    elif style is MaskStyle.CHAR:
+        render = _char_mask
+    elif style is MaskStyle.NUMBERED:
+        render = _numbered_labeller()  # labels follow reading order
+    else:
+        render = lambda e: ""  # noqa: E731
+    return replace_spans(text, [(e.begin, e.end, render(e)) for e in ordered])

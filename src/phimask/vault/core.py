@@ -1,0 +1,120 @@
+"""Vault logic shared by the adapters, written against four storage primitives."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from phimask.entities import EntityType
+from phimask.tokens import candidate_tokens
+from phimask.vault import schema
+from phimask.vault.base import AuditEntry, PendingMessage, StoredEntity, StoredMessage, StoreOutcome
+from phimask.vault.crypto import DataKey, Keyring, SaltSource, b64d, unseal
+from phimask.vault.errors import MessageNotFoundError, VaultIntegrityError
+from phimask.vault.schema import Item
+
+log = logging.getLogger(__name__)
+_TOKEN_CACHE_LIMIT = 100_000
+
+
+class ItemVault(ABC):
+    """A :class:`~phimask.vault.base.Vault` over conditional item writes.
+
+    Adapters provide ``_put_if_absent`` (write unless the key exists; return the existing
+    item), ``_query`` (all items of a message hash), ``_put_audit`` and optionally
+    ``_transaction``/``_fresh_key``.
+    """
+
+    def __init__(self, keyring: Keyring, salts: SaltSource) -> None:
+        self._keyring = keyring
+        self._salts = salts
+        self._tokens: dict[tuple[str, str], str] = {}
+
+    @abstractmethod
+    def _put_if_absent(self, item: Item) -> Item | None: ...
+
+    @abstractmethod
+    def _query(self, message_hash: str) -> list[Item]: ...
+
+    @abstractmethod
+    def _put_audit(self, item: Item) -> None: ...
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        yield
+
+    def _fresh_key(self, key: DataKey, context: str) -> DataKey:
+        """Hook run inside the write transaction: re-wrap ``key`` if its wrapping went stale."""
+        return key
+
+    def scope_salt(self, scope: str) -> bytes:
+        return self._salts.scope_salt(scope)
+
+    def resolve_tokens(self, scope_id: str, hashes: Sequence[tuple[EntityType, str]]) -> dict[str, str]:
+        resolved: dict[str, str] = {}
+        with self._transaction():
+            for entity_type, full_hash in hashes:
+                if full_hash not in resolved:
+                    resolved[full_hash] = self._resolve_token(scope_id, entity_type, full_hash)
+        return resolved
+
+    def _resolve_token(self, scope_id: str, entity_type: EntityType, full_hash: str) -> str:
+        cached = self._tokens.get((scope_id, full_hash))
+        if cached is not None:
+            return cached
+        for token in candidate_tokens(entity_type, full_hash):
+            existing = self._put_if_absent(schema.token_item(scope_id, token, full_hash))
+            if existing is None or existing.get("valueDigest") == full_hash:
+                if len(self._tokens) >= _TOKEN_CACHE_LIMIT:
+                    self._tokens.clear()
+                self._tokens[(scope_id, full_hash)] = token
+                return token
+            log.info("token collision in a scope; using a longer digest")
+        raise VaultIntegrityError("token registry holds a different value for a full-length digest")
+
+    def store(self, message: PendingMessage) -> StoreOutcome:
+        key = self._keyring.new_data_key(message.message_hash)
+        with self._transaction():
+            key = self._fresh_key(key, message.message_hash)
+            header = schema.header_item(message, key)
+            existing = self._put_if_absent(header)
+            if existing is not None and existing.get("valueDigest") != header["valueDigest"]:
+                return StoreOutcome.CONFLICT
+            for item in schema.body_items(message, key):
+                stored = self._put_if_absent(item)
+                if stored is not None and not schema.same_mapping(stored, item):
+                    raise VaultIntegrityError("a stored entity row disagrees with this message")
+        log.debug("stored message with %d entities", len(message.entities))
+        return StoreOutcome.STORED if existing is None else StoreOutcome.ALREADY_STORED
+
+    def load(self, message_hash: str) -> StoredMessage:
+        items = self._query(message_hash)
+        header = next((i for i in items if i[schema.SK] == schema.HEADER_SK), None)
+        if header is None:
+            raise MessageNotFoundError("no de-identified message with this messageHash in the vault")
+        chunks = sorted((i for i in items if i[schema.KIND] == "text"), key=lambda i: str(i[schema.SK]))
+        if len(chunks) != int(header["chunkCount"]):
+            raise VaultIntegrityError(
+                "stored message is incomplete (an interrupted write); repeat the de-identify request")
+        keys: dict[tuple[str, str], bytes] = {}
+        text = "".join(self._decrypt(i, keys) for i in chunks)
+        entities = tuple(
+            StoredEntity(str(i["token"]), int(i["deidBegin"]), self._decrypt(i, keys))
+            for i in items if i[schema.KIND] == "entity"
+        )
+        if schema.sha3_hex(text) != message_hash:
+            raise VaultIntegrityError("stored text does not match its messageHash")
+        return StoredMessage(message_hash, text, int(header["tokenCount"]), entities)
+
+    def _decrypt(self, item: Item, keys: dict[tuple[str, str], bytes]) -> str:
+        ref = (str(item["keyId"]), str(item["wrappedKey"]))
+        if ref not in keys:
+            keys[ref] = self._keyring.open_data_key(ref[0], b64d(ref[1]), str(item[schema.PK]))
+        plain = unseal(keys[ref], b64d(str(item["ciphertext"])), schema.aad(item))
+        return plain.decode("utf-8")
+
+    def record_audit(self, entry: AuditEntry) -> None:
+        self._put_audit(schema.audit_item(entry, uuid.uuid4().hex))
