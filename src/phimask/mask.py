@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from enum import Enum
+from enum import StrEnum
 
 from phimask.entities import Entity, replace_spans
 
 
-class MaskStyle(str, Enum):
+class MaskStyle(StrEnum):
     """How a PHI span is shown after masking."""
 
     TYPE = "type"  # "NAME" — as the original AWS solution did

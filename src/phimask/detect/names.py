@@ -104,7 +104,7 @@ def tokens_from(text: str, begin: int, limit: int = 6) -> list[Token]:
     cursor = begin
     for m in WORD.finditer(text, begin):
         gap = text[cursor:m.start()]
-        if gap and not gap.isspace() or "\n" in gap or len(gap) > 3:
+        if (gap and not gap.isspace()) or "\n" in gap or len(gap) > 3:
             break
         found.append(Token(m.start(), m.end(), m.group(0)))
         if len(found) >= limit:

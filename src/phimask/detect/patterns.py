@@ -273,7 +273,7 @@ def find_dates(text: str) -> Iterator[Entity]:
             yield hit(text, m.start(), m.end(), EntityType.DATE, score)
     for m in SHORT_DATE.finditer(text):
         month, day = int(m.group(1)), int(m.group(2))
-        if month >= day and day <= 5 or month < day <= 4:
+        if (month >= day and day <= 5) or month < day <= 4:
             continue  # "1/2", "2/3", "5/5", "4/4": fractions, scores and settings
         if NOT_SHORT_DATE_BEFORE.search(_before(text, m.start(), 12)):
             continue
@@ -301,7 +301,8 @@ AGE_AFTER = re.compile(
     I,
 )
 AGE_BEFORE = re.compile(
-    r"\b(?:age[ds]?|aged|age of|turned|turn|turning|turns|am|was|is)\s*:?\s*(\d{1,3})\b(?!\s*(?:%|mg|am|pm|[:/.]\d))",
+    r"\b(?:age[ds]?|aged|age of|turned|turn|turning|turns)\s*:?\s*(\d{1,3})\b"
+    r"(?!\s*(?:%|mg|am|pm|[:/.]\d))",
     I,
 )
 
@@ -341,7 +342,11 @@ CITY_STATE_ZIP = re.compile(
     rf"(?:\.?,?\s+\d{{5}}(?:-\d{{4}})?)?"
 )
 STATE_ZIP = re.compile(rf"\b(?:{STATE_ABBREVIATIONS})\s+\d{{5}}(?:-\d{{4}})?\b")
-ZIP_LABEL = re.compile(r"\b(?:zip|postal\s*code|post\s*code|postcode)\s*(?:code)?\s*(?:is|:|#)?\s*([A-Z0-9][A-Z0-9 -]{2,9}[A-Z0-9])\b", I)
+ZIP_LABEL = re.compile(
+    r"\b(?:zip|postal\s*code|post\s*code|postcode)\s*(?:code)?\s*(?:is|:|#)?\s*"
+    r"([A-Z0-9][A-Z0-9 -]{2,9}[A-Z0-9])\b",
+    I,
+)
 UNIT = r"(?:,?\s+(?:apt|apartment|suite|ste|unit|room|rm|floor|fl|bldg|building|#)\.?\s*#?\s*[\w-]+)"
 STREET_WORDS = (
     r"street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
@@ -387,7 +392,7 @@ def find_addresses(text: str) -> Iterator[Entity]:
     for m in _STREET[0].finditer(text):
         value = m.group(0)
         words = value.split()
-        if MEASURE_AFTER.match(value, len(words[0])) or len(words) < 3 and not words[0].isdigit():
+        if MEASURE_AFTER.match(value, len(words[0])) or (len(words) < 3 and not words[0].isdigit()):
             continue
         middle = [w for w in re.findall(r"[^\W\d_][\w'.-]*", value)[:-1]
                   if fold(w.rstrip(".")) not in {"n", "s", "e", "w", "north", "south", "east", "west"}]

@@ -3,6 +3,7 @@ professions."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -72,7 +73,7 @@ def find_places(text: str) -> Iterator[Entity]:
             group = words[i:i + size]
             if len(group) < size:
                 continue
-            if any(text[a.end():b.start()] not in {" ", "-"} for a, b in zip(group, group[1:])):
+            if any(text[a.end():b.start()] not in {" ", "-"} for a, b in itertools.pairwise(group)):
                 continue
             first = group[0].group(0)
             if case is Case.MIXED and not first[:1].isupper():
@@ -84,7 +85,7 @@ def find_places(text: str) -> Iterator[Entity]:
             if not kind or lex.is_clinical(phrase) or len(key) < 3:
                 continue
             context = bool(PLACE_CONTEXT.search(text[max(0, group[0].start() - 20):group[0].start()]))
-            acronym = case is Case.MIXED and (phrase.isupper() and len(phrase) <= 4
+            acronym = case is Case.MIXED and ((phrase.isupper() and len(phrase) <= 4)
                                               or any(c.isupper() for c in phrase[1:3]))
             if (case is not Case.MIXED or acronym) and not context:
                 continue
@@ -129,8 +130,8 @@ def find_facilities(text: str) -> Iterator[Entity]:
                 break
         while kept and fold(kept[0]) in FACILITY_GLUE:
             kept.pop(0)
-        if not kept or case is not Case.MIXED and not any(
-                lex.zipf(w.rstrip(".")) < 4.0 and len(w) > 1 for w in kept):
+        if not kept or (case is not Case.MIXED and not any(
+                lex.zipf(w.rstrip(".")) < 4.0 and len(w) > 1 for w in kept)):
             continue
         begin = start + len(" ".join(words[:len(words) - len(kept)])) + (1 if len(kept) < len(words) else 0)
         begin = text.index(kept[0], max(start, begin - 2))
@@ -169,7 +170,7 @@ def find_professions(text: str) -> Iterator[Entity]:
             group = words[i:i + size]
             if len(group) < size:
                 continue
-            if any(text[a.end():b.start()] != " " for a, b in zip(group, group[1:])):
+            if any(text[a.end():b.start()] != " " for a, b in itertools.pairwise(group)):
                 continue
             phrase = text[group[0].start():group[-1].end()].rstrip(".")
             key = fold(phrase)
