@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from functools import wraps
+from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
@@ -67,20 +68,28 @@ def main() -> None:
 def identify(file: str, jsonl: str | None, out: str | None, threshold: float) -> None:
     """Print the PHI entities of FILE (or standard input) as {"Entities": [...]}."""
     if jsonl is None:
+        if out:
+            raise click.UsageError("--out goes with --jsonl")
         text = read_text(file)
         click.echo(json.dumps(entities_to_response(find_phi(text, threshold)), ensure_ascii=False))
         return
     if file != "-":
         raise click.UsageError("give either FILE or --jsonl, not both")
-    with open(jsonl, "rb") as source:
-        lines = source.read().splitlines()
-    sink: TextIO = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
+    source = Path(jsonl)
+    if not source.is_file():
+        raise click.UsageError(f"{jsonl}: no such file")
+    records = list(_records(source.read_bytes().splitlines(), jsonl))  # validate all first
     started = time.perf_counter()
-    try:
-        count = _identify_lines(lines, sink, threshold, jsonl)
-    finally:
-        if out:
-            sink.close()
+    if out:
+        partial = Path(f"{out}.partial")
+        try:
+            with partial.open("w", encoding="utf-8") as sink:
+                count = _identify_records(records, sink, threshold)
+            partial.replace(out)
+        finally:
+            partial.unlink(missing_ok=True)
+    else:
+        count = _identify_records(records, sys.stdout, threshold)
     elapsed = max(time.perf_counter() - started, 1e-9)
     click.echo(f"{count} notes in {elapsed:.2f} s ({count / elapsed:.1f} notes/s)", err=True)
 
@@ -98,13 +107,13 @@ def _records(lines: list[bytes], source: str) -> Iterator[tuple[Any, str]]:
         yield record.get("id", number), record["text"]
 
 
-def _identify_lines(lines: list[bytes], sink: TextIO, threshold: float, source: str) -> int:
+def _identify_records(records: list[tuple[Any, str]], sink: TextIO, threshold: float) -> int:
     from tqdm import tqdm
 
     count = 0
-    bar = tqdm(total=len(lines), unit="note", disable=not sys.stderr.isatty(), file=sys.stderr)
+    bar = tqdm(total=len(records), unit="note", disable=not sys.stderr.isatty(), file=sys.stderr)
     with bar:
-        for record_id, text in _records(lines, source):
+        for record_id, text in records:
             entities = find_phi(text, threshold) if text.strip() else []
             result = {"id": record_id, **entities_to_response(entities)}
             sink.write(json.dumps(result, ensure_ascii=False) + "\n")

@@ -65,6 +65,7 @@ class Entity:
             else EntityType.OTHER,
             score=float(data.get("Score", 1.0)),
             text=str(data.get("Text", "")),
+            traits=tuple(str(t["Name"]) for t in data.get("Traits", ()) if "Name" in t),
         )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from phimask.errors import InputError
 
+BOM = b"\xef\xbb\xbf"
 MAX_TEXT_BYTES = 50 * 1024 * 1024  # one document; longer texts are split into files first
 
 
@@ -16,10 +17,13 @@ def decode_text(data: bytes, source: str = "input") -> str:
         raise InputError(f"{source} is larger than the {MAX_TEXT_BYTES // (1024 * 1024)} MiB limit")
     if b"\x00" in data:
         raise InputError(f"{source} looks binary (contains NUL bytes); expected UTF-8 text")
+    bom = len(BOM) if data.startswith(BOM) else 0
     try:
-        text = data.decode("utf-8-sig")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{source} is not valid UTF-8 (first bad byte at offset {exc.start})") from None
+        raise InputError(
+            f"{source} is not valid UTF-8 (first bad byte at offset {exc.start + bom})"
+        ) from None
     if not text.strip():
         raise InputError(f"{source} is empty")
     return text

@@ -87,7 +87,7 @@ PHONE_CONTEXT = re.compile(
     I,
 )
 PAGER = re.compile(
-    r"\b(?:pager|pgr|pg|beeper|bpr|ext|extension|x)\.?\s*#?\s*:?\s*(\d{4,5})\b", I
+    r"\b(?:pager|pgr|pg|beeper|bpr|ext|extension|x)\.?\s*[#:]?\s*[#:]?\s*(\d{4,5})\b", I
 )
 MEASURE_AFTER = re.compile(
     r"\s*(?:mg|mcg|g|kg|lb|lbs|ml|cc|l|mm|cm|units?|u|meq|mmol|%|x|times|hrs?|min|sec|bpm|"
@@ -243,7 +243,7 @@ NOT_SHORT_DATE_BEFORE = re.compile(
     I,
 )
 NOT_SHORT_DATE_AFTER = re.compile(
-    r"\s*(?:mg|mcg|ml|cc|units?|strength|tabs?|mmhg|hrs?|\(?ns\)?|ns|tab|pills?|"
+    r"\s*(?:weeks?|wks?|mg|mcg|ml|cc|units?|strength|tabs?|mmhg|hrs?|\(?ns\)?|ns|tab|pills?|"
     r"cups?|liters?|l\b|x\b|th|rd|nd)",
     I,
 )
