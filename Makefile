@@ -40,7 +40,7 @@ cfn: $(VENV)/.dev-installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/sam build --template template.yaml --build-dir .aws-sam/build
 
 pytest: $(VENV)/.dev-installed
-	$(BIN)/pytest
+	$(BIN)/pytest -q
 
 ## bench: detector figures on ../shared/eval (when present)
 bench: $(VENV)/.dev-installed

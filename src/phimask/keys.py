@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from phimask.tokens import keyed_hash
-from phimask.vault.crypto import KEY_BYTES, DataKey, b64d, b64e, seal, unseal
+from phimask.vault.crypto import KEY_BYTES, DataKey, b64d, b64e, derive_scope_salt, seal, unseal
 from phimask.vault.errors import KeyFileError, VaultIntegrityError
 
 KEY_FILE = "keys.json"
@@ -89,7 +88,7 @@ class LocalKeys:
             raise KeyFileError(f"key file {self.path} is corrupt")
 
     def scope_salt(self, scope: str) -> bytes:
-        return bytes.fromhex(keyed_hash(self._master, "scope", scope))
+        return derive_scope_salt(self._master, scope)
 
     def new_data_key(self, context: str) -> DataKey:
         return self.wrap(secrets.token_bytes(KEY_BYTES), context)

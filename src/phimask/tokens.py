@@ -20,7 +20,7 @@ import hmac
 import re
 import unicodedata
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from phimask.entities import EntityType
 
@@ -32,7 +32,7 @@ _WHITESPACE = re.compile(r"\s+")
 _SEPARATED_TYPES = {EntityType.PHONE_OR_FAX, EntityType.ID}
 
 
-class HashMode(str, Enum):
+class HashMode(StrEnum):
     """How a value is prepared before hashing."""
 
     LINKED = "linked"

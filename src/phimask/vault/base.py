@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Protocol
 
 from phimask.entities import EntityType
@@ -66,7 +66,7 @@ class AuditEntry:
     outcome: str
 
 
-class StoreOutcome(str, Enum):
+class StoreOutcome(StrEnum):
     STORED = "stored"
     ALREADY_STORED = "already-stored"
     CONFLICT = "conflict"  # another original owns this de-identified text

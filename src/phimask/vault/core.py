@@ -36,6 +36,10 @@ class ItemVault(ABC):
     @abstractmethod
     def _put_if_absent(self, item: Item) -> Item | None: ...
 
+    def _put_all_if_absent(self, items: Sequence[Item]) -> list[Item | None]:
+        """``_put_if_absent`` for each item (adapters may batch)."""
+        return [self._put_if_absent(item) for item in items]
+
     @abstractmethod
     def _query(self, message_hash: str) -> list[Item]: ...
 
@@ -43,8 +47,8 @@ class ItemVault(ABC):
     def _put_audit(self, item: Item) -> None: ...
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        yield
+    def _transaction(self) -> Iterator[object]:
+        yield None
 
     def _fresh_key(self, key: DataKey, context: str) -> DataKey:
         """Hook run inside the write transaction: re-wrap ``key`` if its wrapping went stale."""
@@ -83,8 +87,8 @@ class ItemVault(ABC):
             existing = self._put_if_absent(header)
             if existing is not None and existing.get("valueDigest") != header["valueDigest"]:
                 return StoreOutcome.CONFLICT
-            for item in schema.body_items(message, key):
-                stored = self._put_if_absent(item)
+            items = schema.body_items(message, key)
+            for item, stored in zip(items, self._put_all_if_absent(items), strict=True):
                 if stored is not None and not schema.same_mapping(stored, item):
                     raise VaultIntegrityError("a stored entity row disagrees with this message")
         log.debug("stored message with %d entities", len(message.entities))

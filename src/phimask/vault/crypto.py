@@ -4,6 +4,8 @@ Keyring wraps (local key-encryption key or KMS). Also the SaltSource port."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Protocol
@@ -71,3 +73,8 @@ def unseal(key: bytes, sealed: bytes, aad: str) -> bytes:
         return cipher.decrypt_and_verify(body, tag)
     except ValueError:
         raise VaultIntegrityError("stored ciphertext failed authentication") from None
+
+
+def derive_scope_salt(master: bytes, scope: str) -> bytes:
+    """``HMAC-SHA3-256(master, "scope" 0x1f scope)``: one salt per scope from one master secret."""
+    return hmac.new(master, f"scope\x1f{scope}".encode(), hashlib.sha3_256).digest()

@@ -85,7 +85,7 @@ def body_items(message: PendingMessage, key: DataKey) -> list[Item]:
     text = message.deidentified_text
     for index in range(chunk_count(text)):
         item: Item = {PK: message.message_hash, SK: f"{CHUNK_PREFIX}{index:04d}", KIND: "text",
-                      "scopeId": message.scope_id, **_key_attributes(key), "createdAt": now()}
+                      **_key_attributes(key), "createdAt": now()}
         piece = text[index * CHUNK_CHARS:(index + 1) * CHUNK_CHARS]
         item["ciphertext"] = b64e(seal(key.plaintext, piece.encode("utf-8"), aad(item)))
         items.append(item)

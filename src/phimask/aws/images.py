@@ -1,0 +1,221 @@
+"""The image flow's steps as the Lambda handlers use them (S3 references in and out).
+
+``ocr_words`` and ``redact`` are STUBS until the images work (OCR adapters, pixel
+redaction) lands in ``phimask.image``: they fail closed with ``ImageUnsupported``, so no
+unredacted image is ever stored. ``phi_words`` is real: OCR words -> page text with
+offsets -> detector -> the words whose characters overlap an entity.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from phimask.aws.payloads import check_fields, json_object, threshold_field, threshold_param
+from phimask.aws.s3 import S3Store, check_bucket, check_key
+from phimask.aws.settings import ConfigError
+from phimask.detect.base import Detector
+from phimask.errors import InputError
+from phimask.pipeline import find_phi
+
+MAX_IMAGE_BYTES = 15 * 1024 * 1024  # Rekognition DetectText's limit for S3 images
+IMAGE_OPERATIONS = ("text", "phi", "mask")
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"),
+)
+CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "tiff": "image/tiff", "dicom": "application/dicom"}
+Word = dict[str, Any]
+
+
+class ImageUnsupported(InputError):
+    """The image format (or image processing itself) is not supported by this build."""
+
+    code = "ImageUnsupported"
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRequest:
+    operation: str
+    bucket: str
+    key: str
+    threshold: float
+    destination_bucket: str | None = None
+    destination_key: str | None = None
+
+
+def parse_image_request(event: Mapping[str, Any], allowed: frozenset[str],
+                        default_threshold: float) -> ImageRequest:
+    """GET routes pass ``query`` {bucket, key, threshold?}; POST /image/mask a JSON ``body``
+    {s3Bucket, s3Key, destinationBucket, destinationKey, threshold?}."""
+    operation = event.get("operation")
+    if operation not in IMAGE_OPERATIONS:
+        raise InputError(f"operation must be one of: {', '.join(IMAGE_OPERATIONS)}")
+    if operation != "mask":
+        query = json_object(event.get("query") or {}, "query string")
+        check_fields(query, frozenset({"bucket", "key", "threshold"}), ["bucket", "key"], "query string")
+        return ImageRequest(operation, check_bucket(query["bucket"], allowed, "bucket"),
+                            check_key(query["key"], "key"),
+                            threshold_param(query.get("threshold"), default_threshold))
+    body = json_object(event.get("body"))
+    names = ["s3Bucket", "s3Key", "destinationBucket", "destinationKey"]
+    check_fields(body, frozenset([*names, "threshold"]), names)
+    request = ImageRequest(
+        operation, check_bucket(body["s3Bucket"], allowed, "s3Bucket"), check_key(body["s3Key"], "s3Key"),
+        threshold_field(body, default_threshold),
+        check_bucket(body["destinationBucket"], allowed, "destinationBucket"),
+        check_key(body["destinationKey"], "destinationKey"))
+    if (request.bucket, request.key) == (request.destination_bucket, request.destination_key):
+        raise InputError("destinationKey must differ from s3Key: the original is never overwritten")
+    return request
+
+
+def sniff_format(head: bytes) -> str:
+    """``png``, ``jpeg``, ``tiff`` or ``dicom`` from the first bytes; clear errors otherwise."""
+    for signature, name in _SIGNATURES:
+        if head.startswith(signature):
+            return name
+    if head[128:132] == b"DICM":
+        return "dicom"
+    if head.startswith(b"%PDF"):
+        raise ImageUnsupported("PDF is not supported: render its pages to PNG first")
+    if not head:
+        raise ImageUnsupported("the image is empty")
+    raise ImageUnsupported("unsupported image format: expected PNG, JPEG, TIFF or DICOM")
+
+
+def ocr_words(image: bytes, image_format: str) -> list[Word]:
+    """OCR words with pixel boxes. STUB: needs ``phimask.image`` (images issue)."""
+    raise ImageUnsupported("image text detection is not available in this build yet")
+
+
+def redact(image: bytes, image_format: str, words: Sequence[Word]) -> bytes:
+    """The image with ``words`` boxes filled. STUB: needs ``phimask.image`` (images issue)."""
+    raise ImageUnsupported("image redaction is not available in this build yet")
+
+
+def check_words(words: Any) -> list[Word]:
+    """OCR words as ``{"text", "left", "top", "width", "height", "confidence"}`` dicts."""
+    if not isinstance(words, list) or not all(
+            isinstance(w, dict) and isinstance(w.get("text"), str) for w in words):
+        raise InputError("words must be a list of {text, left, top, width, height} objects")
+    return words
+
+
+def _separator(previous: Word | None, word: Word) -> str:
+    """A newline between OCR lines (the top edge moves by more than half a word height)."""
+    if previous is None:
+        return ""
+    try:
+        moved = abs(float(word["top"]) - float(previous["top"]))
+        return "\n" if moved > max(float(previous["height"]), 1.0) / 2 else " "
+    except (KeyError, TypeError, ValueError):
+        return " "
+
+
+def phi_words(words: Sequence[Word], threshold: float, detector: Detector) -> list[Word]:
+    """The OCR words that overlap a PHI entity of the page text, with its type and score."""
+    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    previous: Word | None = None
+    for word in words:
+        gap = _separator(previous, word)
+        pieces.extend((gap, word["text"]))
+        cursor += len(gap)
+        spans.append((cursor, cursor + len(word["text"])))
+        cursor += len(word["text"])
+        previous = word
+    page = "".join(pieces)
+    if not page.strip():
+        return []
+    entities = find_phi(page, threshold, detector)
+    found: list[Word] = []
+    for word, (begin, end) in zip(words, spans, strict=True):
+        hit = next((e for e in entities if e.begin < end and begin < e.end), None)
+        if hit is not None:
+            found.append({**word, "type": hit.type.value, "score": round(hit.score, 4)})
+    return found
+
+
+# ---------------------------------------------------------------- the steps, S3 refs in and out
+
+Ref = dict[str, str]
+
+
+def _ref(value: Any, buckets: frozenset[str], what: str) -> Ref:
+    if not isinstance(value, Mapping):
+        raise InputError(f"{what} must be an object with bucket and key")
+    return {"bucket": check_bucket(value.get("bucket"), buckets, f"{what}.bucket"),
+            "key": check_key(value.get("key"), f"{what}.key")}
+
+
+def _work_key(event: Mapping[str, Any], work_bucket: str, name: str) -> Ref:
+    work = event.get("work")
+    prefix = work.get("prefix") if isinstance(work, Mapping) else None
+    return {"bucket": work_bucket, "key": check_key(prefix, "work.prefix", prefix=True) + name}
+
+
+def load_image(event: Mapping[str, Any], store: S3Store, allowed: frozenset[str], work_bucket: str,
+               default_threshold: float) -> dict[str, Any]:
+    """LoadImage: validate ``{"request": <execution input>, "executionName"}`` and check that
+    the image exists in a supported format."""
+    request = parse_image_request(json_object(event.get("request"), "execution input"), allowed,
+                                  default_threshold)
+    image_format = sniff_format(store.head_bytes(request.bucket, request.key, 132, "the image"))
+    run = event.get("executionName")
+    if not isinstance(run, str) or not run:
+        raise InputError("executionName is missing")
+    destination = None
+    if request.destination_bucket and request.destination_key:
+        destination = {"bucket": request.destination_bucket, "key": request.destination_key}
+    return {"operation": request.operation, "threshold": request.threshold,
+            "image": {"bucket": request.bucket, "key": request.key, "format": image_format},
+            "destination": destination,
+            "work": {"bucket": work_bucket, "prefix": f"image-work/{check_key(run, 'executionName')}/"}}
+
+
+def detect_text(event: Mapping[str, Any], store: S3Store, allowed: frozenset[str],
+                work_bucket: str) -> dict[str, Any]:
+    """DetectText: OCR the image; the words go to the work bucket (inline only when final)."""
+    image = _ref(event.get("image"), allowed, "image")
+    data = store.read(image["bucket"], image["key"], MAX_IMAGE_BYTES, "the image")
+    words = ocr_words(data, sniff_format(data[:132]))
+    target = _work_key(event, work_bucket, "words.json")
+    store.write(target["bucket"], target["key"], json.dumps(words).encode("utf-8"), "application/json")
+    result: dict[str, Any] = {"words": target, "count": len(words)}
+    if event.get("operation") == "text":
+        result["Words"] = words
+    return result
+
+
+def identify_words(event: Mapping[str, Any], store: S3Store, work_bucket: str,
+                   detector: Detector) -> dict[str, Any]:
+    """IdentifyPHI on an image: the PHI words of its OCR output, to the work bucket."""
+    if not work_bucket:
+        raise ConfigError("missing environment variable(s): WORK_BUCKET")
+    source = _ref(event.get("words"), frozenset({work_bucket}), "words")
+    words = check_words(json.loads(store.read(source["bucket"], source["key"], MAX_IMAGE_BYTES, "words")))
+    threshold = threshold_field(event, 0.5)
+    found = phi_words(words, threshold, detector)
+    target = _work_key(event, work_bucket, "phi-words.json")
+    store.write(target["bucket"], target["key"], json.dumps(found).encode("utf-8"), "application/json")
+    result: dict[str, Any] = {"phiWords": target, "count": len(found)}
+    if event.get("operation") == "phi":
+        result["Words"] = found
+    return result
+
+
+def redact_image(event: Mapping[str, Any], store: S3Store, allowed: frozenset[str],
+                 work_bucket: str) -> dict[str, Any]:
+    """Redact: fill the PHI word boxes; the redacted image goes to the work bucket."""
+    image = _ref(event.get("image"), allowed, "image")
+    source = _ref(event.get("phiWords"), frozenset({work_bucket}), "phiWords")
+    words = check_words(json.loads(store.read(source["bucket"], source["key"], MAX_IMAGE_BYTES, "phiWords")))
+    data = store.read(image["bucket"], image["key"], MAX_IMAGE_BYTES, "the image")
+    image_format = sniff_format(data[:132])
+    target = _work_key(event, work_bucket, "redacted")
+    store.write(target["bucket"], target["key"], redact(data, image_format, words),
+                CONTENT_TYPES[image_format])
+    return {"redacted": target, "boxes": len(words)}

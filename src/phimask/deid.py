@@ -1,0 +1,164 @@
+"""Reversible de-identification: PHI spans become keyed tokens, originals go to the vault.
+
+``deidentify`` replaces every entity with a token (see :mod:`phimask.tokens`) and stores
+each original value encrypted under the SHA3-256 hash of the de-identified text;
+``reidentify`` turns that text (or its hash) back into the original, byte for byte, and
+audits the call. A text that already contains token-like strings is handled by vaulting
+those strings too, as ``OTHER`` entities, so they come back unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from phimask.detect.base import DEFAULT_THRESHOLD, Detector
+from phimask.entities import Entity, EntityType, merge_entities, replace_spans
+from phimask.errors import InputError
+from phimask.pipeline import find_phi
+from phimask.tokens import HashMode, entity_hash, find_tokens, keyed_hash, scope_id
+from phimask.vault.base import AuditEntry, PendingEntity, PendingMessage, StoredMessage, StoreOutcome, Vault
+from phimask.vault.errors import (
+    MessageConflictError,
+    UnresolvedTokenError,
+    VaultError,
+    VaultIntegrityError,
+)
+from phimask.vault.schema import now, sha3_hex
+
+log = logging.getLogger(__name__)
+MAX_LABEL = 256  # scope names and caller ids
+_DIGEST_SCOPE = "\x00original-digest"  # reserved: user scope names cannot hold control characters
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True, slots=True)
+class DeidResult:
+    """The de-identified text and its vault key."""
+
+    deidentified_text: str
+    message_hash: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"deidentifiedText": self.deidentified_text, "messageHash": self.message_hash}
+
+
+def deidentify(text: str, vault: Vault, scope: str | None = None, *, detector: Detector | None = None,
+               threshold: float = DEFAULT_THRESHOLD) -> DeidResult:
+    """Replace each PHI entity of ``text`` with its token and store the mapping in ``vault``.
+
+    ``scope`` names a dataset whose documents share tokens (same value, same token); without
+    one, a fresh random scope makes this document's tokens unlinkable to any other.
+    """
+    if not isinstance(text, str):
+        raise InputError("text must be a string")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("text is not valid Unicode (it contains a lone surrogate)") from None
+    entities = _spans(text, threshold, detector)
+    salt = vault.scope_salt(_label(scope, "scope") if scope is not None else secrets.token_hex(16))
+    digest_key = vault.scope_salt(_DIGEST_SCOPE)
+    for mode in HashMode:
+        message = _plan(text, entities, vault, salt, digest_key, mode)
+        if vault.store(message) is not StoreOutcome.CONFLICT:
+            log.info("de-identified a message: %d entities", len(entities))
+            return DeidResult(message.deidentified_text, message.message_hash)
+        log.info("de-identified text already maps to another original; using exact tokens")
+    raise MessageConflictError("de-identified text already belongs to a different original in this scope")
+
+
+def reidentify(vault: Vault, *, deidentified_text: str | None = None, message_hash: str | None = None,
+               caller: str = "local") -> str:
+    """The original text of a de-identified text (or of its ``message_hash``). Every call
+    is audited; a token without a mapping is refused, never guessed."""
+    caller = _label(caller, "caller")
+    message_hash = _message_hash(deidentified_text, message_hash)
+    try:
+        stored = vault.load(message_hash)
+        original = _restore(stored, deidentified_text)
+    except VaultError as exc:
+        _audit(vault, message_hash, caller, 0, f"refused:{exc.code}")
+        raise
+    _audit(vault, message_hash, caller, stored.token_count, "ok")
+    return original
+
+
+def _spans(text: str, threshold: float, detector: Detector | None) -> list[Entity]:
+    """Detected entities plus any token-like literal, merged and sorted."""
+    entities = find_phi(text, threshold, detector)
+    literals = [Entity(m.begin, m.end, EntityType.OTHER, 1.0, m.token) for m in find_tokens(text)]
+    return merge_entities([*entities, *literals], text) if literals else entities
+
+
+def _plan(text: str, entities: Sequence[Entity], vault: Vault, salt: bytes, digest_key: bytes,
+          mode: HashMode) -> PendingMessage:
+    """Tokens for ``entities`` and the message to store. ``digest_key`` keys the digest that
+    tells two originals of one de-identified text apart (it includes the message hash, so
+    equal originals in different messages are not linkable through it)."""
+    sid = scope_id(salt)
+    hashes = [(e.type, entity_hash(salt, e.type, text[e.begin:e.end], mode)) for e in entities]
+    tokens = vault.resolve_tokens(sid, hashes)
+    pending: list[PendingEntity] = []
+    shift = 0
+    for entity, (_, full_hash) in zip(entities, hashes, strict=True):
+        token, value = tokens[full_hash], text[entity.begin:entity.end]
+        pending.append(PendingEntity(token, entity.type, entity.begin, entity.end, entity.begin + shift,
+                                     value, keyed_hash(salt, "value", value)))
+        shift += len(token) - len(value)
+    deid = replace_spans(text, [(p.begin, p.end, p.token) for p in pending])
+    if [(m.begin, m.token) for m in find_tokens(deid)] != [(p.deid_begin, p.token) for p in pending]:
+        raise VaultIntegrityError("tokens would not parse back unambiguously; nothing was stored")
+    message_hash = sha3_hex(deid)
+    digest = keyed_hash(digest_key, "original", message_hash, text)
+    return PendingMessage(message_hash, deid, sid, digest, tuple(pending))
+
+
+def _restore(stored: StoredMessage, given: str | None) -> str:
+    text = stored.deidentified_text
+    if given is not None and given != text:
+        raise VaultIntegrityError("stored text differs from the given text")
+    matches = find_tokens(text)
+    if len(matches) != stored.token_count:
+        raise VaultIntegrityError("stored token count differs from the tokens in the text")
+    values = {(e.deid_begin, e.token): e.value for e in stored.entities}
+    replacements: list[tuple[int, int, str]] = []
+    for number, match in enumerate(matches, start=1):
+        value = values.get((match.begin, match.token))
+        if value is None:
+            raise UnresolvedTokenError(
+                f"token {number} of {len(matches)} (offset {match.begin}) has no mapping in the vault; "
+                "if a de-identify request was interrupted, repeat it")
+        replacements.append((match.begin, match.end, value))
+    return replace_spans(text, replacements)
+
+
+def _audit(vault: Vault, message_hash: str, caller: str, token_count: int, outcome: str) -> None:
+    vault.record_audit(AuditEntry(message_hash, caller, now(), token_count, outcome))
+
+
+def _label(value: object, name: str) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_LABEL:
+        raise InputError(f"{name} must be a non-empty string of at most {MAX_LABEL} characters")
+    if not value.isprintable():
+        raise InputError(f"{name} must not contain control characters")
+    return value
+
+
+def _message_hash(deidentified_text: str | None, message_hash: str | None) -> str:
+    if deidentified_text is None and message_hash is None:
+        raise InputError("give deidentifiedText or messageHash")
+    if message_hash is not None and (not isinstance(message_hash, str)
+                                     or not _HASH.fullmatch(message_hash.lower())):
+        raise InputError("messageHash must be 64 hexadecimal digits")
+    if deidentified_text is None:
+        return str(message_hash).lower()
+    if not isinstance(deidentified_text, str) or not deidentified_text:
+        raise InputError("deidentifiedText must be a non-empty string")
+    computed = sha3_hex(deidentified_text)
+    if message_hash is not None and message_hash.lower() != computed:
+        raise InputError("messageHash does not match deidentifiedText")
+    return computed
