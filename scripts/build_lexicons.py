@@ -30,6 +30,12 @@ COMMON_WORDS = 60_000
 DICTIONARY = Path("/usr/share/dict/american-english-large")  # Debian package wamerican-large
 RARE_DICTIONARY_ZIPF = 1.5  # frequency given to dictionary words outside wordfreq's top list
 MIN_CITY_POPULATION = 15_000
+COUNTRY_ALIASES = {
+    "czech republic", "united states of america", "usa", "u.s.a", "uk", "great britain",
+    "england", "scotland", "wales", "northern ireland", "holland", "russia", "south korea",
+    "north korea", "ivory coast", "burma", "vatican", "the netherlands", "macedonia",
+    "swaziland", "east timor", "cape verde", "the gambia", "the bahamas",
+}
 
 
 def fold(text: str) -> str:
@@ -80,6 +86,7 @@ def places() -> tuple[set[str], set[str], set[str]]:
         if c["population"] >= MIN_CITY_POPULATION and latin(c["name"])
     }
     countries = {fold(c["name"]) for c in cache.get_countries().values() if latin(c["name"])}
+    countries |= COUNTRY_ALIASES
     states = set()
     for state in cache.get_us_states().values():
         states.add(fold(state["name"]))

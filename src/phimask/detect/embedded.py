@@ -46,7 +46,9 @@ class EmbeddedDetector:
         for offset, window in _windows(text):
             for entity in _detect_window(window):
                 found.append(_shift(entity, offset))
-        return _propagate_names(text, _dedupe(found))
+        found = _extend_addresses(text, _dedupe(found))
+        found = _coordinated_names(text, found)
+        return _propagate_names(text, found)
 
 
 def _windows(text: str) -> Iterator[tuple[int, str]]:
@@ -107,12 +109,82 @@ def _detect_window(text: str) -> list[Entity]:
     return [e for e in found if e.end > e.begin and e.text.strip()]
 
 
+ADDRESS_TAIL = re.compile(r",[ \t]*((?:[A-ZÀ-Þ][\wß-ÿ'.-]*[ \t]*){1,3}(?:[A-Z]\b|\d{3,6})?)")
+BUILDING_NUMBER = re.compile(r"(?<![\w.,/-])\d{1,6}[ \t]+$")
+ADDRESS_LINE = re.compile(r"\n[ \t>]*([^\n]{1,40}?)[ \t]*(?=\n|$)")
+
+
+def _address_line(line: str) -> bool:
+    """A short line that continues a postal address: town, region, country, postcode."""
+    lex = lexicon()
+    words = re.findall(r"[^\W\d_][\w'.-]*", line)
+    if not words and not re.fullmatch(r"[A-Z0-9 -]{3,10}", line.strip()):
+        return False
+    if len(words) > 4 or any(lex.is_clinical(w) for w in words) or ":" in line:
+        return False
+    capitalised = all(w[:1].isupper() or lex.zipf(w) < 2.0 for w in words)
+    distinctive = _place(line) or any(
+        lex.zipf(w) < 3.5 or (w.isupper() and len(w) <= 3) for w in words)
+    return capitalised and distinctive
+
+
+def _place(line: str) -> bool:
+    lex = lexicon()
+    key = fold(re.sub(r"[\d,.]+", " ", line)).strip()
+    return key in lex.cities or key in lex.countries or key in lex.us_states
+
+
+def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
+    """Grow confident addresses over the rest of a postal address: ', Goiânia' on the same
+    line, and up to four short following lines (town, region, country, postcode)."""
+    extra: list[Entity] = []
+    for e in entities:
+        if e.type is not EntityType.ADDRESS or e.score < 0.75 or not any(c.isdigit() for c in e.text):
+            continue
+        begin, end = e.begin, e.end
+        head = BUILDING_NUMBER.search(text, max(0, begin - 8), begin)
+        if head:
+            begin = head.start()
+        tail = ADDRESS_TAIL.match(text, end)
+        if tail and tail.group(1).strip():
+            end = tail.end(1)
+        for _ in range(4):
+            line = ADDRESS_LINE.match(text, end)
+            if not line or not _address_line(line.group(1)):
+                break
+            end = line.end(1)
+        if end > e.end or begin < e.begin:
+            extra.append(Entity(begin, end, EntityType.ADDRESS, e.score, text[begin:end]))
+    return entities + extra
+
+
+COORDINATION = re.compile(r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|&|or)[ \t]+)([A-ZÀ-Þ][\wß-ÿ'-]+)")
+
+
+def _coordinated_names(text: str, entities: list[Entity]) -> list[Entity]:
+    """'Marrero and Murphy', 'Kónya, Becker and Vasquez': a capitalised word listed right
+    after a confident name is a name too."""
+    lex = lexicon()
+    extra: list[Entity] = []
+    for e in sorted(entities, key=lambda x: x.begin):
+        if e.type is not EntityType.NAME or e.score < 0.6:
+            continue
+        end = e.end
+        for _ in range(6):
+            m = COORDINATION.match(text, end)
+            if not m or lex.zipf(m.group(1)) >= 3.5 or m.group(1).isupper():
+                break
+            extra.append(Entity(m.start(1), m.end(1), EntityType.NAME, 0.7, m.group(1)))
+            end = m.end(1)
+    return entities + extra
+
+
 def _propagate_names(text: str, entities: list[Entity]) -> list[Entity]:
     """Every later mention of a name found with confidence is a name too."""
     lex = lexicon()
     known: set[str] = set()
     for e in entities:
-        if e.type is EntityType.NAME and e.score >= 0.75:
+        if e.type is EntityType.NAME and e.score >= 0.7:
             for word in names.WORD.findall(e.text):
                 bare = word.rstrip(".")
                 if len(bare) >= 3 and not lex.is_clinical(bare) and (

@@ -46,12 +46,17 @@ class Lexicon:
     drugs: frozenset[str]
     word_zipf: dict[str, float]
     common_zipf: dict[str, float]
+    lowercase_words: frozenset[str]
     clinical_terms: frozenset[str]
 
     def zipf(self, word: str) -> float:
         """Frequency on the Zipf scale of ``word`` used as a common word: 0 for unknown
         words and for names the dictionary knows only capitalised ('James': 0)."""
         return self.common_zipf.get(fold(word), 0.0)
+
+    def is_common_noun(self, word: str) -> bool:
+        """The dictionary lists the word in lower case ('turkey' yes, 'canada' no)."""
+        return fold(word) in self.lowercase_words
 
     def raw_zipf(self, word: str) -> float:
         """Frequency of the word form whatever its use ('James': 5.1)."""
@@ -73,11 +78,14 @@ def lexicon() -> Lexicon:
     """Load the lexicon once per process (about 0.2 s)."""
     word_zipf: dict[str, float] = {}
     common_zipf: dict[str, float] = {}
+    lowercase_words: set[str] = set()
     first_names = frozenset(_rows("first_names"))
     last_names = frozenset(_rows("last_names"))
     for row in _rows("common_words"):
         word, zipf, lowercase = row.split("\t")
         word_zipf[word] = float(zipf)
+        if lowercase == "1":
+            lowercase_words.add(word)
         if lowercase == "1" or (word not in first_names and word not in last_names):
             common_zipf[word] = float(zipf)
     return Lexicon(
@@ -91,5 +99,6 @@ def lexicon() -> Lexicon:
         drugs=frozenset(_rows("drugs")),
         word_zipf=word_zipf,
         common_zipf=common_zipf,
+        lowercase_words=frozenset(lowercase_words),
         clinical_terms=_packaged("clinical_terms"),
     )

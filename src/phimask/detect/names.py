@@ -46,6 +46,7 @@ LABELS = re.compile(
 )
 INTRODUCTIONS = re.compile(
     r"\b(?:my\s+name\s+is|name\s+is|i\s+am|i'm|this\s+is|call\s+me|named|called|"
+    r"named\s+(?:him|her|them)|(?:last|first|middle|maiden|full)\s+name\s*[?:]?|"
     r"(?:hi|hello|dear|thanks|thank\s+you|regards|sincerely|cheers)\s*,?)\s+",
     re.IGNORECASE,
 )
@@ -61,7 +62,11 @@ CLINICAL_MORPHOLOGY = re.compile(
     r"sone|lone|pine|dil|tal|zide|mide|dine|rin|xin|ex|ax|ix|ox|ed|ing|ly|in)$",
     re.IGNORECASE,
 )
-UNKNOWN_WORD_SCORE = 0.55  # a lone capitalised word that no word list knows
+UNKNOWN_WORD_SCORE = 0.55
+SUBJECT_VERB = re.compile(
+    r"(?:['’]s\b|,|\s+(?:is|was|has|had|will|would|can|could|said|says|spent|shouted|told|"
+    r"asked|went|came|lives|lived|works|worked|wrote|sang|called|explained|joined|left|"
+    r"became|died|married|moved|and))", re.IGNORECASE)  # a lone capitalised word that no word list knows
 
 
 class Case(Enum):
@@ -79,8 +84,9 @@ def document_case(text: str) -> Case:
     upper = sum(c.isupper() for c in letters) / len(letters)
     if upper > 0.6:
         return Case.UPPER
-    capitals = len(re.findall(r"(?:^|[.!?]\s+|\n)[A-Z]", text[:20000]))
-    if upper < 0.02 or (upper < 0.04 and capitals < 3):
+    starts = re.findall(r"(?:^|[.!?]\s+|\n\s*)([^\W\d_])", text[:20000])
+    lower_starts = sum(c.islower() for c in starts)
+    if upper < 0.005 or (starts and lower_starts > 0.6 * len(starts) and upper < 0.03):
         return Case.LOWER
     return Case.MIXED
 
@@ -139,7 +145,9 @@ class NameJudge:
         bare = word.rstrip(".")
         if self.initial(word):
             return word[:1].isupper()
-        if len(bare) < 2 or self.lex.is_clinical(bare) or RELATIVES.fullmatch(bare):
+        if len(bare) < 2 or RELATIVES.fullmatch(bare):
+            return False
+        if self.lex.is_clinical(bare) and not (self.capitalised(bare) and self.lex.is_name(bare)):
             return False
         if self.case is Case.MIXED and not self.capitalised(bare):
             return False
@@ -156,6 +164,9 @@ class NameJudge:
             return False
         key = fold(bare)
         lex = self.lex
+        parts = bare.split("-")
+        if len(parts) > 1 and (len(parts[0]) == 1 or any(lex.zipf(p) >= 2.0 for p in parts)):
+            return False  # "X-ray", "P-febrile", "Re-evaluation"
         return (lex.raw_zipf(bare) < 2.0 and not lex.is_clinical(bare) and not lex.is_drug(bare)
                 and key not in lex.cities and key not in lex.countries)
 
@@ -344,6 +355,8 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
                 score = best * (0.75 if _sentence_start(text, part[0].begin) else 0.9)
             elif judge.unknown_proper(words[0].word) and not _sentence_start(text, part[0].begin):
                 score = UNKNOWN_WORD_SCORE
+            elif judge.unknown_proper(words[0].word) and SUBJECT_VERB.match(text, part[-1].end):
+                score = UNKNOWN_WORD_SCORE - 0.05  # "Mehrudin shouted at Todd"
             else:
                 score = 0.0
         elif len(words) >= 2 and (min(part_scores) >= 0.45 or _pair_of_names(judge, part)):

@@ -86,6 +86,10 @@ PHONE_CONTEXT = re.compile(
     r"number|#|ph\b|office)",
     I,
 )
+PHONE_AFTER = re.compile(r"[ \t]*\(?(?:office|fax|mobile|cell|home|work|phone|tel)\b", I)
+PHONE_LABEL = re.compile(
+    r"(?:phone|tel|telephone|fax|cell|mobile|pager)\s*(?:no\.?|number|#)?\s*[:=]?\s*$", I
+)
 PAGER = re.compile(
     r"\b(?:pager|pgr|pg|beeper|bpr|ext|extension|x)\.?\s*[#:]?\s*[#:]?\s*(\d{4,5})\b", I
 )
@@ -120,7 +124,9 @@ def find_phones(text: str) -> Iterator[Entity]:
             digits >= 8 and min(len(g) for g in groups) >= 2 and len(set(re.findall(r"\D+", value))) == 1
             and not re.fullmatch(r"\d+-\d+", value))
         local = bool(re.fullmatch(r"\d{3}[-.]\d{4}", value))
-        if not (shaped or international or (local and context)):
+        context = context or bool(PHONE_AFTER.match(text, m.end()))
+        labelled = bool(PHONE_LABEL.search(_before(text, m.start(), 12)))
+        if not (shaped or international or (local and context) or labelled):
             continue
         score = 0.95 if shaped else 0.75 if international else 0.6
         if context:
@@ -371,6 +377,14 @@ FOREIGN_STREET = re.compile(
 )
 
 
+UNIT_ALONE = re.compile(r"\b(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,5}[a-z]?\b", I)
+NUMBERED_STREET = re.compile(
+    r"(?<![\w/.,-])(?:\d{1,6}[ \t]+)?(?:[A-ZÀ-Þa-zß-ÿ][a-zß-ÿ'.-]*[ \t]+){0,3}"
+    r"[A-ZÀ-Þ][a-zß-ÿ'.-]+[ \t]+\d{1,5}[a-z]?\.?(?=\s*(?:,|\n|$|\s{2}|\s+(?:apt|suite|ste|unit)\b))",
+    re.MULTILINE,
+)
+
+
 def _street_pattern() -> re.Pattern[str]:
     suffixes = sorted(lexicon().street_suffixes | set(STREET_WORDS.split("|")), key=len, reverse=True)
     words = "|".join(re.escape(s) for s in suffixes)
@@ -405,6 +419,17 @@ def find_addresses(text: str) -> Iterator[Entity]:
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, score)
     for m in POST_BOX.finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.9)
+    for m in UNIT_ALONE.finditer(text):
+        yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8)
+    mixed_case = sum(c.isupper() for c in text[:5000]) < 0.5 * sum(c.isalpha() for c in text[:5000])
+    for m in NUMBERED_STREET.finditer(text) if mixed_case else ():
+        words = re.findall(r"[^\W\d_][\w'.-]*", m.group(0))
+        if not words or any(lex.is_clinical(w.rstrip(".")) or lex.is_drug(w) for w in words):
+            continue
+        if sum(lex.zipf(w.rstrip(".")) >= 4.0 for w in words) > len(words) // 2:
+            continue  # "seen on day 3", "Room 12": ordinary words and a number
+        leading_number = m.group(0)[0].isdigit()
+        yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8 if leading_number else 0.6)
     for m in CITY_STATE_ZIP.finditer(text):
         city = m.group(1)
         has_zip = bool(re.search(r"\d{5}", m.group(0)))

@@ -49,6 +49,7 @@ CARE_STAFF = {
     "nurse", "doctor", "physician", "surgeon", "paramedic", "pharmacist", "therapist",
     "dietitian", "radiographer", "physiotherapist", "psychiatrist", "psychologist",
     "chaplain", "counsellor", "counselor", "midwife", "social worker", "care assistant",
+    "translator", "interpreter", "case manager",
 }
 
 
@@ -90,13 +91,12 @@ def find_places(text: str) -> Iterator[Entity]:
             if (case is not Case.MIXED or acronym) and not context:
                 continue
             common = max(lex.zipf(w.group(0).rstrip(".")) for w in group)
+            noun = any(lex.is_common_noun(w.group(0).rstrip(".")) for w in group)
             after = text[group[-1].end():group[-1].end() + 30]
             followed = bool(re.match(r",\s*[A-Z]", after))
-            if kind == "state":
-                score = 0.85 if common < 4.5 or context else 0.5
-            elif kind == "country":
-                score = 0.8 if common < 4.8 or context else 0.45
-            elif common < 3.5:
+            if kind in ("state", "country"):
+                score = 0.85 if not noun or context else 0.45
+            elif not noun:
                 score = 0.75 + (0.15 if context or followed else 0.0)
             elif common < 4.5:
                 score = 0.65 if context or followed else 0.35
@@ -216,4 +216,60 @@ def find_destinations(text: str) -> Iterator[Entity]:
             yield hit(text, token.start(1), end, EntityType.ADDRESS, 0.65 if acronym else 0.7)
 
 
-RECOGNIZERS = (find_destinations, find_places, find_facilities, find_organisations, find_professions)
+PLACE_PREPOSITION = re.compile(
+    r"\b(?:in|to|from|near|visit(?:ing|ed)?|arrived\s+at|based\s+in|lives\s+in|live\s+in|"
+    r"moved\s+to|born\s+in|trip\s+to|flew\s+to)\s+",
+    re.IGNORECASE,
+)
+
+
+def find_unknown_places(text: str) -> Iterator[Entity]:
+    """'I am in Flateyri', 'flew to Neupré': a capitalised word no list knows after a place
+    preposition."""
+    if document_case(text) is not Case.MIXED:
+        return
+    lex = lexicon()
+    for m in PLACE_PREPOSITION.finditer(text):
+        word = WORD.match(text, m.end())
+        if not word:
+            continue
+        bare = word.group(0).rstrip(".")
+        shaped = bare[1:].islower() or (bare.isupper() and len(bare) >= 5)
+        if (len(bare) >= 4 and bare[0].isupper() and shaped and lex.raw_zipf(bare) < 2.0
+                and not lex.is_clinical(bare) and not lex.is_drug(bare) and not lex.is_name(bare)):
+            yield hit(text, word.start(), word.start() + len(bare), EntityType.ADDRESS, 0.6)
+
+
+def _profession_heads(lex: Lexicon) -> re.Pattern[str]:
+    heads = {title.split()[-1] for title in lex.professions if " " in title}
+    heads -= CARE_STAFF | {"patient"}
+    alternatives = "|".join(sorted((re.escape(h) for h in heads), key=len, reverse=True))
+    return re.compile(
+        rf"(?:(?<=\bas\s)|(?<=\bas\san\s)|(?<=\bas\sa\s)|(?<=\bthe\s)|(?<=\n)|(?<=,\s))"
+        rf"((?:[A-Za-z][a-z-]+\s){{0,3}}(?:{alternatives}))\b",
+        re.IGNORECASE,
+    )
+
+
+_HEADS: list[re.Pattern[str]] = []
+
+
+def find_job_titles(text: str) -> Iterator[Entity]:
+    """Job titles not in the list but shaped like one, in an occupation slot:
+    'as Rolling machine operator', 'the Packager,'."""
+    lex = lexicon()
+    if not _HEADS:
+        _HEADS.append(_profession_heads(lex))
+    for m in _HEADS[0].finditer(text):
+        words = m.group(1).split()
+        if any(fold(w) in STOP_WORDS or lex.is_clinical(w) for w in words):
+            continue
+        if len(words) == 1 and lex.zipf(words[0]) >= 4.0:
+            continue
+        yield hit(text, m.start(1), m.end(1), EntityType.PROFESSION, 0.65)
+
+
+RECOGNIZERS = (
+    find_job_titles, find_unknown_places, find_destinations, find_places, find_facilities,
+    find_organisations, find_professions,
+)
