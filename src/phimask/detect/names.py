@@ -15,7 +15,8 @@ from phimask.entities import Entity, EntityType
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*\.?|[^\W\d_]\.")
 
 TITLES = re.compile(
-    r"\b(?:(?i:mr|mrs|miss|dr|drs|doctor|professor)(?:\.\s*|['’]\s*|\s+)|"
+    r"\b(?:(?i:mr|mrs|miss|dr|drs|doctor|professor|rabbi|pastor|reverend|chaplain|imam|"
+    r"cantor|deacon)(?:\.\s*|['’]\s*|\s+)|"
     r"(?:Ms|Mx|Prof|Sr|Sra|Srta|Mme|Mlle|Herr|Frau)\.?\s+|(?i:ms|mx|prof)\.\s*)(?=\w)"
 )
 CREDENTIALS = re.compile(
@@ -44,6 +45,13 @@ LABELS = re.compile(
     r"directed\s+by|written\s+by|produced\s+by|from|to|cc)[ \t]*:[ \t]*\n?[ \t]*",
     re.IGNORECASE,
 )
+STAFF_ROLES = re.compile(
+    r"\b(?:nurse|rn|np|resident|intern|fellow|attending|surgeon|physician|therapist|"
+    r"social\s+worker|case\s+manager|pharmacist|dietitian|nutritionist|per|as\s+per|by|"
+    r"with|from|to|called|paged|notified|informed|spoke\s+with|spoke\s+to)\s+",
+    re.IGNORECASE,
+)
+INITIAL_SURNAME = re.compile(r"\b([A-Z])\.\s?([A-Z][A-Za-z'’-]{2,})\b")
 INTRODUCTIONS = re.compile(
     r"\b(?:my\s+name\s+is|name\s+is|i\s+am|i'm|this\s+is|call\s+me|named|called|"
     r"named\s+(?:him|her|them)|(?:last|first|middle|maiden|full)\s+name\s*[?:]?|"
@@ -63,6 +71,13 @@ CLINICAL_MORPHOLOGY = re.compile(
     re.IGNORECASE,
 )
 UNKNOWN_WORD_SCORE = 0.55
+FUNCTION_WORDS = {  # names that are far more often ordinary words after "son", "per"...
+    "will", "may", "can", "so", "be", "do", "an", "in", "is", "see", "say", "else", "ever",
+    "long", "young", "little", "white", "black", "brown", "green", "gray", "grey", "still",
+    "well", "best", "love", "faith", "hope", "joy", "grace", "rose", "page", "call", "calls",
+    "mark", "bill", "bob", "jack", "guy", "chip", "sunny", "rich", "frank", "art", "dean",
+    "more", "most", "less", "last", "next", "today", "time", "times", "back", "home", "here",
+}
 SUBJECT_VERB = re.compile(
     r"(?:['’]s\b|,|\s+(?:is|was|has|had|will|would|can|could|said|says|spent|shouted|told|"
     r"asked|went|came|lives|lived|works|worked|wrote|sang|called|explained|joined|left|"
@@ -153,7 +168,7 @@ class NameJudge:
             return False
         zipf = self.lex.zipf(bare)
         if self.lex.is_name(bare):
-            return zipf < (4.6 if strict else 5.6)
+            return zipf < 5.6 and fold(bare) not in FUNCTION_WORDS if strict else zipf < 5.6
         return zipf < (3.6 if strict else 4.4)
 
     def unknown_proper(self, word: str) -> bool:
@@ -205,6 +220,8 @@ def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False)
             break
     while taken and judge.initial(taken[-1].word) and len(taken) > 1:
         taken.pop()
+    if len(taken) == 1 and judge.initial(taken[0].word):
+        return []  # "this is A 67 yr old", "called X 1"
     return taken
 
 
@@ -278,6 +295,31 @@ def find_introduced(text: str, judge: NameJudge) -> Iterator[Entity]:
         taken = _take_names(judge, tokens_from(text, m.end(), 3), strict_first=True)
         if taken and (judge.case is not Case.MIXED or taken[0].word[:1].isupper()):
             yield _name_span(text, taken, 0.8)
+
+
+def find_staff(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'IV NURSE VIRGINIA SALLESE', 'per Kearns', 'spoke with Mary Gateman': a known name
+    (not only a plausible word) right after a role or a reporting verb."""
+    for m in STAFF_ROLES.finditer(text):
+        taken = _take_names(judge, tokens_from(text, m.end(), 3), strict_first=True)
+        if taken and judge.lexical(taken[0].word) >= 0.45 and (
+                judge.case is not Case.MIXED or taken[0].word[:1].isupper()):
+            yield _name_span(text, taken, 0.8)
+
+
+def find_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'E. WELSH aware', 'Z. Miller': an initial and a surname that is a known name or a
+    word no dictionary knows."""
+    lex = judge.lex
+    for m in INITIAL_SURNAME.finditer(text):
+        surname = POSSESSIVE.sub("", m.group(2))
+        if lex.is_clinical(surname) or lex.is_drug(surname):
+            continue
+        known = lex.is_name(surname) and lex.zipf(surname) < 3.5
+        unknown = (judge.case is Case.MIXED and not surname.isupper()
+                   and lex.raw_zipf(surname) < 2.0 and not CLINICAL_MORPHOLOGY.search(surname))
+        if known or unknown:
+            yield hit(text, m.start(1), m.start(2) + len(surname), EntityType.NAME, 0.75)
 
 
 def find_lexical(text: str, judge: NameJudge) -> Iterator[Entity]:
@@ -372,5 +414,5 @@ def find_names(text: str) -> Iterator[Entity]:
     """Every name recognizer over one document."""
     judge = NameJudge(lexicon(), document_case(text))
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
-                   find_introduced, find_lexical):
+                   find_introduced, find_staff, find_initialled, find_lexical):
         yield from finder(text, judge)

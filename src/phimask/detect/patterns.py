@@ -90,6 +90,7 @@ PHONE_AFTER = re.compile(r"[ \t]*\(?(?:office|fax|mobile|cell|home|work|phone|te
 PHONE_LABEL = re.compile(
     r"(?:phone|tel|telephone|fax|cell|mobile|pager)\s*(?:no\.?|number|#)?\s*[:=]?\s*$", I
 )
+SLASHED_PHONE = re.compile(r"(?<![\d/])\d{3}/\d{3}[/-]\d{4}(?![\d/])")
 PAGER = re.compile(
     r"\b(?:pager|pgr|pg|beeper|bpr|ext|extension|x)\.?\s*[#:]?\s*[#:]?\s*(\d{4,5})\b", I
 )
@@ -134,6 +135,8 @@ def find_phones(text: str) -> Iterator[Entity]:
         yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, score)
     for m in PAGER.finditer(text):
         yield hit(text, m.start(1), m.end(1), EntityType.PHONE_OR_FAX, 0.85)
+    for m in SLASHED_PHONE.finditer(text):
+        yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)
 
 
 # ---------------------------------------------------------------- identifiers
@@ -240,7 +243,8 @@ DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
 )
 SHORT_DATE = re.compile(r"(?<![\d/.:x-])(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?![\d/]|\.\d|%)")
 YEAR_ALONE = re.compile(rf"(?<![\w#$./-]){YEAR}(?![\w%/]|\.\d|-\d)")
-APOSTROPHE_YEAR = re.compile(r"(?<![\w'])(?:'(\d\d)|(\d\d)')(?![\w'])")
+APOSTROPHE_YEAR = re.compile(r"(?<!['\d])'(\d\d)\b|(?<![\w'])(\d\d)'(?![\w'])")
+MONTH_YEAR = re.compile(r"(?<![\d/.:])(0?[1-9]|1[0-2])/(3[2-9]|[4-9]\d)(?![\d/%]|\.\d)")
 NOT_SHORT_DATE_BEFORE = re.compile(
     r"(?:bp|b/p|pressure|nbp|abp|ratio|i:e|peep|strength|grade|power|motor|mmhg|psv|"
     r"bipap|flowby|settings?|ps|pc|pcv|trialed on|weaned? to|perrla|in|rales|upper|lower|"
@@ -294,6 +298,10 @@ def find_dates(text: str) -> Iterator[Entity]:
         if clock and not YEAR_CONTEXT.search(_before(text, m.start(), 25)):
             continue  # "at 1900", "1800 labs": a 24-hour time
         yield hit(text, m.start(), m.end(), EntityType.DATE, 0.75)
+    for m in MONTH_YEAR.finditer(text):
+        if not NOT_SHORT_DATE_BEFORE.search(_before(text, m.start(), 12)) and \
+                not NOT_SHORT_DATE_AFTER.match(text, m.end()):
+            yield hit(text, m.start(), m.end(), EntityType.DATE, 0.7)
     for m in APOSTROPHE_YEAR.finditer(text):
         group = 1 if m.group(1) else 2
         yield hit(text, m.start(group), m.end(group), EntityType.DATE, 0.6)
