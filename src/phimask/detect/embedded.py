@@ -48,6 +48,7 @@ class EmbeddedDetector:
                 found.append(_shift(entity, offset))
         found = _extend_addresses(text, _dedupe(found))
         found = _coordinated_names(text, found)
+        found = _card_organisations(text, found)
         return _propagate_names(text, found)
 
 
@@ -176,6 +177,29 @@ def _coordinated_names(text: str, entities: list[Entity]) -> list[Entity]:
                 break
             extra.append(Entity(m.start(1), m.end(1), EntityType.NAME, 0.7, m.group(1)))
             end = m.end(1)
+    return entities + extra
+
+
+CARD_LINE = re.compile(r"(?:^|\n)[ \t>?]*([^\n\d:@]{2,60}?)[ \t]*\n[ \t>?]*$")
+
+
+def _card_organisations(text: str, entities: list[Entity]) -> list[Entity]:
+    """On a contact card — a name line, then a short line, then a postal address — the
+    short line is the organisation ('Dreux Joly / Paxata / PSC 3294, Box 9168')."""
+    names = [e for e in entities if e.type in (EntityType.NAME, EntityType.PROFESSION)]
+    extra: list[Entity] = []
+    for e in entities:
+        if e.type is not EntityType.ADDRESS or e.score < 0.75:
+            continue
+        line = CARD_LINE.search(text, max(0, e.begin - 80), e.begin)
+        if not line or len(line.group(1).split()) > 5:
+            continue
+        begin, end = line.start(1), line.end(1)
+        if any(n.begin < end and begin < n.end for n in entities):
+            continue  # already an entity: the name line itself, or a known place
+        above = text.rfind("\n", 0, max(0, begin - 1))
+        if any(above <= n.begin < begin for n in names):
+            extra.append(Entity(begin, end, EntityType.OTHER, 0.6, text[begin:end]))
     return entities + extra
 
 

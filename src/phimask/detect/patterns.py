@@ -111,7 +111,9 @@ def find_phones(text: str) -> Iterator[Entity]:
         value = m.group(0)
         digits = _digits(value)
         groups = re.findall(r"\d+", value)
-        if digits < 7 or digits > 15 or max(len(g) for g in groups) < 3:
+        pairs = len(groups) >= 4 and all(len(g) == 2 for g in groups) and \
+            len(set(re.findall(r"\D+", value))) == 1  # "01.84.17.61.18", "71-33-52-22"
+        if digits < 7 or digits > 15 or (max(len(g) for g in groups) < 3 and not pairs):
             continue
         if MEASURE_AFTER.match(text, m.end()) and not re.search(r"[()+]", value):
             continue
@@ -124,10 +126,10 @@ def find_phones(text: str) -> Iterator[Entity]:
         international = bool(re.match(r"[+(]", value)) or (
             digits >= 8 and min(len(g) for g in groups) >= 2 and len(set(re.findall(r"\D+", value))) == 1
             and not re.fullmatch(r"\d+-\d+", value))
-        local = bool(re.fullmatch(r"\d{3}[-.]\d{4}", value))
+        local = bool(re.fullmatch(r"\d{3}[-. ]\d{4}", value))
         context = context or bool(PHONE_AFTER.match(text, m.end()))
         labelled = bool(PHONE_LABEL.search(_before(text, m.start(), 12)))
-        if not (shaped or international or (local and context) or labelled):
+        if not (shaped or international or pairs or (local and context) or labelled):
             continue
         score = 0.95 if shaped else 0.75 if international else 0.6
         if context:
@@ -239,6 +241,8 @@ DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(rf"\b{DAY}[-\s]{MONTH}[-\s](?:{YEAR}|\d\d)\b", I), 0.92),
     (re.compile(rf"\b(?:{WEEKDAY},?\s+)?{MONTH}\.?\s+{DAY}\b(?![:.]\d)", I), 0.85),
     (re.compile(rf"\b(?:the\s+)?{DAY}\s+of\s+{MONTH}\b", I), 0.85),
+    (re.compile(rf"(?<=\bon\s)(?:{WEEKDAY})\b|(?<=\bmeet\s)(?:{WEEKDAY})\b|"
+                rf"\b{WEEKDAY}(?=\s+(?:morning|afternoon|evening|night)\b)", I), 0.6),
     (re.compile(rf"\b{WEEKDAY}\b", I), 0.45),  # a weekday alone is no Safe Harbor date
 )
 SHORT_DATE = re.compile(r"(?<![\d/.:x-])(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?![\d/]|\.\d|%)")
@@ -276,8 +280,6 @@ def find_dates(text: str) -> Iterator[Entity]:
             value = m.group(0)
             if value[:3].lower() == "may" and not re.search(r"\d", value):
                 continue
-            if pattern is DATE_PATTERNS[-1][0] and not value[0].isupper():
-                continue
             if re.fullmatch(rf"(?:{MONTH}|{WEEKDAY})", value, I) and value.islower():
                 continue
             yield hit(text, m.start(), m.end(), EntityType.DATE, score)
@@ -295,7 +297,9 @@ def find_dates(text: str) -> Iterator[Entity]:
             continue
         value = m.group(0)
         clock = int(value[:2]) < 24 and int(value[2:]) < 60
-        if clock and not YEAR_CONTEXT.search(_before(text, m.start(), 25)):
+        article = bool(re.search(r"\b(?:a|an|the)\s+$", _before(text, m.start(), 6))) and \
+            int(value) >= 1930 and bool(re.match(r"\s+[A-Za-z]", text[m.end():m.end() + 3]))
+        if clock and not article and not YEAR_CONTEXT.search(_before(text, m.start(), 25)):
             continue  # "at 1900", "1800 labs": a 24-hour time
         yield hit(text, m.start(), m.end(), EntityType.DATE, 0.75)
     for m in MONTH_YEAR.finditer(text):

@@ -27,15 +27,16 @@ FACILITY = re.compile(
 )
 FACILITY_GLUE = {"of", "the", "and", "&", "de", "la", "for"}
 COMPANY = re.compile(
-    r"\b((?:[A-Z][\w&'.-]*\s+){0,3}[A-Z][\w&'.-]*),?\s+"
+    r"\b((?:[A-Z][\w&'.-]*[ \t]+){0,3}[A-Z][\w&'.-]*),?[ \t]+"
     r"(Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Corp\.?|Corporation|Company|Co\.|Group|PLC|GmbH|AG|"
     r"S\.A\.|SpA|Software|Technologies|Technology|Systems|Consulting|Partners|Associates|"
     r"Bank|Insurance|Holdings|Labs|Foundation|Enterprises|Industries|and Sons)(?![\w])"
 )
-LAW_FIRM = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?, [A-Z][a-z]+ and [A-Z][a-z]+\b")
+LAW_FIRM = re.compile(r"\b([A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)?), ([A-Za-z][a-z]+) and ([A-Za-z][a-z]+)\b")
+DOUBLE_BARRELLED = re.compile(r"(?<![\w-])([A-Za-z][a-z]+)-([A-Za-z][a-z]+)(?![\w-])")
 EMPLOYER = re.compile(
-    r"\b(?:work(?:s|ed|ing)?|employed|job|position|intern(?:ed)?|emplyee|employee)\s+"
-    r"(?:for|at|with|by)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
+    r"\b(?:(?:work(?:s|ed|ing)?|employed|job|position|intern(?:ed)?|emplyee|employee)\s+"
+    r"(?:for|at|with|by)|support|later\s+became|joined)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
 )
 PROFESSION_CONTEXT = re.compile(
     r"\b(?:as\s+an?|as\s+the|work(?:s|ed|ing)?\s+as|occupation|profession|job|retired|"
@@ -147,12 +148,20 @@ def find_organisations(text: str) -> Iterator[Entity]:
         words = m.group(1).split()
         while words and fold(words[0]) in STOP_WORDS:
             words.pop(0)
-        if not words:
+        if not words or not any(
+                (lex.zipf(w) < 3.5 or lex.is_name(w)) and not lex.is_clinical(w) for w in words):
             continue
         begin = m.end(1) - len(" ".join(words))
         yield hit(text, begin, m.end(), EntityType.OTHER, 0.8)
     for m in LAW_FIRM.finditer(text):
-        yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.6)
+        names = sum(fold(g) in lex.last_names and not lex.is_clinical(g) for g in m.groups())
+        if names == 3 or (names == 2 and all(g[0].isupper() for g in m.groups())):
+            yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.6 + 0.1 * (names == 3))
+    for m in DOUBLE_BARRELLED.finditer(text):
+        # "Weeks-Rivas": two surnames, a firm or a person; both are identifying
+        if all(fold(g) in lex.last_names and lex.zipf(g) < 4.0 and not lex.is_clinical(g)
+               for g in m.groups()):
+            yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.65)
     for m in EMPLOYER.finditer(text):
         words = m.group(1).split()
         if lex.is_clinical(words[0]) or fold(words[0]) in STOP_WORDS:
