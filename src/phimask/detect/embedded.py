@@ -204,10 +204,17 @@ def _card_organisations(text: str, entities: list[Entity]) -> list[Entity]:
 
 
 def _propagate_names(text: str, entities: list[Entity]) -> list[Entity]:
-    """Every later mention of a name found with confidence is a name too."""
+    """Every other mention of a name (or of a one-word place no dictionary knows) found
+    with confidence is masked too."""
     lex = lexicon()
     known: set[str] = set()
+    places: set[str] = set()
     for e in entities:
+        words = names.WORD.findall(e.text)
+        if e.type is EntityType.ADDRESS and e.score >= 0.65 and len(words) == 1:
+            bare = words[0].rstrip(".")
+            if len(bare) >= 4 and lex.raw_zipf(bare) < 2.0 and not lex.is_clinical(bare):
+                places.add(fold(bare))
         if e.type is EntityType.NAME and e.score >= 0.7:
             for word in names.WORD.findall(e.text):
                 bare = word.rstrip(".")
@@ -215,11 +222,14 @@ def _propagate_names(text: str, entities: list[Entity]) -> list[Entity]:
                     lex.zipf(bare) < 4.0 or (lex.is_name(bare) and lex.zipf(bare) < 4.6)
                 ):
                     known.add(fold(bare))
-    if not known:
+    if not known and not places:
         return entities
     extra: list[Entity] = []
     for m in names.WORD.finditer(text):
         bare = m.group(0).rstrip(".")
-        if fold(bare) in known:
+        key = fold(bare)
+        if key in known:
             extra.append(Entity(m.start(), m.start() + len(bare), EntityType.NAME, 0.8, bare))
+        elif key in places:
+            extra.append(Entity(m.start(), m.start() + len(bare), EntityType.ADDRESS, 0.75, bare))
     return entities + extra

@@ -425,6 +425,8 @@ def find_addresses(text: str) -> Iterator[Entity]:
         if not middle or any(lex.is_clinical(w.rstrip(".")) for w in middle):
             continue
         title_case = sum(w[:1].isupper() and not w.isupper() for w in middle)
+        if not title_case and any(lex.zipf(w.rstrip(".")) >= 4.5 for w in middle):
+            continue  # "10 AND TOLERATING WELL": ordinary words in capitals
         rare = sum(lex.zipf(w.rstrip(".")) < 3.5 for w in middle)
         number = int(re.match(r"\d+", value).group(0))  # type: ignore[union-attr]
         score = 0.9 if title_case or (rare and number >= 10) else 0.4
@@ -445,6 +447,8 @@ def find_addresses(text: str) -> Iterator[Entity]:
     for m in CITY_STATE_ZIP.finditer(text):
         city = m.group(1)
         has_zip = bool(re.search(r"\d{5}", m.group(0)))
+        if not has_zip and city.isupper():
+            continue  # "NO VEA, CA": capitals and a clinical abbreviation, not a town
         if not has_zip and (lex.is_clinical(city.split()[-1]) or (
                 fold(city) not in lex.cities and lex.zipf(city.split()[-1]) >= 3.5)):
             continue
@@ -457,6 +461,8 @@ def find_addresses(text: str) -> Iterator[Entity]:
         yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.9)
     for m in FOREIGN_STREET.finditer(text):
         value = m.group(0)
+        if any(lex.is_clinical(w.strip(".,")) or lex.is_drug(w.strip(".,")) for w in value.split()[1:]):
+            continue
         if not re.search(r"\d", value) and len(value.split()) < 2:
             continue
         words = value.split()

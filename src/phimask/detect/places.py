@@ -205,6 +205,10 @@ MOVEMENT = re.compile(
     re.IGNORECASE,
 )
 PLACE_TOKEN = re.compile(r"([A-Za-z][A-Za-z'&-]*)(\s*\d{1,2}\b)?")
+WARD = re.compile(
+    r"\b(?:on|to|from|at|in)\s+(?:the\s+)?([A-Za-z][a-z]{4,}|[A-Z]{5,})\s*(\d{1,2})\b(?![./:%-]?\d)",
+    re.IGNORECASE,
+)
 
 
 def find_destinations(text: str) -> Iterator[Entity]:
@@ -218,7 +222,8 @@ def find_destinations(text: str) -> Iterator[Entity]:
         word = token.group(1)
         if lex.is_clinical(word) or lex.is_drug(word):
             continue
-        acronym = word.isupper() and 2 <= len(word) <= 5 and lex.zipf(word) < 3.0
+        acronym = (word.isupper() and 2 <= len(word) <= 5 and lex.zipf(word) < 4.5
+                   and not lex.is_common_noun(word))
         unknown = len(word) >= 4 and lex.zipf(word) < 2.0 and lex.raw_zipf(word) < 3.0
         if acronym or unknown:
             end = token.end(2) if token.group(2) else token.end(1)
@@ -278,7 +283,16 @@ def find_job_titles(text: str) -> Iterator[Entity]:
         yield hit(text, m.start(1), m.end(1), EntityType.PROFESSION, 0.65)
 
 
+def find_wards(text: str) -> Iterator[Entity]:
+    """'on Quartermain 6', 'to QUARTERMAIN 2': an unknown name and a ward number."""
+    lex = lexicon()
+    for m in WARD.finditer(text):
+        word = m.group(1)
+        if lex.raw_zipf(word) < 2.0 and not lex.is_clinical(word) and not lex.is_drug(word):
+            yield hit(text, m.start(1), m.end(2), EntityType.ADDRESS, 0.7)
+
+
 RECOGNIZERS = (
-    find_job_titles, find_unknown_places, find_destinations, find_places, find_facilities,
+    find_wards, find_job_titles, find_unknown_places, find_destinations, find_places, find_facilities,
     find_organisations, find_professions,
 )
