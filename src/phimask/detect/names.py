@@ -215,6 +215,9 @@ def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False)
     for i, tok in enumerate(toks):
         if not judge.plausible(tok.word, strict=strict_first and i == 0):
             break
+        if i and judge.case is not Case.MIXED and not judge.initial(tok.word) and \
+                judge.lexical(tok.word) == 0 and judge.lex.zipf(tok.bare) >= 2.5:
+            break  # "LAVELY NOTIFIED": in capitals, a second word must look like a name
         taken.append(tok)
         if len(taken) == 3:
             break

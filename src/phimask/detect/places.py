@@ -226,8 +226,7 @@ def find_destinations(text: str) -> Iterator[Entity]:
                    and not lex.is_common_noun(word))
         unknown = len(word) >= 4 and lex.zipf(word) < 2.0 and lex.raw_zipf(word) < 3.0
         if acronym or unknown:
-            end = token.end(2) if token.group(2) else token.end(1)
-            yield hit(text, token.start(1), end, EntityType.ADDRESS, 0.65 if acronym else 0.7)
+            yield hit(text, token.start(1), token.end(1), EntityType.ADDRESS, 0.65 if acronym else 0.7)
 
 
 PLACE_PREPOSITION = re.compile(
@@ -289,7 +288,7 @@ def find_wards(text: str) -> Iterator[Entity]:
     for m in WARD.finditer(text):
         word = m.group(1)
         if lex.raw_zipf(word) < 2.0 and not lex.is_clinical(word) and not lex.is_drug(word):
-            yield hit(text, m.start(1), m.end(2), EntityType.ADDRESS, 0.7)
+            yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)  # the ward number is not PHI
 
 
 RECOGNIZERS = (
