@@ -111,6 +111,7 @@ def _detect_window(text: str) -> list[Entity]:
 
 
 ADDRESS_TAIL = re.compile(r",[ \t]*((?:[A-ZÀ-Þ][\wß-ÿ'.-]*[ \t]*){1,3}(?:[A-Z]\b|\d{3,6})?)")
+POSTCODE_LINE = re.compile(r"[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?")
 BUILDING_NUMBER = re.compile(r"(?<![\w.,/-])\d{1,6}[ \t]+$")
 ADDRESS_LINE = re.compile(r"\n[ \t>]*([^\n]{1,40}?)[ \t]*(?=\n|$)")
 
@@ -119,7 +120,9 @@ def _address_line(line: str) -> bool:
     """A short line that continues a postal address: town, region, country, postcode."""
     lex = lexicon()
     words = re.findall(r"[^\W\d_][\w'.-]*", line)
-    if not words and not re.fullmatch(r"[A-Z0-9 -]{3,10}", line.strip()):
+    if POSTCODE_LINE.fullmatch(line.strip()):
+        return True
+    if not words:
         return False
     if len(words) > 4 or any(lex.is_clinical(w) for w in words) or ":" in line:
         return False

@@ -378,7 +378,7 @@ POST_BOX = re.compile(
     I,
 )
 FOREIGN_STREET = re.compile(
-    r"\b(?:(?:via|viale|piazza|corso|rua|avenida|avda\.?|av\.|calle|carrer|paseo|plaza|"
+    r"\b(?:(?i:via|viale|piazza|corso|rua|avenida|avda\.?|av\.|calle|carrer|paseo|plaza|"
     r"rue|avenue|boulevard|chemin|place|allée|impasse|ul\.|ulica|al\.|aleja|utca|ulice|"
     r"strada|str\.|calea|odos|leoforos)\s+(?:(?:de|da|do|dos|das|del|della|di|la|le|les|du|des)\s+)?"
     r"[A-ZÀ-Þ][a-zß-ÿ][\w'.-]*(?:\s+[A-ZÀ-Þ][\w'.-]*){0,3}(?:,?\s+\d+[a-z]?)?"
@@ -389,10 +389,16 @@ FOREIGN_STREET = re.compile(
 )
 
 
+STREET_PREFIX = re.compile(
+    r"(?:via|viale|piazza|corso|rua|avenida|avda|av|calle|carrer|paseo|plaza|rue|avenue|"
+    r"boulevard|chemin|place|allée|impasse|ul|ulica|al|aleja|utca|ulice|strada|str|calea|"
+    r"odos|leoforos)\b",
+    I,
+)
 UNIT_ALONE = re.compile(r"\b(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,5}[a-z]?\b", I)
 NUMBERED_STREET = re.compile(
-    r"(?<![\w/.,-])(?:\d{1,6}[ \t]+)?(?:[A-ZÀ-Þa-zß-ÿ][a-zß-ÿ'.-]*[ \t]+){0,3}"
-    r"[A-ZÀ-Þ][a-zß-ÿ'.-]+[ \t]+\d{1,5}[a-z]?\.?(?=\s*(?:,|\n|$|\s{2}|\s+(?:apt|suite|ste|unit)\b))",
+    r"(?<![\w/.,-])(?:\d{1,6}[ \t]+)?(?:[^\W\d_][^\W\d_'.-]*[ \t]+){0,3}"
+    r"[^\W\d_a-z][^\W\d_'.-]+[ \t]+\d{1,5}[a-z]?\.?(?=\s*(?:,|\n|$|\s{2}|\s+(?:apt|suite|ste|unit)\b))",
     re.MULTILINE,
 )
 
@@ -438,7 +444,8 @@ def find_addresses(text: str) -> Iterator[Entity]:
     mixed_case = sum(c.isupper() for c in text[:5000]) < 0.5 * sum(c.isalpha() for c in text[:5000])
     for m in NUMBERED_STREET.finditer(text) if mixed_case else ():
         words = re.findall(r"[^\W\d_][\w'.-]*", m.group(0))
-        if not words or any(lex.is_clinical(w.rstrip(".")) or lex.is_drug(w) for w in words):
+        if not words or words[-1].isupper() or any(
+                lex.is_clinical(w.rstrip(".")) or lex.is_drug(w) for w in words):
             continue
         if sum(lex.zipf(w.rstrip(".")) >= 4.0 for w in words) > len(words) // 2:
             continue  # "seen on day 3", "Room 12": ordinary words and a number
@@ -469,7 +476,8 @@ def find_addresses(text: str) -> Iterator[Entity]:
         if not re.search(r"\d", value) and all(lexicon().zipf(w) > 4.0 for w in words[1:]):
             continue
         score = 0.8 if re.search(r"\d", value) else 0.6
-        if words[0][0].isupper() and not any(c.isdigit() for c in words[0]) and words[-1].isdigit():
+        prefixed = bool(STREET_PREFIX.match(value))
+        if not prefixed and words[0][0].isupper() and words[-1].isdigit():
             # "Nieuwe Baan 473": capitalised words + number; weaker unless uncommon words
             if any(lexicon().is_clinical(w) for w in words[:-1]):
                 continue
