@@ -176,7 +176,8 @@ def _coordinated_names(text: str, entities: list[Entity]) -> list[Entity]:
         end = e.end
         for _ in range(6):
             m = COORDINATION.match(text, end)
-            if not m or lex.zipf(m.group(1)) >= 3.5 or m.group(1).isupper():
+            if not m or m.group(1).isupper() or (
+                    lex.zipf(m.group(1)) >= 3.5 and not lex.is_name(m.group(1))):
                 break
             extra.append(Entity(m.start(1), m.end(1), EntityType.NAME, 0.7, m.group(1)))
             end = m.end(1)

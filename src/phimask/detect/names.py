@@ -325,6 +325,34 @@ def find_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
             yield hit(text, m.start(1), m.start(2) + len(surname), EntityType.NAME, 0.75)
 
 
+NAME_LIST = re.compile(
+    r"(?<![\w,])([^\W\d_]{2,}(?:,[ \t]*[^\W\d_]{2,}){1,10},?[ \t]+(?:and|&)[ \t]+[^\W\d_]{2,})(?![\w])"
+)
+SPEAKER = re.compile(r"(?:^|\n)[ \t]*([A-Z][^\W\d_]+)[ \t]*:[ \t]*(?=[\"“A-Z])")
+
+
+def find_name_lists(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'they had 6: silvana, adam, christopher and caleb': a list whose items are mostly
+    first names is a list of names."""
+    lex = judge.lex
+    for m in NAME_LIST.finditer(text):
+        items = list(re.finditer(r"[^\W\d_]{2,}", m.group(1)))
+        items = [i for i in items if i.group(0).lower() != "and"]
+        first = sum(fold(i.group(0)) in lex.first_names and not lex.is_clinical(i.group(0))
+                    for i in items)
+        if len(items) >= 3 and first >= 0.6 * len(items):
+            for i in items:
+                yield hit(text, m.start(1) + i.start(), m.start(1) + i.end(), EntityType.NAME, 0.7)
+
+
+def find_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'Leverett: What a wife.': a line opened by a name and a colon (a dialogue)."""
+    for m in SPEAKER.finditer(text):
+        word = m.group(1)
+        if not word.isupper() and judge.lexical(word) >= 0.6:
+            yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.65)
+
+
 def find_lexical(text: str, judge: NameJudge) -> Iterator[Entity]:
     """Runs of name-like words scored by the name lexicons."""
     toks = [Token(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
@@ -417,5 +445,6 @@ def find_names(text: str) -> Iterator[Entity]:
     """Every name recognizer over one document."""
     judge = NameJudge(lexicon(), document_case(text))
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
-                   find_introduced, find_staff, find_initialled, find_lexical):
+                   find_introduced, find_staff, find_initialled, find_name_lists, find_speakers,
+                   find_lexical):
         yield from finder(text, judge)
