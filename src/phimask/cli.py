@@ -142,5 +142,7 @@ def demo() -> None:
     run_demo(click.echo)
 
 
+from phimask.cli_serve import register as register_serve; register_serve(main)  # noqa: E402, E702, I001
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,98 @@
+"""A local directory as the "S3" of the local server: bucket = directory under a root.
+
+It offers ``S3Store``'s interface (the shared steps of ``phimask.aws`` take one). Keys pass
+``check_key`` (no ``..``, no absolute paths) and then must resolve inside their bucket, so
+symbolic links cannot lead out either. Writes are atomic: a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Collection, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from phimask.aws.s3 import ObjectNotFound, ObjectTooLarge, S3Store, check_key, s3_uri
+from phimask.errors import InputError
+
+_TEMP_PREFIX = ".phimask-partial-"
+
+
+class LocalStore(S3Store):
+    """Objects as files: ``<root>/<bucket>/<key>``."""
+
+    def __init__(self, root: Path, buckets: Collection[str]) -> None:
+        super().__init__(client=None)
+        self.root = root
+        for bucket in buckets:
+            (root / bucket).mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    @property
+    def client(self) -> Any:
+        raise RuntimeError("the local store has no S3 client")
+
+    def path(self, bucket: str, key: str, field: str) -> Path:
+        """The file of ``bucket/key``; refuses keys that resolve outside the bucket."""
+        check_key(key, field)
+        base = (self.root / bucket).resolve()
+        target = (base / key).resolve()
+        if not target.is_relative_to(base) or target == base:
+            raise InputError(f"{field} must name an object inside its bucket")
+        return target
+
+    def read(self, bucket: str, key: str, max_bytes: int, field: str = "object") -> bytes:
+        path = self.path(bucket, key, field)
+        try:
+            with path.open("rb") as source:
+                if os.fstat(source.fileno()).st_size > max_bytes:
+                    raise ObjectTooLarge(f"{field} is larger than the {max_bytes // (1024 * 1024)} MiB limit")
+                data = source.read(max_bytes + 1)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise ObjectNotFound(f"{field} was not found, or this deployment may not access it") from None
+        if len(data) > max_bytes:
+            raise ObjectTooLarge(f"{field} is larger than the {max_bytes // (1024 * 1024)} MiB limit")
+        return data
+
+    def head_bytes(self, bucket: str, key: str, count: int, field: str = "object") -> bytes:
+        path = self.path(bucket, key, field)
+        try:
+            with path.open("rb") as source:
+                return source.read(count)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise ObjectNotFound(f"{field} was not found, or this deployment may not access it") from None
+
+    def write(self, bucket: str, key: str, data: bytes, content_type: str,
+              metadata: Mapping[str, str] | None = None) -> str:
+        """Write atomically (temporary file + rename). Content type and metadata are not kept."""
+        path = self.path(bucket, key, "destination")
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=path.parent)
+        try:
+            with os.fdopen(descriptor, "wb") as sink:
+                sink.write(data)
+                sink.flush()
+                os.fsync(sink.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return s3_uri(bucket, key)
+
+    def presign(self, bucket: str, key: str, expires: int = 300) -> str:
+        raise RuntimeError("presigned URLs of the local store come from phimask.server.presign")
+
+    def keys(self, bucket: str, prefix: str) -> Iterator[str]:
+        """Keys under ``prefix`` in key order (regular files only; no links, no partial writes)."""
+        base = (self.root / bucket).resolve()
+        found = []
+        for directory, subdirectories, files in os.walk(base):
+            subdirectories[:] = [d for d in subdirectories if not Path(directory, d).is_symlink()]
+            for name in files:
+                path = Path(directory, name)
+                if name.startswith(_TEMP_PREFIX) or path.is_symlink() or not path.is_file():
+                    continue
+                key = path.relative_to(base).as_posix()
+                if key.startswith(prefix):
+                    found.append(key)
+        yield from sorted(found)
