@@ -152,6 +152,7 @@ def test_round_trip_with_the_real_detector(vault: SQLiteVault, text: str) -> Non
 @pytest.mark.parametrize(("call", "message"), [
     (lambda v: deidentify("   \n", v), "empty"),
     (lambda v: deidentify("Ignatius \ud800", v, detector=FixedDetector([])), "surrogate"),
+    (lambda v: deidentify("Ignatius" * (7 * 1024 * 1024), v, detector=FixedDetector([])), "MiB limit"),
     (lambda v: deidentify("Ignatius", v, "", detector=FixedDetector([])), "scope"),
     (lambda v: deidentify("Ignatius", v, "a\x00b", detector=FixedDetector([])), "scope"),
     (lambda v: deidentify("Ignatius", v, "x" * 300, detector=FixedDetector([])), "scope"),

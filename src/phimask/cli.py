@@ -142,7 +142,16 @@ def demo() -> None:
     run_demo(click.echo)
 
 
-from phimask.cli_serve import register as register_serve; register_serve(main)  # noqa: E402, E702, I001
+def _register_command_groups() -> None:
+    """Commands that live in modules of their own (vault, server)."""
+    from phimask import cli_serve, cli_vault
+
+    for module in (cli_vault, cli_serve):
+        module.register(main)
+
+
+_register_command_groups()
+from phimask.cli_image import register as register_image; register_image(main)  # noqa: E402, E702, I001
 
 if __name__ == "__main__":
     main()

@@ -19,6 +19,7 @@ from phimask.detect.base import DEFAULT_THRESHOLD, Detector
 from phimask.entities import Entity, EntityType, merge_entities, replace_spans
 from phimask.errors import InputError
 from phimask.pipeline import find_phi
+from phimask.textio import MAX_TEXT_BYTES
 from phimask.tokens import HashMode, entity_hash, find_tokens, keyed_hash, scope_id
 from phimask.vault.base import AuditEntry, PendingEntity, PendingMessage, StoredMessage, StoreOutcome, Vault
 from phimask.vault.errors import (
@@ -56,9 +57,11 @@ def deidentify(text: str, vault: Vault, scope: str | None = None, *, detector: D
     if not isinstance(text, str):
         raise InputError("text must be a string")
     try:
-        text.encode("utf-8")
+        size = len(text.encode("utf-8"))
     except UnicodeEncodeError:
         raise InputError("text is not valid Unicode (it contains a lone surrogate)") from None
+    if size > MAX_TEXT_BYTES:
+        raise InputError(f"text is larger than the {MAX_TEXT_BYTES // (1024 * 1024)} MiB limit")
     entities = _spans(text, threshold, detector)
     salt = vault.scope_salt(_label(scope, "scope") if scope is not None else secrets.token_hex(16))
     digest_key = vault.scope_salt(_DIGEST_SCOPE)

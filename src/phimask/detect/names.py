@@ -51,6 +51,13 @@ STAFF_ROLES = re.compile(
     r"with|from|to|called|paged|notified|informed|spoke\s+with|spoke\s+to)\s+",
     re.IGNORECASE,
 )
+AWARE = re.compile(
+    r"[ \t]*(?:[,:)-]|\(|aware|notified|notifed|paged|called|updated|informed|in\s+to|placing|"
+    r"pa|np|md|rn)\b", re.IGNORECASE)
+INFORMED_AFTER = re.compile(
+    r"\b([^\W\d_]{3,})(?:[ \t]+([^\W\d_]{3,}))?[ \t]+(?:aware|notified|notifed|paged)\b",
+    re.IGNORECASE,
+)
 INITIAL_SURNAME = re.compile(r"\b([A-Z])\.\s?([A-Z][A-Za-z'’-]{2,})\b")
 INTRODUCTIONS = re.compile(
     r"\b(?:my\s+name\s+is|name\s+is|i\s+am|i'm|this\s+is|call\s+me|named|called|"
@@ -318,10 +325,11 @@ def find_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
         surname = POSSESSIVE.sub("", m.group(2))
         if lex.is_clinical(surname) or lex.is_drug(surname):
             continue
-        known = lex.is_name(surname) and lex.zipf(surname) < 3.5
-        unknown = (judge.case is Case.MIXED and not surname.isupper()
-                   and lex.raw_zipf(surname) < 2.0 and not CLINICAL_MORPHOLOGY.search(surname))
-        if known or unknown:
+        known = lex.is_name(surname) and lex.zipf(surname) < 4.5
+        unknown = lex.raw_zipf(surname) < 2.0 and not CLINICAL_MORPHOLOGY.search(surname)
+        vouched = bool(AWARE.match(text, m.end(2))) or bool(
+            re.search(r"\b(?:per|by|to|with|dr\.?)\s*$", text[max(0, m.start() - 8):m.start()], re.I))
+        if known or (unknown and (vouched or (judge.case is Case.MIXED and not surname.isupper()))):
             yield hit(text, m.start(1), m.start(2) + len(surname), EntityType.NAME, 0.75)
 
 
@@ -351,6 +359,20 @@ def find_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
         word = m.group(1)
         if not word.isupper() and judge.lexical(word) >= 0.6:
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.65)
+
+
+def find_informed(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'grace dudak aware', 'md wyman aware': the person told of something is named."""
+    lex = judge.lex
+    for m in INFORMED_AFTER.finditer(text):
+        words = [(m.start(i), m.group(i)) for i in (1, 2) if m.group(i)]
+        kept = [(b, w) for b, w in words if not lex.is_clinical(w) and (
+            judge.lexical(w) >= 0.45 or (lex.raw_zipf(w) < 2.0 and not CLINICAL_MORPHOLOGY.search(w)))]
+        while kept and kept[0] != words[0] and len(kept) < len(words):
+            words.pop(0)
+        if kept and kept[-1] == words[-1]:
+            begin = kept[0][0] if kept == words[-len(kept):] else kept[-1][0]
+            yield hit(text, begin, kept[-1][0] + len(kept[-1][1]), EntityType.NAME, 0.7)
 
 
 def find_lexical(text: str, judge: NameJudge) -> Iterator[Entity]:
@@ -446,5 +468,6 @@ def find_names(text: str) -> Iterator[Entity]:
     judge = NameJudge(lexicon(), document_case(text))
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
                    find_introduced, find_staff, find_initialled, find_name_lists, find_speakers,
+                   find_informed,
                    find_lexical):
         yield from finder(text, judge)

@@ -58,25 +58,28 @@ class ItemVault(ABC):
         return self._salts.scope_salt(scope)
 
     def resolve_tokens(self, scope_id: str, hashes: Sequence[tuple[EntityType, str]]) -> dict[str, str]:
-        resolved: dict[str, str] = {}
+        resolved = {h: self._tokens[(scope_id, h)] for _, h in hashes if (scope_id, h) in self._tokens}
+        todo = {h: t for t, h in hashes if h not in resolved}
         with self._transaction():
-            for entity_type, full_hash in hashes:
-                if full_hash not in resolved:
-                    resolved[full_hash] = self._resolve_token(scope_id, entity_type, full_hash)
+            firsts = [schema.token_item(scope_id, candidate_tokens(t, h)[0], h) for h, t in todo.items()]
+            for (full_hash, entity_type), item, existing in zip(
+                    todo.items(), firsts, self._put_all_if_absent(firsts), strict=True):
+                if existing is None or existing.get("valueDigest") == full_hash:
+                    resolved[full_hash] = str(item["token"])
+                else:
+                    resolved[full_hash] = self._longer_token(scope_id, entity_type, full_hash)
+        if len(self._tokens) + len(todo) > _TOKEN_CACHE_LIMIT:
+            self._tokens.clear()
+        self._tokens.update({(scope_id, h): resolved[h] for h in todo})
         return resolved
 
-    def _resolve_token(self, scope_id: str, entity_type: EntityType, full_hash: str) -> str:
-        cached = self._tokens.get((scope_id, full_hash))
-        if cached is not None:
-            return cached
-        for token in candidate_tokens(entity_type, full_hash):
+    def _longer_token(self, scope_id: str, entity_type: EntityType, full_hash: str) -> str:
+        """After a collision on the shortest token: the first longer one that is free or ours."""
+        log.info("token collision in a scope; using a longer digest")
+        for token in candidate_tokens(entity_type, full_hash)[1:]:
             existing = self._put_if_absent(schema.token_item(scope_id, token, full_hash))
             if existing is None or existing.get("valueDigest") == full_hash:
-                if len(self._tokens) >= _TOKEN_CACHE_LIMIT:
-                    self._tokens.clear()
-                self._tokens[(scope_id, full_hash)] = token
                 return token
-            log.info("token collision in a scope; using a longer digest")
         raise VaultIntegrityError("token registry holds a different value for a full-length digest")
 
     def store(self, message: PendingMessage) -> StoreOutcome:

@@ -8,7 +8,8 @@ Table: partition key ``messageHash`` (S), sort key ``entityHash`` (S); audit tab
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from phimask.vault import schema
@@ -17,8 +18,6 @@ from phimask.vault.errors import VaultError
 from phimask.vault.kms import KmsKeyring, SecretsManagerSalts, aws_error, aws_errors, client
 from phimask.vault.schema import Item
 
-TRANSACTION_ITEMS = 100
-TRANSACTION_BYTES = 3 * 1024 * 1024
 # the Lambda environment variables (as in phimask.aws.settings)
 ENV = {
     "table_name": "VAULT_TABLE",
@@ -41,11 +40,13 @@ class DynamoDBVault(ItemVault):
 
     def __init__(self, table_name: str, audit_table_name: str, *, kms_key_id: str,
                  master_secret_id: str, dynamodb_client: Any = None, kms_client: Any = None,
-                 secrets_client: Any = None, region_name: str | None = None) -> None:
+                 secrets_client: Any = None, region_name: str | None = None,
+                 write_concurrency: int = 8) -> None:
         super().__init__(KmsKeyring(kms_key_id, kms_client, region_name),
                          SecretsManagerSalts(master_secret_id, secrets_client, region_name))
         self.table_name = table_name
         self.audit_table_name = audit_table_name
+        self.write_concurrency = write_concurrency
         self._ddb = client("dynamodb", dynamodb_client, region_name)
 
     @classmethod
@@ -55,8 +56,9 @@ class DynamoDBVault(ItemVault):
         missing = [name for name in ENV.values() if not os.environ.get(name)]
         if missing:
             raise VaultError(f"environment variable {missing[0]} is not set")
-        settings = {arg: os.environ[name] for arg, name in ENV.items()}
-        return cls(settings.pop("table_name"), settings.pop("audit_table_name"), **settings, **clients)
+        env = {arg: os.environ[name] for arg, name in ENV.items()}
+        return cls(env["table_name"], env["audit_table_name"], kms_key_id=env["kms_key_id"],
+                   master_secret_id=env["master_secret_id"], **clients)
 
     def __repr__(self) -> str:
         return f"DynamoDBVault({self.table_name!r})"
@@ -83,21 +85,11 @@ class DynamoDBVault(ItemVault):
         return _unmarshal(old) if old else None
 
     def _put_all_if_absent(self, items: Sequence[Item]) -> list[Item | None]:
-        """Conditional puts in transactions of up to 100 items; when one finds an item
-        already there (a retry, a concurrent writer), that batch is redone item by item."""
-        results: list[Item | None] = []
-        for batch in _batches(items):
-            try:
-                self._ddb.transact_write_items(TransactItems=[{"Put": {
-                    "TableName": self.table_name, "Item": _marshal(item),
-                    "ConditionExpression": "attribute_not_exists(#pk)",
-                    "ExpressionAttributeNames": {"#pk": schema.PK}}} for item in batch])
-                results.extend(None for _ in batch)
-            except self._ddb.exceptions.TransactionCanceledException:
-                results.extend(self._put_if_absent(item) for item in batch)
-            except aws_errors() as exc:
-                raise aws_error(exc, "DynamoDB TransactWriteItems") from None
-        return results
+        """Conditional puts, several at a time (each one is still conditional on its own)."""
+        if len(items) < 2 or self.write_concurrency < 2:
+            return super()._put_all_if_absent(items)
+        with ThreadPoolExecutor(max_workers=min(self.write_concurrency, len(items))) as pool:
+            return list(pool.map(self._put_if_absent, items))
 
     def _query(self, message_hash: str) -> list[Item]:
         items: list[Item] = []
@@ -124,21 +116,6 @@ class DynamoDBVault(ItemVault):
                                ExpressionAttributeNames={"#pk": schema.PK})
         except aws_errors() as exc:
             raise aws_error(exc, "DynamoDB PutItem (audit)") from None
-
-
-def _batches(items: Sequence[Item]) -> Iterator[list[Item]]:
-    """Runs of at most 100 items and about 3 MB (TransactWriteItems limits: 100, 4 MB)."""
-    batch: list[Item] = []
-    size = 0
-    for item in items:
-        item_size = sum(len(str(k)) + len(str(v).encode("utf-8")) for k, v in item.items())
-        if batch and (len(batch) == TRANSACTION_ITEMS or size + item_size > TRANSACTION_BYTES):
-            yield batch
-            batch, size = [], 0
-        batch.append(item)
-        size += item_size
-    if batch:
-        yield batch
 
 
 def create_tables(dynamodb_client: Any, table_name: str, audit_table_name: str) -> None:
