@@ -13,13 +13,21 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
+$(VENV)/.installed: $(BIN)/python pyproject.toml | system-deps
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.dev-installed: $(BIN)/python pyproject.toml
+$(VENV)/.dev-installed: $(BIN)/python pyproject.toml | system-deps
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
+
+## system-deps: Tesseract OCR for the embedded image OCR (apt-get, when missing)
+.PHONY: system-deps
+system-deps:
+	@command -v tesseract >/dev/null 2>&1 || { \
+	  command -v apt-get >/dev/null 2>&1 || { echo "error: tesseract-ocr is missing and apt-get is not available: install Tesseract 4+ (with English data) with your package manager" >&2; exit 1; }; \
+	  [ "$$(id -u)" = 0 ] || { echo "error: tesseract-ocr is missing: run 'sudo make system-deps' (or sudo apt-get install -y tesseract-ocr)" >&2; exit 1; }; \
+	  apt-get update && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng; }
 
 ## run: the main job offline on the bundled sample note and image
 run: $(VENV)/.installed
@@ -42,9 +50,22 @@ cfn: $(VENV)/.dev-installed
 pytest: $(VENV)/.dev-installed
 	$(BIN)/pytest -q
 
-## bench: detector figures on ../shared/eval (when present)
+## bench: detector (with Presidio), de-identification and server load figures
 bench: $(VENV)/.dev-installed
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/detector.py
+	$(BIN)/python bench/deid.py --skip-aws
+	$(BIN)/python bench/load.py
+
+## bench-images: image redaction figures on ../shared/eval/images (when present)
+.PHONY: bench-images annex-e
+bench-images: $(VENV)/.dev-installed
+	$(BIN)/python bench/images.py
+
+## annex-e: rebuild the DICOM PS3.15 Annex E table shipped in src/phimask/image/data
+annex-e: $(VENV)/.dev-installed
+	$(BIN)/pip install --quiet -e '.[annex-e]'
+	$(BIN)/python scripts/build_annex_e.py
 
 ## lexicons: rebuild the detector's shipped word lists from their source packages
 lexicons: $(VENV)/.dev-installed
