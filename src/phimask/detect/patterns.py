@@ -59,6 +59,9 @@ def find_contacts(text: str) -> Iterator[Entity]:
         if any(b <= m.start() < e for b, e in emails):
             continue
         label = m.group(0).split(".")[0]
+        tld = m.group(0).rsplit(".", 1)[-1].lower()
+        if len(tld) == 2 and m.group(0).count(".") < 2:
+            continue  # "dosing.no", "8cms.pt": a missing space, not a web address
         known_word = lexicon().zipf(label) >= 3.0 or lexicon().is_clinical(label)
         score = 0.85 if len(label) >= 4 and not known_word else 0.45
         yield hit(text, m.start(), m.end(), EntityType.URL, score)
@@ -234,7 +237,7 @@ WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(rf"\b{YEAR}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01]){TIME}(?!\d)"), 0.97),
     (re.compile(r"(?<![\d/.xX-])(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|[12]\d|3[01])\1"
-                rf"(?:{YEAR}|\d\d)(?![\d/%]|\.\d)"), 0.93),
+                rf"(?:{YEAR}|\d\d)(?![\d/%A-Za-z]|\.\d)"), 0.93),
     (re.compile(rf"\b(?:{WEEKDAY},?\s+)?{MONTH}\.?\s+{DAY}(?:\s*,\s*|\s+)(?:{YEAR}|'\d\d)\b", I), 0.97),
     (re.compile(rf"\b(?:{WEEKDAY},?\s+)?(?:the\s+)?{DAY}\s+(?:of\s+)?{MONTH}\.?,?\s+{YEAR}\b", I), 0.97),
     (re.compile(rf"\b{MONTH}\.?,?\s+(?:of\s+)?{YEAR}\b", I), 0.9),
@@ -261,9 +264,11 @@ NOT_SHORT_DATE_AFTER = re.compile(
     r"cups?|liters?|l\b|x\b|th|rd|nd)",
     I,
 )
+SETTING_AFTER = re.compile(r"\s*(?:x\s*)?\d{2,3}\s*%")  # "5/10 30%": ventilator settings
+PAIN_BEFORE = re.compile(r"(?:pain|cp|rat(?:ing|ed|es)|scale|discomfort|#|\()", I)
 YEAR_CONTEXT = re.compile(
     r"(?:\bin|since|year|born|\bdx|diagnosed|s/p|\bhx|history|cabg|surgery|married|"
-    r"retired|until|before|after|from|of|during|\bsince|class|'|,)\s*(?:early|late|mid|the)?\s*$",
+    r"retired|until|before|after|from|of|during|\bsince|class|')\s*(?:early|late|mid|the)?\s*$",
     I,
 )
 YEAR_UNITS_AFTER = re.compile(
@@ -289,8 +294,10 @@ def find_dates(text: str) -> Iterator[Entity]:
             continue  # "1/2", "2/3", "5/5", "4/4": fractions, scores and settings
         if NOT_SHORT_DATE_BEFORE.search(_before(text, m.start(), 12)):
             continue
-        if NOT_SHORT_DATE_AFTER.match(text, m.end()):
+        if NOT_SHORT_DATE_AFTER.match(text, m.end()) or SETTING_AFTER.match(text, m.end()):
             continue
+        if day == 10 and PAIN_BEFORE.search(_before(text, m.start(), 30)):
+            continue  # "pain 6/10": a pain score
         yield hit(text, m.start(), m.end(), EntityType.DATE, 0.72)
     for m in YEAR_ALONE.finditer(text):
         if YEAR_UNITS_AFTER.match(text, m.end()):
@@ -450,6 +457,10 @@ def find_addresses(text: str) -> Iterator[Entity]:
         if sum(lex.zipf(w.rstrip(".")) >= 4.0 for w in words) > len(words) // 2:
             continue  # "seen on day 3", "Room 12": ordinary words and a number
         leading_number = m.group(0)[0].isdigit()
+        if not leading_number and len(words) < 2 and (
+                len(words[0]) < 5 or lex.raw_zipf(words[0]) >= 2.0 or words[0].isascii() and
+                not words[0][1:].islower()):
+            continue  # "Na 153", "Hct 26": a lab value
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8 if leading_number else 0.6)
     for m in CITY_STATE_ZIP.finditer(text):
         city = m.group(1)
