@@ -458,8 +458,8 @@ def find_addresses(text: str) -> Iterator[Entity]:
             continue  # "seen on day 3", "Room 12": ordinary words and a number
         leading_number = m.group(0)[0].isdigit()
         if not leading_number and len(words) < 2 and (
-                len(words[0]) < 5 or lex.raw_zipf(words[0]) >= 2.0 or words[0].isascii() and
-                not words[0][1:].islower()):
+                len(words[0]) < 5 or lex.raw_zipf(words[0]) >= 2.0 or (words[0].isascii() and
+                not words[0][1:].islower())):
             continue  # "Na 153", "Hct 26": a lab value
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8 if leading_number else 0.6)
     for m in CITY_STATE_ZIP.finditer(text):
