@@ -71,10 +71,6 @@ def test_aws_sample_note_entities(detector: Detector) -> None:
 
 # ---------------------------------------------------------------- recall
 
-def gap(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"detector v1 gap: {reason}")
-
-
 POSITIVE = [
     # names
     pytest.param("Seen today by Dr. Vantongeren in clinic.", "Vantongeren", T.NAME, id="title"),
@@ -112,8 +108,7 @@ POSITIVE = [
     pytest.param("Device at 10.21.4.77 uploaded data.", "10.21.4.77", T.OTHER, id="ipv4"),
     # addresses and places
     pytest.param("Lives at 5120 W. Larkspur Rd with wife.", "5120 W. Larkspur Rd", T.ADDRESS, id="street"),
-    pytest.param("Lives at 12 Orchard Lane.", "12 Orchard Lane", T.ADDRESS, id="street-plain",
-                 marks=gap('"12 Orchard Lane" is typed NAME ("Orchard Lane") and the number is missed')),
+    pytest.param("Lives at 12 Orchard Lane.", "12 Orchard Lane", T.ADDRESS, id="street-plain"),
     pytest.param("Moved to Dorrington, GA 30217 with wife.", "Dorrington, GA 30217", T.ADDRESS,
                  id="city-state-zip"),
     pytest.param("Transferred from Riverbend Medical Center yesterday.", "Riverbend Medical Center",

@@ -415,7 +415,7 @@ def _street_pattern() -> re.Pattern[str]:
     words = "|".join(re.escape(s) for s in suffixes)
     return re.compile(
         rf"(?<![\w/.-])\d{{1,6}}[A-Za-z]?(?:-\d+)?\s+(?:[NSEW]\.?\s+|(?:north|south|east|west)\s+)?"
-        rf"(?:[A-Za-z0-9][\w'.-]*\s+){{0,4}}?(?:{words})\b\.?{UNIT}?",
+        rf"(?:[A-Za-z0-9][\w'.-]*[ \t]+){{0,4}}(?:{words})\b\.?{UNIT}?",
         I,
     )
 
