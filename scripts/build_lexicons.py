@@ -34,7 +34,8 @@ COUNTRY_ALIASES = {
     "czech republic", "united states of america", "usa", "u.s.a", "uk", "great britain",
     "england", "scotland", "wales", "northern ireland", "holland", "russia", "south korea",
     "north korea", "ivory coast", "burma", "vatican", "the netherlands", "macedonia",
-    "swaziland", "east timor", "cape verde", "the gambia", "the bahamas",
+    "swaziland", "east timor", "cape verde", "the gambia", "the bahamas", "netherlands",
+    "united kingdom", "united states",
 }
 
 

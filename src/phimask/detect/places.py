@@ -43,6 +43,8 @@ PROFESSION_CONTEXT = re.compile(
     r"employed\s+as|career\s+as|former|is\s+an?|was\s+an?)\s*:?\s*$",
     re.IGNORECASE,
 )
+AMBIGUOUS_COUNTRIES = {"turkey", "chad", "jordan", "georgia", "guinea", "jersey", "man", "niger",
+                       "togo", "peru", "cuba", "china", "japan"}
 SAINTS = {"st.", "saint", "ste.", "san", "santa", "sao"}
 STOP_WORDS = {"the", "a", "an", "at", "for", "with", "from", "of", "and", "in", "on", "to", "by",
               "this", "that", "our", "my", "his", "her", "their", "i", "we", "he", "she", "it"}
@@ -95,8 +97,10 @@ def find_places(text: str) -> Iterator[Entity]:
             noun = any(lex.is_common_noun(w.group(0).rstrip(".")) for w in group)
             after = text[group[-1].end():group[-1].end() + 30]
             followed = bool(re.match(r",\s*[A-Z]", after))
-            if kind in ("state", "country"):
-                score = 0.85 if not noun or context else 0.45
+            if kind == "country":
+                score = 0.85 if key not in AMBIGUOUS_COUNTRIES or context else 0.45
+            elif kind == "state":
+                score = 0.85 if not (noun or lex.is_name(phrase)) or context else 0.45
             elif not noun:
                 score = 0.75 + (0.15 if context or followed else 0.0)
             elif common < 4.5:
