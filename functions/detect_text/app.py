@@ -1,7 +1,6 @@
 """DetectText: OCR words with pixel boxes, written to the work bucket.
 
-STUB until the images work lands: the OCR adapter (Rekognition DetectText / embedded OCR)
-is not in this build yet, so this step fails with ImageUnsupported (S3 wiring is real)."""
+OCR engine: ``OCR_ENGINE`` (``rekognition`` by default in Lambda; ``tesseract`` where installed)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
 """Redact: fill the PHI word boxes; the redacted image goes to the work bucket and Store
 copies it to the destination.
 
-STUB until the images work lands: pixel redaction is not in this build yet, so this step
-fails closed with ImageUnsupported and nothing reaches the destination."""
+PNG, JPEG, TIFF and DICOM keep their format; DICOM headers are de-identified (Annex E)."""
 
 from __future__ import annotations
 

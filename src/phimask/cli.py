@@ -143,15 +143,14 @@ def demo() -> None:
 
 
 def _register_command_groups() -> None:
-    """Commands that live in modules of their own (vault, server)."""
-    from phimask import cli_serve, cli_vault
+    """Commands that live in modules of their own (vault, images, server)."""
+    from phimask import cli_image, cli_serve, cli_vault
 
-    for module in (cli_vault, cli_serve):
+    for module in (cli_vault, cli_image, cli_serve):
         module.register(main)
 
 
 _register_command_groups()
-from phimask.cli_image import register as register_image; register_image(main)  # noqa: E402, E702, I001
 
 if __name__ == "__main__":
     main()

@@ -1,8 +1,8 @@
 """The image state machine (statemachine/image.asl.json) executed by moto.
 
-OCR and pixel redaction are stubs until the images work lands: with the stubs the flow
-fails closed (nothing written to the destination); with fakes patched into the same hooks
-the whole flow runs, LoadImage -> DetectText -> IdentifyPHI -> Redact -> Store."""
+OCR and pixel redaction (phimask.image) are replaced by fakes patched into the same hooks,
+so the whole flow runs, LoadImage -> DetectText -> IdentifyPHI -> Redact -> Store; without
+them a corrupt image fails closed (nothing written to the destination)."""
 
 from __future__ import annotations
 
@@ -79,11 +79,11 @@ def test_get_routes_return_words(image_cloud: Cloud, fakes: None, event: str, wo
     assert json.loads(result["output"]) == {"Words": expected}
 
 
-def test_stub_ocr_fails_closed_and_writes_nothing(image_cloud: Cloud) -> None:
-    result = image_cloud.run("image", load_event("image_mask"))
+def test_corrupt_image_fails_closed_and_writes_nothing(image_cloud: Cloud) -> None:
+    result = image_cloud.run("image", load_event("image_mask"))  # a PNG signature and no image
 
-    assert (result["status"], result["error"]) == ("FAILED", "ImageUnsupported")
-    assert "not available" in result["cause"]
+    assert (result["status"], result["error"]) == ("FAILED", "InvalidInput")
+    assert "corrupt" in result["cause"]
     assert "Contents" not in image_cloud.s3.list_objects_v2(Bucket=OUTPUT)
 
 

@@ -1,14 +1,17 @@
 """The image flow's steps as the Lambda handlers use them (S3 references in and out).
 
-``ocr_words`` and ``redact`` are STUBS until the images work (OCR adapters, pixel
-redaction) lands in ``phimask.image``: they fail closed with ``ImageUnsupported``, so no
-unredacted image is ever stored. ``phi_words`` is real: OCR words -> page text with
-offsets -> detector -> the words whose characters overlap an entity.
+``ocr_words`` reads the image with the engine named by ``OCR_ENGINE``: ``rekognition``
+(the default inside Lambda) or ``tesseract`` (the default elsewhere, e.g. the local server); ``phi_words``
+lays the words out as text, runs the detector and keeps the words overlapping an entity
+(plus burned-in annotation context); ``redact`` fills their boxes in the original format.
+DICOM headers are de-identified (PS3.15 Annex E) on the way; in the cloud without a vault
+reference, i.e. not reversibly (the original stays in its bucket).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,21 +21,15 @@ from phimask.aws.s3 import S3Store, check_bucket, check_key
 from phimask.aws.settings import ConfigError
 from phimask.detect.base import Detector
 from phimask.errors import InputError
-from phimask.pipeline import find_phi
+from phimask.image.errors import ImageUnsupported
+from phimask.image.raster import sniff_format
 
 MAX_IMAGE_BYTES = 15 * 1024 * 1024  # Rekognition DetectText's limit for S3 images
 IMAGE_OPERATIONS = ("text", "phi", "mask")
-_SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"),
-)
+OCR_ENGINES = ("rekognition", "tesseract")
 CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "tiff": "image/tiff", "dicom": "application/dicom"}
 Word = dict[str, Any]
-
-
-class ImageUnsupported(InputError):
-    """The image format (or image processing itself) is not supported by this build."""
-
-    code = "ImageUnsupported"
+__all__ = ["ImageUnsupported", "ocr_words", "phi_words", "redact", "sniff_format"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,28 +68,33 @@ def parse_image_request(event: Mapping[str, Any], allowed: frozenset[str],
     return request
 
 
-def sniff_format(head: bytes) -> str:
-    """``png``, ``jpeg``, ``tiff`` or ``dicom`` from the first bytes; clear errors otherwise."""
-    for signature, name in _SIGNATURES:
-        if head.startswith(signature):
-            return name
-    if head[128:132] == b"DICM":
-        return "dicom"
-    if head.startswith(b"%PDF"):
-        raise ImageUnsupported("PDF is not supported: render its pages to PNG first")
-    if not head:
-        raise ImageUnsupported("the image is empty")
-    raise ImageUnsupported("unsupported image format: expected PNG, JPEG, TIFF or DICOM")
+def ocr_engine_name() -> str:
+    """``OCR_ENGINE``, validated; by default Rekognition inside Lambda, Tesseract elsewhere."""
+    default = "rekognition" if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") else "tesseract"
+    name = os.environ.get("OCR_ENGINE", default).strip().lower()
+    if name not in OCR_ENGINES:
+        raise ConfigError(f"OCR_ENGINE must be one of: {', '.join(OCR_ENGINES)}")
+    return name
 
 
 def ocr_words(image: bytes, image_format: str) -> list[Word]:
-    """OCR words with pixel boxes. STUB: needs ``phimask.image`` (images issue)."""
-    raise ImageUnsupported("image text detection is not available in this build yet")
+    """OCR words with pixel boxes (DICOM: of its frames as displayed for OCR)."""
+    from phimask.image.ocr import ocr_engine
+    from phimask.image.service import image_text
+
+    return image_text(image, ocr_engine(ocr_engine_name()))
 
 
 def redact(image: bytes, image_format: str, words: Sequence[Word]) -> bytes:
-    """The image with ``words`` boxes filled. STUB: needs ``phimask.image`` (images issue)."""
-    raise ImageUnsupported("image redaction is not available in this build yet")
+    """The image with the boxes of ``words`` filled, in its own format."""
+    from phimask.image.ocr import Word as OcrWord
+    from phimask.image.service import mask_image
+
+    frames: dict[int | None, list[OcrWord]] = {}
+    for word in words:
+        frame = word.get("frame")
+        frames.setdefault(frame if isinstance(frame, int) else None, []).append(OcrWord.from_dict(word))
+    return mask_image(image, boxes=list(frames.items()), header="deidentify").data
 
 
 def check_words(words: Any) -> list[Word]:
@@ -103,40 +105,15 @@ def check_words(words: Any) -> list[Word]:
     return words
 
 
-def _separator(previous: Word | None, word: Word) -> str:
-    """A newline between OCR lines (the top edge moves by more than half a word height)."""
-    if previous is None:
-        return ""
-    try:
-        moved = abs(float(word["top"]) - float(previous["top"]))
-        return "\n" if moved > max(float(previous["height"]), 1.0) / 2 else " "
-    except (KeyError, TypeError, ValueError):
-        return " "
-
-
 def phi_words(words: Sequence[Word], threshold: float, detector: Detector) -> list[Word]:
     """The OCR words that overlap a PHI entity of the page text, with its type and score."""
-    pieces: list[str] = []
-    spans: list[tuple[int, int]] = []
-    cursor = 0
-    previous: Word | None = None
-    for word in words:
-        gap = _separator(previous, word)
-        pieces.extend((gap, word["text"]))
-        cursor += len(gap)
-        spans.append((cursor, cursor + len(word["text"])))
-        cursor += len(word["text"])
-        previous = word
-    page = "".join(pieces)
-    if not page.strip():
-        return []
-    entities = find_phi(page, threshold, detector)
-    found: list[Word] = []
-    for word, (begin, end) in zip(words, spans, strict=True):
-        hit = next((e for e in entities if e.begin < end and begin < e.end), None)
-        if hit is not None:
-            found.append({**word, "type": hit.type.value, "score": round(hit.score, 4)})
-    return found
+    from phimask.image.boxes import find_phi_words
+    from phimask.image.ocr import Word as OcrWord
+
+    parsed = [OcrWord.from_dict(w) for w in words]
+    by_word = {id(p): w for p, w in zip(parsed, words, strict=True)}
+    found = find_phi_words(parsed, threshold, detector)
+    return [{**by_word[id(p.word)], "type": p.type, "score": round(p.score, 4)} for p in found]
 
 
 # ---------------------------------------------------------------- the steps, S3 refs in and out
