@@ -17,6 +17,7 @@ from phimask.aws.s3 import ObjectNotFound, ObjectTooLarge, S3Store, check_key, s
 from phimask.errors import InputError
 
 _TEMP_PREFIX = ".phimask-partial-"
+NAME_MAX = 255  # bytes in one file name on common file systems
 
 
 class LocalStore(S3Store):
@@ -35,6 +36,12 @@ class LocalStore(S3Store):
     def path(self, bucket: str, key: str, field: str) -> Path:
         """The file of ``bucket/key``; refuses keys that resolve outside the bucket."""
         check_key(key, field)
+        if any(part in ("", ".") for part in key.split("/")):
+            # "a//b", "a/", "a/./b" would name the same file as another key
+            raise InputError(f"{field} has an empty or '.' path segment, which the local store cannot hold")
+        if any(len(part.encode()) > NAME_MAX for part in key.split("/")):
+            raise InputError(f"{field} has a path segment over {NAME_MAX} bytes, which the local store "
+                             "cannot hold")
         base = (self.root / bucket).resolve()
         target = (base / key).resolve()
         if not target.is_relative_to(base) or target == base:
@@ -48,7 +55,7 @@ class LocalStore(S3Store):
                 if os.fstat(source.fileno()).st_size > max_bytes:
                     raise ObjectTooLarge(f"{field} is larger than the {max_bytes // (1024 * 1024)} MiB limit")
                 data = source.read(max_bytes + 1)
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        except OSError:  # missing, a folder, a name too long for the file system...
             raise ObjectNotFound(f"{field} was not found, or this deployment may not access it") from None
         if len(data) > max_bytes:
             raise ObjectTooLarge(f"{field} is larger than the {max_bytes // (1024 * 1024)} MiB limit")
@@ -59,21 +66,28 @@ class LocalStore(S3Store):
         try:
             with path.open("rb") as source:
                 return source.read(count)
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        except OSError:
             raise ObjectNotFound(f"{field} was not found, or this deployment may not access it") from None
 
     def write(self, bucket: str, key: str, data: bytes, content_type: str,
               metadata: Mapping[str, str] | None = None) -> str:
         """Write atomically (temporary file + rename). Content type and metadata are not kept."""
-        path = self.path(bucket, key, "destination")
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=path.parent)
+        path = self.path(bucket, key, "destinationKey")
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=path.parent)
+        except OSError:  # a folder or an object stands where the key needs the other
+            raise InputError("destinationKey cannot be stored in the local store "
+                             "(it clashes with an existing object or folder, or is too long)") from None
         try:
             with os.fdopen(descriptor, "wb") as sink:
                 sink.write(data)
                 sink.flush()
                 os.fsync(sink.fileno())
             os.replace(temporary, path)
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)
+            raise InputError("destinationKey cannot be stored in the local store") from None
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
