@@ -146,7 +146,7 @@ def test_normalize_value(value: str, expected: str) -> None:
 
 
 def test_style_values() -> None:
-    assert [s.value for s in MaskStyle] == ["type", "char", "numbered", "redact"]
+    assert [s.value for s in MaskStyle] == ["type", "char", "numbered", "redact", "surrogate"]
 
 
 def test_overlapping_entities_are_refused() -> None:

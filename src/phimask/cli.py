@@ -7,13 +7,13 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
-from functools import wraps
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
 
 from phimask import __version__
+from phimask.clikit import fails_cleanly
 from phimask.detect.base import DEFAULT_THRESHOLD, check_threshold
 from phimask.entities import entities_to_response
 from phimask.errors import PhimaskError
@@ -23,19 +23,6 @@ from phimask.textio import decode_text, read_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 STYLES = [s.value for s in MaskStyle]
-
-
-def fails_cleanly(command: F) -> F:
-    """Turn phimask errors into a one-line message and exit code 2 (no traceback)."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except PhimaskError as exc:
-            raise click.UsageError(str(exc)) from None
-
-    return run  # type: ignore[return-value]
 
 
 def threshold_option(command: F) -> F:
@@ -125,12 +112,26 @@ def _identify_records(records: list[tuple[Any, str]], sink: TextIO, threshold: f
 @main.command("mask")
 @click.argument("file", default="-", metavar="[FILE|-]")
 @click.option("--style", type=click.Choice(STYLES), default="type", show_default=True,
-              help="type: NAME; char: ####; numbered: NAME1, NAME2; redact: removed.")
+              help="type: NAME; char: ####; numbered: NAME1, NAME2; redact: removed; "
+                   "surrogate: realistic values of the same type and shape.")
+@click.option("--scope", default=None, help="With --style surrogate: the same value gets the same "
+              "surrogate in every file masked with this scope (key from $PHIMASK_HOME).")
 @threshold_option
 @fails_cleanly
-def mask_command(file: str, style: str, threshold: float) -> None:
+def mask_command(file: str, style: str, scope: str | None, threshold: float) -> None:
     """Print FILE (or standard input) with every PHI span masked."""
-    click.echo(mask(read_text(file), style, threshold), nl=False)
+    if scope is None:
+        click.echo(mask(read_text(file), style, threshold), nl=False)
+        return
+    if style != MaskStyle.SURROGATE:
+        raise click.UsageError("--scope goes with --style surrogate")
+    from phimask.deid import check_scope
+    from phimask.keys import LocalKeys
+    from phimask.mask import mask_text
+
+    text = read_text(file)
+    salt = LocalKeys.open().scope_salt(check_scope(scope))
+    click.echo(mask_text(text, find_phi(text, threshold), MaskStyle.SURROGATE, salt=salt), nl=False)
 
 
 @main.command()
@@ -144,9 +145,9 @@ def demo() -> None:
 
 def _register_command_groups() -> None:
     """Commands that live in modules of their own (vault, images, server)."""
-    from phimask import cli_image, cli_serve, cli_vault
+    from phimask import cli_batch, cli_fhir, cli_image, cli_serve, cli_vault
 
-    for module in (cli_vault, cli_image, cli_serve):
+    for module in (cli_vault, cli_image, cli_serve, cli_fhir, cli_batch):
         module.register(main)
 
 

@@ -8,45 +8,17 @@ from __future__ import annotations
 
 import getpass
 import json
-import sqlite3
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
 
 import click
 
+from phimask.clikit import fails_cleanly
 from phimask.deid import deidentify, reidentify
 from phimask.detect.base import DEFAULT_THRESHOLD, check_threshold
-from phimask.errors import InputError, PhimaskError
+from phimask.errors import InputError
 from phimask.keys import rotate
 from phimask.textio import read_text
 from phimask.vault.errors import MessageNotFoundError
 from phimask.vault.sqlite import SQLiteVault
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class CleanFailure(click.ClickException):
-    """``Error: <message>`` on one line, exit code 2."""
-
-    exit_code = 2
-
-
-def fails_cleanly(command: F) -> F:
-    """Turn phimask and storage errors into one line on stderr (no traceback, no text)."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except PhimaskError as exc:
-            raise CleanFailure(str(exc)) from None
-        except sqlite3.Error as exc:
-            raise CleanFailure(f"vault database error ({type(exc).__name__})") from None
-        except OSError as exc:
-            raise CleanFailure(f"cannot use the phimask home directory: {exc.strerror}") from None
-
-    return run  # type: ignore[return-value]
 
 
 @click.command("deidentify")
@@ -55,15 +27,17 @@ def fails_cleanly(command: F) -> F:
               "documents of one scope. Default: a fresh scope per document (unlinkable).")
 @click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True,
               help="Minimum entity score in [0, 1].")
+@click.option("--style", type=click.Choice(["token", "surrogate"]), default="token", show_default=True,
+              help="token: [[NAME:3f9a1c2b7d4e]]; surrogate: realistic values (docs/surrogates.md).")
 @fails_cleanly
-def deidentify_command(file: str, scope: str | None, threshold: float) -> None:
+def deidentify_command(file: str, scope: str | None, threshold: float, style: str) -> None:
     """Print FILE (or standard input) de-identified, as {"deidentifiedText", "messageHash"}."""
 
     threshold = check_threshold(threshold)
     text = read_text(file)
     vault = SQLiteVault.open()
     try:
-        result = deidentify(text, vault, scope, threshold=threshold)
+        result = deidentify(text, vault, scope, threshold=threshold, style=style)
     finally:
         vault.close()
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False))

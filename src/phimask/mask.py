@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 
@@ -15,6 +16,7 @@ class MaskStyle(StrEnum):
     CHAR = "char"  # "###########" — one '#' per character, whitespace kept
     NUMBERED = "numbered"  # "NAME1", "NAME2"... same value -> same label in a document
     REDACT = "redact"  # removed
+    SURROGATE = "surrogate"  # "Camron Astudillo" — realistic values of the same type and shape
 
 
 def normalize_value(value: str) -> str:
@@ -40,9 +42,22 @@ def _numbered_labeller() -> Callable[[Entity], str]:
     return label
 
 
-def mask_text(text: str, entities: Iterable[Entity], style: MaskStyle = MaskStyle.TYPE) -> str:
-    """Mask already-merged, non-overlapping ``entities`` in ``text``."""
+def _surrogates(text: str, entities: list[Entity], salt: bytes | None) -> str:
+    from phimask.surrogates import SurrogateEngine
+
+    engine = SurrogateEngine(salt if salt is not None else secrets.token_bytes(32))
+    news = engine.render([(e.type, text[e.begin:e.end]) for e in entities])
+    return replace_spans(text, [(e.begin, e.end, new) for e, new in zip(entities, news, strict=True)])
+
+
+def mask_text(text: str, entities: Iterable[Entity], style: MaskStyle = MaskStyle.TYPE, *,
+              salt: bytes | None = None) -> str:
+    """Mask already-merged, non-overlapping ``entities`` in ``text``. ``salt`` (a scope's
+    secret salt) keys the surrogate style: the same value gets the same surrogate in every
+    text masked with it; without one, a random salt links this text to nothing."""
     ordered = sorted(entities, key=lambda e: e.begin)
+    if style is MaskStyle.SURROGATE:
+        return _surrogates(text, ordered, salt)
     render: Callable[[Entity], str]
     if style is MaskStyle.TYPE:
         render = lambda e: e.type.value  # noqa: E731

@@ -38,6 +38,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/text/deidentify", _FULL),
     Route("POST", "/text/reidentify", frozenset({Role.REIDENTIFY})),
     Route("POST", "/batch", _FULL),
+    Route("POST", "/fhir/deidentify", _FULL),  # FHIR R4 resources and Bundles (docs/fhir.md)
 )
 
 

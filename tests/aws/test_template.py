@@ -110,12 +110,12 @@ def test_execution_routes_are_step_functions_service_integrations(cfn: dict[str,
 
 def test_lambda_proxy_routes_use_resource_permissions_not_caller_credentials(cfn: dict[str, Any]) -> None:
     paths = api_paths(cfn)
-    for route in (("GET", "/image"), ("POST", "/text/reidentify")):
+    for route in (("GET", "/image"), ("POST", "/text/reidentify"), ("POST", "/fhir/deidentify")):
         integration = paths[route]["x-amazon-apigateway-integration"]
         assert integration["type"] == "aws_proxy" and "credentials" not in integration
     permissions = resources(cfn, "AWS::Lambda::Permission").values()
     invoked = {p["Properties"]["FunctionName"]["Ref"] for p in permissions}
-    assert invoked == {"PresignFunction", "ReidentifyFunction"}
+    assert invoked == {"PresignFunction", "ReidentifyFunction", "FhirDeidentifyFunction"}
 
 
 def test_api_never_logs_bodies(sam: dict[str, Any]) -> None:
@@ -247,7 +247,7 @@ def test_log_groups_have_retention_and_encryption(sam: dict[str, Any]) -> None:
 def _function_roles(cfn: dict[str, Any]) -> dict[str, dict[str, Any]]:
     functions = resources(cfn, "AWS::Lambda::Function")
     roles = {f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions.values()}
-    assert len(roles) == len(functions) == 9  # one role per function
+    assert len(roles) == len(functions) == 10  # one role per function
     return {name: cfn["Resources"][name] for name in roles}
 
 
@@ -275,7 +275,7 @@ def test_only_the_vault_functions_touch_the_vault(cfn: dict[str, Any]) -> None:
         text = json.dumps(role["Properties"])
         uses_vault = "VaultTable" in text
         assert uses_vault == (name in {"DeidentifyFunctionRole", "ReidentifyFunctionRole",
-                                       "BatchWorkerFunctionRole"}), name
+                                       "BatchWorkerFunctionRole", "FhirDeidentifyFunctionRole"}), name
         assert ("AuditTable" in text) == (name == "ReidentifyFunctionRole"), name
         if name == "ReidentifyFunctionRole":
             assert "dynamodb:PutItem" not in json.dumps([s for s in role["Properties"]["Policies"][0]

@@ -49,6 +49,7 @@ def valid_request(client: SignedClient | None, server: Server, route: Route,
         "/text/reidentify": {"messageHash": message_hash},
         "/batch": {"s3Bucket": INPUT, "prefix": "matrix-notes/", "operation": "mask",
                    "destinationPrefix": "matrix-masked/"},
+        "/fhir/deidentify": {"resource": {"resourceType": "Patient", "name": [{"family": "Quillon"}]}},
     }
     if client is None:
         return server.http.request(route.method, server.base_url + route.path,

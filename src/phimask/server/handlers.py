@@ -135,6 +135,13 @@ def batch(services: Services, call: Call) -> Result:
     return {"executionArn": services.batches.start(request)}
 
 
+def fhir_deidentify(services: Services, call: Call) -> Result:
+    from phimask.fhir.api import parse_fhir_request, run_fhir_request
+
+    request = parse_fhir_request(body_text(call.body), services.config.threshold)
+    return run_fhir_request(request, services.vault, services.detector)
+
+
 HANDLERS: dict[tuple[str, str], Callable[[Services, Call], Result]] = {
     ("GET", "/image"): image_url,
     ("GET", "/image/text"): image_text,
@@ -145,4 +152,5 @@ HANDLERS: dict[tuple[str, str], Callable[[Services, Call], Result]] = {
     ("POST", "/text/deidentify"): text_deidentify,
     ("POST", "/text/reidentify"): text_reidentify,
     ("POST", "/batch"): batch,
+    ("POST", "/fhir/deidentify"): fhir_deidentify,
 }
