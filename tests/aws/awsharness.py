@@ -76,6 +76,9 @@ def definition(name: str, extra: dict[str, str] | None = None) -> str:
     return text
 
 
+_poll_pause = time.sleep  # kept apart: tests patch time.sleep to skip Retry back-off
+
+
 @dataclass
 class Invocation:
     function: str
@@ -135,7 +138,7 @@ class Cloud:
                 return described
             if time.monotonic() > deadline:
                 raise AssertionError(f"execution of {machine} still running after {timeout} s")
-            time.sleep(0.05)
+            _poll_pause(0.05)
 
     def history(self, execution_arn: str) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = self.sfn.get_execution_history(executionArn=execution_arn)["events"]
