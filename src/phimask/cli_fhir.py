@@ -35,7 +35,7 @@ def _read(source: str) -> bytes:
 
 
 def _write(target: str, text: str) -> None:
-    from phimask.batch.storage import write_atomic
+    from phimask.files import write_atomic
 
     if target == "-":
         click.echo(text, nl=False)

@@ -109,8 +109,9 @@ def mask_command(source: Path, target: Path, dicom_header: str, scope: str | Non
 @fails_cleanly
 def reidentify_command(source: Path, target: Path) -> None:
     """Write the DICOM file IN to OUT with its original header back (audited)."""
+    from phimask.files import write_atomic
     from phimask.image.raster import sniff_format
-    from phimask.image.service import read_input, reidentify_dicom, write_atomic
+    from phimask.image.service import read_input, reidentify_dicom
     from phimask.vault.sqlite import SQLiteVault
 
     if source.resolve() == target.resolve():

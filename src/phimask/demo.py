@@ -40,7 +40,8 @@ def run_demo(echo: Callable[[str], None]) -> None:
 def run_image_demo(echo: Callable[[str], None], out_dir: Path | None = None) -> Path:
     """Redact the bundled scan into ``out_dir`` (default ``./out``, else a temporary
     directory); print the boxes and the output path."""
-    from phimask.image.service import mask_image, write_atomic
+    from phimask.files import write_atomic
+    from phimask.image.service import mask_image
 
     data = resources.files("phimask.samples").joinpath(SAMPLE_IMAGE).read_bytes()
     result = mask_image(data)

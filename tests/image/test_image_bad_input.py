@@ -88,7 +88,7 @@ def test_failure_while_writing_leaves_no_partial_file(tmp_path: Path,
     def broken_replace(*_args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("phimask.image.service.os.replace", broken_replace)
+    monkeypatch.setattr("phimask.files.os.replace", broken_replace)
     with pytest.raises(OSError):
         mask_file(source, tmp_path / "out.png", boxes=[(None, [])])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scan.png"]

@@ -8,32 +8,15 @@ or output) and the problem, never a file's content.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
 from phimask.aws.s3 import S3Store, check_key
 from phimask.errors import InputError
+from phimask.files import write_atomic
 
 REPORT_NAME = "phimask-batch-report.json"
-_PARTIAL = ".partial"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_PARTIAL, dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as sink:
-            sink.write(data)
-            sink.flush()
-            os.fsync(sink.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 class Tree(Protocol):
@@ -76,7 +59,7 @@ class LocalTree:
         return self._path(key).is_file()
 
     def write(self, key: str, data: bytes, content_type: str) -> None:
-        write_atomic(self._path(key), data)
+        write_atomic(self._path(key), data, make_parents=True)
 
 
 class S3Tree:

@@ -7,9 +7,7 @@ detector and vault and pass them in.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from phimask.detect.base import DEFAULT_THRESHOLD, Detector
 from phimask.errors import InputError
+from phimask.files import write_atomic
 from phimask.image.boxes import PhiWord, find_phi_words
 from phimask.image.ocr import OcrEngine, Word, ocr_engine
 from phimask.image.raster import Raster, decode_raster, encode_raster, sniff_format
@@ -236,21 +235,6 @@ def check_output(path: Path, image_format: str) -> None:
     if suffix in known and suffix not in EXTENSIONS[image_format]:
         raise InputError(f"the output must keep the input's format ({image_format}): "
                          f"use {' or '.join(EXTENSIONS[image_format])}")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it (nothing half-written)."""
-    directory = path.parent if str(path.parent) else Path(".")
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as sink:
-            sink.write(data)
-            sink.flush()
-            os.fsync(sink.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def mask_file(source: Path, target: Path, **options: Any) -> MaskResult:

@@ -8,13 +8,13 @@ symbolic links cannot lead out either. Writes are atomic: a reader never sees ha
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from phimask.aws.s3 import ObjectNotFound, ObjectTooLarge, S3Store, check_key, s3_uri
 from phimask.errors import InputError
+from phimask.files import write_atomic
 
 _TEMP_PREFIX = ".phimask-partial-"
 NAME_MAX = 255  # bytes in one file name on common file systems
@@ -75,22 +75,10 @@ class LocalStore(S3Store):
         path = self.path(bucket, key, "destinationKey")
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=path.parent)
+            write_atomic(path, data, temp_prefix=_TEMP_PREFIX)
         except OSError:  # a folder or an object stands where the key needs the other
             raise InputError("destinationKey cannot be stored in the local store "
                              "(it clashes with an existing object or folder, or is too long)") from None
-        try:
-            with os.fdopen(descriptor, "wb") as sink:
-                sink.write(data)
-                sink.flush()
-                os.fsync(sink.fileno())
-            os.replace(temporary, path)
-        except OSError:
-            Path(temporary).unlink(missing_ok=True)
-            raise InputError("destinationKey cannot be stored in the local store") from None
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
         return s3_uri(bucket, key)
 
     def presign(self, bucket: str, key: str, expires: int = 300) -> str:
