@@ -159,12 +159,7 @@ def detect_text(event: Mapping[str, Any], store: S3Store, allowed: frozenset[str
     image = _ref(event.get("image"), allowed, "image")
     data = store.read(image["bucket"], image["key"], MAX_IMAGE_BYTES, "the image")
     words = ocr_words(data, sniff_format(data[:132]))
-    target = _work_key(event, work_bucket, "words.json")
-    store.write(target["bucket"], target["key"], json.dumps(words).encode("utf-8"), "application/json")
-    result: dict[str, Any] = {"words": target, "count": len(words)}
-    if event.get("operation") == "text":
-        result["Words"] = words
-    return result
+    return _store_words(event, store, work_bucket, words, "words", "words.json", final_for="text")
 
 
 def identify_words(event: Mapping[str, Any], store: S3Store, work_bucket: str,
@@ -176,11 +171,18 @@ def identify_words(event: Mapping[str, Any], store: S3Store, work_bucket: str,
     words = check_words(json.loads(store.read(source["bucket"], source["key"], MAX_IMAGE_BYTES, "words")))
     threshold = threshold_field(event, 0.5)
     found = phi_words(words, threshold, detector)
-    target = _work_key(event, work_bucket, "phi-words.json")
-    store.write(target["bucket"], target["key"], json.dumps(found).encode("utf-8"), "application/json")
-    result: dict[str, Any] = {"phiWords": target, "count": len(found)}
-    if event.get("operation") == "phi":
-        result["Words"] = found
+    return _store_words(event, store, work_bucket, found, "phiWords", "phi-words.json", final_for="phi")
+
+
+def _store_words(event: Mapping[str, Any], store: S3Store, work_bucket: str, words: Sequence[Any],
+                 name: str, file_name: str, final_for: str) -> dict[str, Any]:
+    """Write ``words`` as JSON to ``file_name`` in the work bucket; returned inline too when
+    this step ends the ``final_for`` operation."""
+    target = _work_key(event, work_bucket, file_name)
+    store.write(target["bucket"], target["key"], json.dumps(list(words)).encode("utf-8"), "application/json")
+    result: dict[str, Any] = {name: target, "count": len(words)}
+    if event.get("operation") == final_for:
+        result["Words"] = list(words)
     return result
 
 
