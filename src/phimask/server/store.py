@@ -49,24 +49,20 @@ class LocalStore(S3Store):
         return target
 
     def read(self, bucket: str, key: str, max_bytes: int, field: str = "object") -> bytes:
-        path = self.path(bucket, key, field)
-        try:
-            with path.open("rb") as source:
-                if os.fstat(source.fileno()).st_size > max_bytes:
-                    raise ObjectTooLarge(f"{field} is larger than the {max_bytes // (1024 * 1024)} MiB limit")
-                data = source.read(max_bytes + 1)
-        except OSError:  # missing, a folder, a name too long for the file system...
-            raise ObjectNotFound(f"{field} was not found, or this deployment may not access it") from None
+        data = self._read_at_most(self.path(bucket, key, field), max_bytes + 1, field)
         if len(data) > max_bytes:
             raise ObjectTooLarge(f"{field} is larger than the {max_bytes // (1024 * 1024)} MiB limit")
         return data
 
     def head_bytes(self, bucket: str, key: str, count: int, field: str = "object") -> bytes:
-        path = self.path(bucket, key, field)
+        return self._read_at_most(self.path(bucket, key, field), count, field)
+
+    @staticmethod
+    def _read_at_most(path: Path, count: int, field: str) -> bytes:
         try:
             with path.open("rb") as source:
                 return source.read(count)
-        except OSError:
+        except OSError:  # missing, a folder, a name too long for the file system...
             raise ObjectNotFound(f"{field} was not found, or this deployment may not access it") from None
 
     def write(self, bucket: str, key: str, data: bytes, content_type: str,
