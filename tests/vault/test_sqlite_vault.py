@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import stat
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from vault_helpers import FakeDetector, storage_items
@@ -69,3 +71,30 @@ def test_separate_instances_on_one_file_write_concurrently(tmp_path: Path) -> No
             assert reidentify(vault, message_hash=message_hash) == notes[i]
     finally:
         vault.close()
+
+
+
+def _open_together(home: str, barrier: Any, results: Any) -> None:
+    barrier.wait()
+    try:
+        vault = SQLiteVault.open(Path(home))
+        vault.close()
+        results.put(vault.keys.active_kek)
+    except Exception as exc:  # reported to the test, not swallowed
+        results.put(f"failed: {type(exc).__name__}: {exc}")
+
+
+def test_processes_opening_a_new_vault_at_once_all_succeed(tmp_path: Path) -> None:
+    # Switching a new file to WAL fails at once when another process does the same; set-up
+    # is serialized by the key file's lock. Several rounds, because the race is narrow.
+    context = multiprocessing.get_context("fork")
+    for round_ in range(10):
+        barrier, results = context.Barrier(6), context.Queue()
+        home = str(tmp_path / f"h{round_}")
+        workers = [context.Process(target=_open_together, args=(home, barrier, results)) for _ in range(6)]
+        for worker in workers:
+            worker.start()
+        outcomes = {results.get(timeout=60) for _ in workers}
+        for worker in workers:
+            worker.join()
+        assert len(outcomes) == 1 and not next(iter(outcomes)).startswith("failed"), outcomes

@@ -35,13 +35,16 @@ class SQLiteVault(ItemVault):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        if not path.exists():
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-        with self._transaction() as db:
-            db.execute(_ddl("vault", schema.MAIN_ATTRIBUTES, schema.SK))
-            db.execute(_ddl("audit", schema.AUDIT_ATTRIBUTES, schema.AUDIT_SK))
-            db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            db.execute("INSERT OR IGNORE INTO meta VALUES ('activeKek', ?)", (keys.active_kek,))
+        # First use: switching a new file to WAL fails at once ("database is locked") when
+        # another process does the same, so set-up runs under the key file's process lock.
+        with keys.locked():
+            if not path.exists():
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            with self._transaction() as db:
+                db.execute(_ddl("vault", schema.MAIN_ATTRIBUTES, schema.SK))
+                db.execute(_ddl("audit", schema.AUDIT_ATTRIBUTES, schema.AUDIT_SK))
+                db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('activeKek', ?)", (keys.active_kek,))
 
     @classmethod
     def open(cls, home: Path | None = None) -> SQLiteVault:
