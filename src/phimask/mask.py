@@ -42,12 +42,28 @@ def _numbered_labeller() -> Callable[[Entity], str]:
     return label
 
 
-def _surrogates(text: str, entities: list[Entity], salt: bytes | None) -> str:
+def surrogate_replacements(text: str, entities: list[Entity],
+                           salt: bytes | None) -> list[tuple[int, int, str]]:
+    """``(begin, end, surrogate)`` for ``entities`` (sorted), keyed by ``salt`` (random if None)."""
     from phimask.surrogates import SurrogateEngine
 
     engine = SurrogateEngine(salt if salt is not None else secrets.token_bytes(32))
     news = engine.render([(e.type, text[e.begin:e.end]) for e in entities])
-    return replace_spans(text, [(e.begin, e.end, new) for e, new in zip(entities, news, strict=True)])
+    return [(e.begin, e.end, new) for e, new in zip(entities, news, strict=True)]
+
+
+def renderer(style: MaskStyle) -> Callable[[Entity], str]:
+    """The replacement of one entity in a non-surrogate ``style``; a numbered renderer
+    numbers the values it sees in order, so use one per document."""
+    if style is MaskStyle.TYPE:
+        return lambda e: e.type.value
+    if style is MaskStyle.CHAR:
+        return _char_mask
+    if style is MaskStyle.NUMBERED:
+        return _numbered_labeller()
+    if style is MaskStyle.REDACT:
+        return lambda e: ""
+    raise ValueError(f"no plain renderer for style {style}")
 
 
 def mask_text(text: str, entities: Iterable[Entity], style: MaskStyle = MaskStyle.TYPE, *,
@@ -57,14 +73,6 @@ def mask_text(text: str, entities: Iterable[Entity], style: MaskStyle = MaskStyl
     text masked with it; without one, a random salt links this text to nothing."""
     ordered = sorted(entities, key=lambda e: e.begin)
     if style is MaskStyle.SURROGATE:
-        return _surrogates(text, ordered, salt)
-    render: Callable[[Entity], str]
-    if style is MaskStyle.TYPE:
-        render = lambda e: e.type.value  # noqa: E731
-    elif style is MaskStyle.CHAR:
-        render = _char_mask
-    elif style is MaskStyle.NUMBERED:
-        render = _numbered_labeller()  # labels follow reading order
-    else:
-        render = lambda e: ""  # noqa: E731
+        return replace_spans(text, surrogate_replacements(text, ordered, salt))
+    render = renderer(style)  # numbered labels follow reading order
     return replace_spans(text, [(e.begin, e.end, render(e)) for e in ordered])

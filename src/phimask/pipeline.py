@@ -1,13 +1,19 @@
-"""In-process pipeline: the same steps as the text state machine (identify -> operation)."""
+"""In-process pipeline: the same steps as the text state machine (identify -> operation),
+under a policy (the shipped default unless one is given)."""
 
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from phimask.detect.base import DEFAULT_THRESHOLD, Detector, identify
+from phimask.detect.base import DEFAULT_THRESHOLD, Detector, KnownEntities, identify
 from phimask.entities import Entity
 from phimask.errors import InputError
-from phimask.mask import MaskStyle, mask_text
+from phimask.mask import MaskStyle
+
+if TYPE_CHECKING:
+    from phimask.policy import Policy
+    from phimask.policy.apply import Applied
 
 
 @cache
@@ -26,16 +32,41 @@ def parse_style(style: str) -> MaskStyle:
         raise InputError(f"style must be one of: {allowed}") from None
 
 
-def find_phi(text: str, threshold: float = DEFAULT_THRESHOLD,
-             detector: Detector | None = None) -> list[Entity]:
-    """Identify PHI entities (merged, sorted by offset)."""
+def effective_policy(policy: Policy | None = None, threshold: float | None = None) -> Policy:
+    """``policy`` (default: the shipped one) with ``threshold``, when given, as its default."""
+    from phimask.policy import resolve_policy
+
+    chosen = policy if policy is not None else resolve_policy(None)
+    return chosen if threshold is None or threshold == chosen.threshold else chosen.with_threshold(threshold)
+
+
+def find_phi(text: str, threshold: float | None = None, detector: Detector | None = None,
+             policy: Policy | None = None) -> list[Entity]:
+    """Identify PHI entities (merged, sorted by offset) under ``policy``: its thresholds,
+    allow-list and deny-list. Entities already found (``KnownEntities``) are taken as
+    they are."""
     if not text.strip():
         raise InputError("text is empty")
-    return identify(text, detector or default_detector(), threshold)
+    if isinstance(detector, KnownEntities):
+        return identify(text, detector, DEFAULT_THRESHOLD if threshold is None else threshold)
+    chosen = effective_policy(policy, threshold)
+    return identify(text, chosen.detector(detector or default_detector()), chosen.min_threshold)
 
 
-def mask(text: str, style: str = "type", threshold: float = DEFAULT_THRESHOLD,
-         detector: Detector | None = None) -> str:
-    """Mask every PHI entity of ``text`` in ``style``."""
-    chosen = parse_style(style)
-    return mask_text(text, find_phi(text, threshold, detector), chosen)
+def mask_document(text: str, style: str = "type", threshold: float | None = None,
+                  detector: Detector | None = None, policy: Policy | None = None,
+                  salt: bytes | None = None) -> tuple[list[Entity], Applied]:
+    """Find and mask PHI: the entities found and the result (see ``apply_policy``). ``salt``
+    keys surrogates (a scope's salt; default random)."""
+    from phimask.policy.apply import apply_policy
+
+    mask_style = parse_style(style).value  # refused before any detection
+    chosen = effective_policy(policy, threshold)
+    entities = find_phi(text, threshold, detector, chosen)
+    return entities, apply_policy(text, entities, chosen, mask_style, salt=salt)
+
+
+def mask(text: str, style: str = "type", threshold: float | None = None, detector: Detector | None = None,
+         policy: Policy | None = None) -> str:
+    """Mask every PHI entity of ``text`` in ``style`` (or the policy's operation per type)."""
+    return mask_document(text, style, threshold, detector, policy)[1].text

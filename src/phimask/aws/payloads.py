@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from phimask.detect.base import DEFAULT_THRESHOLD, check_threshold
+from phimask.detect.base import DEFAULT_THRESHOLD, KnownEntities, check_threshold
 from phimask.entities import Entity, EntityType
 from phimask.errors import InputError
 from phimask.pipeline import parse_style
@@ -155,13 +155,5 @@ def decode_spans(text: str, spans: Any) -> list[Entity]:
     return entities
 
 
-class PrecomputedDetector:
+class PrecomputedDetector(KnownEntities):
     """A Detector that returns entities found by an earlier state (no second detection)."""
-
-    name = "precomputed"
-
-    def __init__(self, entities: Sequence[Entity]) -> None:
-        self._entities = list(entities)
-
-    def detect(self, text: str) -> list[Entity]:
-        return list(self._entities)

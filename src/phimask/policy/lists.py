@@ -1,0 +1,122 @@
+"""Allow- and deny-list matching: exact, case-insensitive and regex entries, found fast.
+
+Literal entries are indexed by their first word, so a text is scanned once word by word
+and only the entries starting with that word are tried there; regex entries run over the
+whole text. Matches sit on word boundaries; inside a phrase any run of whitespace matches
+any whitespace, and a straight apostrophe also matches a typographic one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+_WORD = re.compile(r"\w+")
+_FIRST_WORD = re.compile(r"\W*(\w+)")
+MATCH_KINDS = ("exact", "text", "regex")
+CLINICAL_ALLOW_FILE = "clinical_allow.txt"
+
+
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    """One list entry: ``kind`` is exact (case-sensitive), text (case-insensitive) or regex
+    (case-sensitive unless it says ``(?i)``); ``type`` is the entity type of a deny entry."""
+
+    kind: str
+    value: str
+    type: str | None = None
+
+
+def _phrase_pattern(phrase: str, ignore_case: bool) -> re.Pattern[str]:
+    parts = [re.escape(word).replace("'", "['\u2019]") for word in phrase.split()]
+    body = r"\s+".join(parts)
+    start = r"(?<!\w)" if phrase[:1].isalnum() or phrase[:1] == "_" else ""
+    end = r"(?!\w)" if phrase[-1:].isalnum() or phrase[-1:] == "_" else ""
+    return re.compile(start + body + end, re.IGNORECASE if ignore_case else 0)
+
+
+@dataclass(slots=True)
+class PhraseList:
+    """Entries compiled for matching; ``spans(text)`` lists their occurrences."""
+
+    entries: tuple[ListEntry, ...]
+    _by_first_word: dict[str, list[tuple[re.Pattern[str], ListEntry]]] = field(default_factory=dict)
+    _anywhere: list[tuple[re.Pattern[str], ListEntry]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for entry in self.entries:
+            if entry.kind == "regex":
+                self._anywhere.append((re.compile(entry.value), entry))
+                continue
+            pattern = _phrase_pattern(entry.value, entry.kind == "text")
+            first = _FIRST_WORD.match(entry.value)
+            if first is None:  # no word character at all: try it everywhere
+                self._anywhere.append((pattern, entry))
+            else:
+                self._by_first_word.setdefault(first.group(1).casefold(), []).append((pattern, entry))
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def matches(self, text: str) -> list[tuple[int, int, ListEntry]]:
+        """Every occurrence ``(begin, end, entry)``, sorted by offset."""
+        found: list[tuple[int, int, ListEntry]] = []
+        if self._by_first_word:
+            for word in _WORD.finditer(text):
+                candidates = self._by_first_word.get(word.group().casefold())
+                if not candidates:
+                    continue
+                for pattern, entry in candidates:
+                    for start in _starts(text, word.start()):
+                        hit = pattern.match(text, start)
+                        if hit is not None and hit.end() > hit.start():
+                            found.append((hit.start(), hit.end(), entry))
+                            break
+        for pattern, entry in self._anywhere:
+            found.extend((m.start(), m.end(), entry) for m in pattern.finditer(text) if m.end() > m.start())
+        found.sort(key=lambda item: (item[0], -item[1]))
+        return found
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The occurrences as ``(begin, end)`` pairs, sorted."""
+        return [(begin, end) for begin, end, _ in self.matches(text)]
+
+
+def _starts(text: str, word_start: int) -> Iterable[int]:
+    """Where a phrase whose first word begins at ``word_start`` may begin: there, or just
+    before it when the phrase starts with punctuation (e.g. "(Apgar")."""
+    yield word_start
+    if word_start > 0 and not text[word_start - 1].isspace():
+        yield word_start - 1
+
+
+def covered(begin: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``[begin, end)`` lies inside one of ``spans`` (sorted by begin)."""
+    return any(b <= begin and end <= e for b, e in spans if b <= begin)
+
+
+@cache
+def clinical_allow_entries() -> tuple[ListEntry, ...]:
+    """The shipped clinical allow-list (package data): phrases and ``re:`` patterns."""
+    text = files("phimask.policy").joinpath("data", CLINICAL_ALLOW_FILE).read_text(encoding="utf-8")
+    return tuple(parse_list_file(text.splitlines()))
+
+
+def parse_list_file(lines: Iterable[str]) -> Iterable[ListEntry]:
+    """Entries of a list file: ``#`` comments, ``re:`` regexes (case-insensitive), phrases."""
+    for line in lines:
+        entry = line.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        if entry.startswith("re:"):
+            yield ListEntry("regex", "(?i)" + entry[3:].strip())
+        else:
+            yield ListEntry("text", entry)
+
+
+@cache
+def clinical_allow_list() -> PhraseList:
+    return PhraseList(clinical_allow_entries())
