@@ -13,7 +13,7 @@ from phimask.deid import deidentify
 def lambda_handler(event: Event) -> dict[str, str]:
     request = TextRequest.from_state(event.get("request"))
     entities = decode_spans(request.text, event.get("spans"))
-    result = deidentify(request.text, vault(), request.scope,
-                        detector=PrecomputedDetector(entities), threshold=request.threshold)
+    result = deidentify(request.text, vault(), request.scope, detector=PrecomputedDetector(entities),
+                        style=request.style, policy=request.resolved_policy())
     log.info("deidentify: %d entities, message %s", len(entities), result.message_hash[:12])
     return result.to_dict()

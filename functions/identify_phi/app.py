@@ -19,7 +19,7 @@ def lambda_handler(event: Event) -> dict[str, Any]:
     if "words" in event:
         return identify_words(event, S3Store(), settings().work_bucket, detector())
     request = parse_text_request(event, settings().threshold)
-    entities = find_phi(request.text, request.threshold, detector())
+    entities = find_phi(request.text, None, detector(), request.resolved_policy())
     log.info("identify: %d entities (%s)", len(entities), detector().name)
     if request.operation == "identify":
         return {"operation": "identify", **entities_to_response(entities)}

@@ -13,12 +13,13 @@ from typing import Any, TextIO, TypeVar
 import click
 
 from phimask import __version__
-from phimask.clikit import fails_cleanly
+from phimask.clikit import fails_cleanly, policy_option, report_option
 from phimask.detect.base import DEFAULT_THRESHOLD, check_threshold
 from phimask.entities import entities_to_response
 from phimask.errors import PhimaskError
 from phimask.mask import MaskStyle
-from phimask.pipeline import find_phi, mask
+from phimask.pipeline import default_detector, effective_policy, find_phi, mask_document
+from phimask.policy import Policy, resolve_policy
 from phimask.textio import decode_text, read_text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -26,15 +27,15 @@ STYLES = [s.value for s in MaskStyle]
 
 
 def threshold_option(command: F) -> F:
-    def check(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    def check(_ctx: click.Context, _param: click.Parameter, value: float | None) -> float | None:
         try:
-            return check_threshold(value)
+            return None if value is None else check_threshold(value)
         except PhimaskError as exc:
             raise click.BadParameter(str(exc)) from None
 
     return click.option(
-        "--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True,
-        callback=check, help="Minimum entity score in [0, 1].",
+        "--threshold", type=float, default=None, callback=check,
+        help=f"Minimum entity score in [0, 1]. Default: the policy's ({DEFAULT_THRESHOLD} in shipped ones).",
     )(command)
 
 
@@ -51,14 +52,17 @@ def main() -> None:
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="With --jsonl: write results here instead of standard output.")
 @threshold_option
+@policy_option
 @fails_cleanly
-def identify(file: str, jsonl: str | None, out: str | None, threshold: float) -> None:
+def identify(file: str, jsonl: str | None, out: str | None, threshold: float | None,
+             policy_ref: str | None) -> None:
     """Print the PHI entities of FILE (or standard input) as {"Entities": [...]}."""
+    policy = effective_policy(resolve_policy(policy_ref), threshold)
     if jsonl is None:
         if out:
             raise click.UsageError("--out goes with --jsonl")
         text = read_text(file)
-        click.echo(json.dumps(entities_to_response(find_phi(text, threshold)), ensure_ascii=False))
+        click.echo(json.dumps(entities_to_response(find_phi(text, policy=policy)), ensure_ascii=False))
         return
     if file != "-":
         raise click.UsageError("give either FILE or --jsonl, not both")
@@ -71,12 +75,12 @@ def identify(file: str, jsonl: str | None, out: str | None, threshold: float) ->
         partial = Path(f"{out}.partial")
         try:
             with partial.open("w", encoding="utf-8") as sink:
-                count = _identify_records(records, sink, threshold)
+                count = _identify_records(records, sink, policy)
             partial.replace(out)
         finally:
             partial.unlink(missing_ok=True)
     else:
-        count = _identify_records(records, sys.stdout, threshold)
+        count = _identify_records(records, sys.stdout, policy)
     elapsed = max(time.perf_counter() - started, 1e-9)
     click.echo(f"{count} notes in {elapsed:.2f} s ({count / elapsed:.1f} notes/s)", err=True)
 
@@ -94,14 +98,14 @@ def _records(lines: list[bytes], source: str) -> Iterator[tuple[Any, str]]:
         yield record.get("id", number), record["text"]
 
 
-def _identify_records(records: list[tuple[Any, str]], sink: TextIO, threshold: float) -> int:
+def _identify_records(records: list[tuple[Any, str]], sink: TextIO, policy: Policy) -> int:
     from tqdm import tqdm
 
     count = 0
     bar = tqdm(total=len(records), unit="note", disable=not sys.stderr.isatty(), file=sys.stderr)
     with bar:
         for record_id, text in records:
-            entities = find_phi(text, threshold) if text.strip() else []
+            entities = find_phi(text, policy=policy) if text.strip() else []
             result = {"id": record_id, **entities_to_response(entities)}
             sink.write(json.dumps(result, ensure_ascii=False) + "\n")
             count += 1
@@ -113,25 +117,36 @@ def _identify_records(records: list[tuple[Any, str]], sink: TextIO, threshold: f
 @click.argument("file", default="-", metavar="[FILE|-]")
 @click.option("--style", type=click.Choice(STYLES), default="type", show_default=True,
               help="type: NAME; char: ####; numbered: NAME1, NAME2; redact: removed; "
-                   "surrogate: realistic values of the same type and shape.")
-@click.option("--scope", default=None, help="With --style surrogate: the same value gets the same "
+                   "surrogate: realistic values of the same type and shape. A policy's "
+                   "operation for a type takes precedence.")
+@click.option("--scope", default=None, help="Surrogates and date shifts: the same value gets the same "
               "surrogate in every file masked with this scope (key from $PHIMASK_HOME).")
 @threshold_option
+@policy_option
+@report_option
 @fails_cleanly
-def mask_command(file: str, style: str, scope: str | None, threshold: float) -> None:
+def mask_command(file: str, style: str, scope: str | None, threshold: float | None, policy_ref: str | None,
+                 report_path: Path | None) -> None:
     """Print FILE (or standard input) with every PHI span masked."""
-    if scope is None:
-        click.echo(mask(read_text(file), style, threshold), nl=False)
-        return
-    if style != MaskStyle.SURROGATE:
-        raise click.UsageError("--scope goes with --style surrogate")
-    from phimask.deid import check_scope
-    from phimask.keys import LocalKeys
-    from phimask.mask import mask_text
+    policy = effective_policy(resolve_policy(policy_ref), threshold)
+    scope = scope if scope is not None else policy.scope
+    keyed = style == MaskStyle.SURROGATE or any(
+        r.operation in {"surrogate", "dateshift"} for r in policy.rules.values())
+    if scope is not None and not keyed:
+        raise click.UsageError("--scope goes with --style surrogate (or a policy with surrogate operations)")
+    salt = None
+    if scope is not None:
+        from phimask.deid import check_scope
+        from phimask.keys import LocalKeys
 
+        salt = LocalKeys.open().scope_salt(check_scope(scope))
     text = read_text(file)
-    salt = LocalKeys.open().scope_salt(check_scope(scope))
-    click.echo(mask_text(text, find_phi(text, threshold), MaskStyle.SURROGATE, salt=salt), nl=False)
+    entities, applied = mask_document(text, style, policy=policy, salt=salt)
+    if report_path is not None:
+        from phimask.report import text_report, write_reports
+
+        write_reports(report_path, [text_report(file, entities, applied, policy, default_detector())])
+    click.echo(applied.text, nl=False)
 
 
 @main.command()
@@ -145,9 +160,9 @@ def demo() -> None:
 
 def _register_command_groups() -> None:
     """Commands that live in modules of their own (vault, images, server)."""
-    from phimask import cli_batch, cli_fhir, cli_image, cli_serve, cli_vault
+    from phimask import cli_batch, cli_fhir, cli_image, cli_policy, cli_serve, cli_vault
 
-    for module in (cli_vault, cli_image, cli_serve, cli_fhir, cli_batch):
+    for module in (cli_vault, cli_image, cli_serve, cli_fhir, cli_batch, cli_policy):
         module.register(main)
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from phimask.clikit import fails_cleanly
-from phimask.detect.base import DEFAULT_THRESHOLD, check_threshold
+from phimask.clikit import fails_cleanly, policy_option
+from phimask.detect.base import check_threshold
 from phimask.errors import InputError
 from phimask.textio import MAX_TEXT_BYTES
 
@@ -51,21 +51,25 @@ def _write(target: str, text: str) -> None:
                    "reidentify: the original of a de-identified resource (audited).")
 @click.option("--scope", default=None, help="Dataset scope: the same value gets the same token, surrogate, "
               "pseudonymous id and date shift in every resource of the scope.")
-@click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True,
-              help="Minimum entity score in [0, 1] for free text.")
+@click.option("--threshold", type=float, default=None,
+              help="Minimum entity score in [0, 1] for free text. Default: the policy's (0.5).")
 @click.option("--rules", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Another rule table (JSON, the format of the shipped rules.json; docs/fhir.md).")
+@policy_option
 @fails_cleanly
-def fhir_command(source: str, target: str, operation: str, scope: str | None, threshold: float,
-                 rules: Path | None) -> None:
+def fhir_command(source: str, target: str, operation: str, scope: str | None, threshold: float | None,
+                 rules: Path | None, policy_ref: str | None) -> None:
     """De-identify the FHIR R4 resource or Bundle IN (JSON file, or - for standard input)
-    into OUT (or - for standard output)."""
+    into OUT (or - for standard output). A policy's thresholds and allow/deny lists apply
+    to free text; structured fields follow the rule table."""
     from phimask.cli_vault import _user
     from phimask.fhir import RuleTable, process, reidentify_resource
     from phimask.fhir.jsontext import pretty
+    from phimask.policy import resolve_policy
     from phimask.vault.sqlite import SQLiteVault
 
-    threshold = check_threshold(threshold)
+    threshold = None if threshold is None else check_threshold(threshold)
+    policy = resolve_policy(policy_ref)
     if source != "-" and target != "-" and Path(source).resolve() == Path(target).resolve():
         raise InputError("OUT must differ from IN: the original is never overwritten")
     table = RuleTable.load(rules) if rules else None
@@ -78,7 +82,8 @@ def fhir_command(source: str, target: str, operation: str, scope: str | None, th
             _write(target, pretty(reidentify_resource(data, vault, caller=f"local:{_user()}")))
             click.echo("reidentify: ok", err=True)
             return
-        result = process(data, operation, vault=vault, scope=scope, threshold=threshold, rules=table)
+        result = process(data, operation, vault=vault, scope=scope, threshold=threshold, rules=table,
+                         policy=policy)
     finally:
         if vault is not None:
             vault.close()

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import getpass
 import json
+from pathlib import Path
 
 import click
 
-from phimask.clikit import fails_cleanly
-from phimask.deid import deidentify, reidentify
-from phimask.detect.base import DEFAULT_THRESHOLD, check_threshold
+from phimask.clikit import fails_cleanly, policy_option, report_option
+from phimask.deid import deidentify_document, reidentify
+from phimask.detect.base import check_threshold
 from phimask.errors import InputError
 from phimask.keys import rotate
+from phimask.pipeline import effective_policy
+from phimask.policy import resolve_policy
 from phimask.textio import read_text
 from phimask.vault.errors import MessageNotFoundError
 from phimask.vault.sqlite import SQLiteVault
@@ -24,23 +27,33 @@ from phimask.vault.sqlite import SQLiteVault
 @click.command("deidentify")
 @click.argument("file", default="-", metavar="[FILE|-]")
 @click.option("--scope", default=None, help="Dataset scope: the same value gets the same token across "
-              "documents of one scope. Default: a fresh scope per document (unlinkable).")
-@click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True,
-              help="Minimum entity score in [0, 1].")
+              "documents of one scope. Default: the policy's, else a fresh scope per document (unlinkable).")
+@click.option("--threshold", type=float, default=None,
+              help="Minimum entity score in [0, 1]. Default: the policy's (0.5 in shipped ones).")
 @click.option("--style", type=click.Choice(["token", "surrogate"]), default="token", show_default=True,
-              help="token: [[NAME:3f9a1c2b7d4e]]; surrogate: realistic values (docs/surrogates.md).")
+              help="token: [[NAME:3f9a1c2b7d4e]]; surrogate: realistic values (docs/surrogates.md). "
+                   "A policy's operation for a type takes precedence.")
+@policy_option
+@report_option
 @fails_cleanly
-def deidentify_command(file: str, scope: str | None, threshold: float, style: str) -> None:
+def deidentify_command(file: str, scope: str | None, threshold: float | None, style: str,
+                       policy_ref: str | None, report_path: Path | None) -> None:
     """Print FILE (or standard input) de-identified, as {"deidentifiedText", "messageHash"}."""
-
-    threshold = check_threshold(threshold)
+    threshold = None if threshold is None else check_threshold(threshold)
+    policy = effective_policy(resolve_policy(policy_ref), threshold)
     text = read_text(file)
     vault = SQLiteVault.open()
     try:
-        result = deidentify(text, vault, scope, threshold=threshold, style=style)
+        entities, applied = deidentify_document(text, vault, scope, style=style, policy=policy)
     finally:
         vault.close()
-    click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    if report_path is not None:
+        from phimask.pipeline import default_detector
+        from phimask.report import text_report, write_reports
+
+        write_reports(report_path, [text_report(file, entities, applied, policy, default_detector())])
+    click.echo(json.dumps({"deidentifiedText": applied.text, "messageHash": applied.message_hash},
+                          ensure_ascii=False))
 
 
 @click.command("reidentify")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -44,3 +45,17 @@ def fails_cleanly(command: F) -> F:
             raise CleanFailure(f"an AWS call failed ({code})") from None
 
     return run  # type: ignore[return-value]
+
+
+def policy_option(command: F) -> F:
+    """``--policy NAME|FILE``: a shipped or user policy (see ``phimask policy list``)."""
+    return click.option("--policy", "policy_ref", default=None, metavar="NAME|FILE",
+                        help="Policy: a shipped name (default, safe-harbor), a name in "
+                             "$PHIMASK_HOME/policies, or a YAML/TOML file. Default: default.")(command)
+
+
+def report_option(command: F) -> F:
+    """``--report FILE``: write the proof-of-removal report (JSON) there."""
+    return click.option("--report", "report_path", default=None, metavar="FILE",
+                        type=click.Path(dir_okay=False, path_type=Path),
+                        help="Write a proof-of-removal report (JSON, no PHI) to FILE.")(command)

@@ -22,10 +22,12 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from phimask.detect.base import DEFAULT_THRESHOLD, Detector
+from phimask.detect.base import Detector, KnownEntities
 from phimask.entities import Entity, EntityType, merge_entities, replace_spans
 from phimask.errors import InputError
-from phimask.pipeline import find_phi
+from phimask.pipeline import effective_policy, find_phi
+from phimask.policy import Policy
+from phimask.policy.apply import Applied, apply_policy
 from phimask.textio import MAX_TEXT_BYTES
 from phimask.tokens import HashMode, entity_hash, find_tokens, keyed_hash, scope_id
 from phimask.vault.base import AuditEntry, PendingEntity, PendingMessage, StoredMessage, StoreOutcome, Vault
@@ -75,13 +77,26 @@ class DeidResult:
 
 
 def deidentify(text: str, vault: Vault, scope: str | None = None, *, detector: Detector | None = None,
-               threshold: float = DEFAULT_THRESHOLD, style: str = "token") -> DeidResult:
+               threshold: float | None = None, style: str = "token",
+               policy: Policy | None = None) -> DeidResult:
     """Replace each PHI entity of ``text`` with its token (or, with ``style="surrogate"``,
     a realistic surrogate) and store the mapping in ``vault``.
 
     ``scope`` names a dataset whose documents share tokens (same value, same token); without
-    one, a fresh random scope makes this document's tokens unlinkable to any other.
+    one (and without one in ``policy``), a fresh random scope makes this document's tokens
+    unlinkable to any other. A ``policy`` with operations per type applies them instead of
+    ``style`` for those types (Safe Harbor generalizations are not reversible).
     """
+    applied = deidentify_document(text, vault, scope, detector=detector, threshold=threshold, style=style,
+                                  policy=policy)[1]
+    assert applied.message_hash is not None
+    return DeidResult(applied.text, applied.message_hash)
+
+
+def deidentify_document(text: str, vault: Vault, scope: str | None = None, *,
+                        detector: Detector | None = None, threshold: float | None = None,
+                        style: str = "token", policy: Policy | None = None) -> tuple[list[Entity], Applied]:
+    """``deidentify``, returning the entities found and the full result (for reports)."""
     if style not in STYLES:
         raise InputError(f"style must be one of: {', '.join(STYLES)}")
     if not isinstance(text, str):
@@ -92,17 +107,20 @@ def deidentify(text: str, vault: Vault, scope: str | None = None, *, detector: D
         raise InputError("text is not valid Unicode (it contains a lone surrogate)") from None
     if size > MAX_TEXT_BYTES:
         raise InputError(f"text is larger than the {MAX_TEXT_BYTES // (1024 * 1024)} MiB limit")
-    entities = _spans(text, threshold, detector)
-    if style == "surrogate":
-        return deidentify_edits(text, vault, scope, lambda salt, mode: surrogate_edits(
-            text, entities, vault, salt, mode))
+    chosen = effective_policy(policy, None if isinstance(detector, KnownEntities) else threshold)
+    entities = _spans(text, threshold, detector, chosen)
+    scope = scope if scope is not None else chosen.scope
+    if style == "surrogate" or chosen.has_operations:
+        return entities, apply_policy(text, entities, chosen, style, vault=vault, scope=scope)
     salt = _scope_salt(vault, scope)
     digest_key = vault.scope_salt(_DIGEST_SCOPE)
+    operations = {e.type.value: "token" for e in entities}
     for mode in HashMode:
         message = _plan(text, entities, vault, salt, digest_key, mode)
         if vault.store(message) is not StoreOutcome.CONFLICT:
             log.info("de-identified a message: %d entities", len(entities))
-            return DeidResult(message.deidentified_text, message.message_hash)
+            replaced = tuple((t.begin, t.end) for t in find_tokens(message.deidentified_text))
+            return entities, Applied(message.deidentified_text, message.message_hash, operations, replaced)
         log.info("de-identified text already maps to another original; using exact tokens")
     raise MessageConflictError("de-identified text already belongs to a different original in this scope")
 
@@ -179,15 +197,16 @@ def reidentify(vault: Vault, *, deidentified_text: str | None = None, message_ha
     return original
 
 
-def detect_spans(text: str, threshold: float = DEFAULT_THRESHOLD,
-                 detector: Detector | None = None) -> list[Entity]:
+def detect_spans(text: str, threshold: float | None = None, detector: Detector | None = None,
+                 policy: Policy | None = None) -> list[Entity]:
     """The entities ``deidentify`` replaces: detected PHI plus token-like literals."""
-    return _spans(text, threshold, detector)
+    return _spans(text, threshold, detector, policy)
 
 
-def _spans(text: str, threshold: float, detector: Detector | None) -> list[Entity]:
+def _spans(text: str, threshold: float | None, detector: Detector | None,
+           policy: Policy | None) -> list[Entity]:
     """Detected entities plus any token-like literal, merged and sorted."""
-    entities = find_phi(text, threshold, detector)
+    entities = find_phi(text, threshold, detector, policy)
     literals = [Entity(m.begin, m.end, EntityType.OTHER, 1.0, m.token) for m in find_tokens(text)]
     return merge_entities([*entities, *literals], text) if literals else entities
 

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phimask import __version__
+from phimask.detect.base import Detector
+from phimask.entities import Entity
 from phimask.files import write_atomic
+
+if TYPE_CHECKING:
+    from phimask.policy import Policy
+    from phimask.policy.apply import Applied
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +87,30 @@ def write_reports(path: Path, reports: list[DocumentReport]) -> None:
     """Write ``reports`` as ``{"documents": [...]}`` (UTF-8 JSON, atomically)."""
     body = {"phimaskVersion": __version__, "documents": [r.to_dict() for r in reports]}
     write_atomic(path, json.dumps(body, indent=1, ensure_ascii=False).encode("utf-8") + b"\n")
+
+
+def residual_text(output: str, replaced: Sequence[tuple[int, int]], policy: Policy, detector: Detector,
+                  kept_types: set[str]) -> list[Residual]:
+    """Second pass over masked text: PHI the detector still finds outside the replacements
+    (and outside types the policy keeps on purpose), by offset in the output."""
+    from phimask.pipeline import find_phi
+
+    if not output.strip():
+        return []
+    found = find_phi(output, None, detector, policy)
+    return [Residual(e.type.value, e.score, e.begin, e.end) for e in found
+            if e.type.value not in kept_types and not any(b < e.end and e.begin < end for b, end in replaced)]
+
+
+def text_report(document: str, entities: Sequence[Entity], applied: Applied, policy: Policy,
+                detector: Detector, *, second_pass: bool = True) -> DocumentReport:
+    """The report of one masked or de-identified text, with a second detection pass."""
+    report = DocumentReport(document, "text", policy.name, policy.sha256, detector.name, policy.threshold,
+                            Counter(e.type.value for e in entities), dict(applied.operations))
+    if second_pass:
+        kept = {t for t, op in applied.operations.items() if op == "keep"}
+        report.residual = residual_text(applied.text, applied.replaced, policy, detector, kept)
+        report.second_pass = "residual" if report.residual else "clean"
+    if applied.message_hash:
+        report.extra["messageHash"] = applied.message_hash
+    return report

@@ -109,7 +109,7 @@ def test_a_crashing_handler_leaves_no_phi_in_the_error_or_history(cloud: Cloud,
     def explode(text: str, *args: Any, **kwargs: Any) -> str:
         raise RuntimeError(f"could not mask {text!r}")  # a careless message full of PHI
 
-    monkeypatch.setattr(cloud.lambdas.handlers["mask"], "mask_text", explode)
+    monkeypatch.setattr(cloud.lambdas.handlers["mask"], "apply_policy", explode)
     result = cloud.run("text", load_event("text_mask"), kind="STANDARD")
 
     assert (result["status"], result["error"]) == ("FAILED", "ProcessingFailed")

@@ -10,20 +10,24 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phimask.detect.base import DEFAULT_THRESHOLD, KnownEntities, check_threshold
 from phimask.entities import Entity, EntityType
 from phimask.errors import InputError
 from phimask.pipeline import parse_style
 
+if TYPE_CHECKING:
+    from phimask.policy import Policy
+
 MAX_API_TEXT_BYTES = 64 * 1024
 OPERATIONS = ("identify", "mask", "deidentify")
 _FIELDS = {
-    "identify": frozenset({"text", "threshold"}),
-    "mask": frozenset({"text", "threshold", "style"}),
-    "deidentify": frozenset({"text", "threshold", "scope"}),
+    "identify": frozenset({"text", "threshold", "policy"}),
+    "mask": frozenset({"text", "threshold", "style", "policy"}),
+    "deidentify": frozenset({"text", "threshold", "scope", "style", "policy"}),
 }
+DEID_STYLES = ("token", "surrogate")
 MAX_SCOPE = 128
 
 
@@ -92,13 +96,22 @@ def threshold_param(value: object, default: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class TextRequest:
-    """A validated text request; ``style`` is used by mask, ``scope`` by deidentify."""
+    """A validated text request; ``style`` is used by mask and deidentify, ``scope`` by
+    deidentify; ``policy`` names a policy (``threshold`` None: the policy's)."""
 
     operation: str
     text: str
-    threshold: float
+    threshold: float | None
     style: str = "type"
     scope: str | None = None
+    policy: str | None = None
+
+    def resolved_policy(self) -> Policy:
+        """The named policy (the shipped default when none) with this request's threshold."""
+        from phimask.pipeline import effective_policy
+        from phimask.policy.load import named_policy
+
+        return effective_policy(named_policy(self.policy) if self.policy else None, self.threshold)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -122,16 +135,35 @@ def parse_text_request(event: Mapping[str, Any], default_threshold: float) -> Te
     data = json_object(event.get("body"))
     check_fields(data, _FIELDS[operation], ["text"])
     text = text_field(data)
-    threshold = threshold_field(data, default_threshold)
-    style = data.get("style", "type")
+    policy = policy_field(data)
+    threshold = threshold_field(data, default_threshold) if "threshold" in data or policy is None else None
+    style = data.get("style", "token" if operation == "deidentify" else "type")
     if not isinstance(style, str):
         raise InputError("style must be a string")
-    parse_style(style)
+    if operation == "deidentify":
+        if style not in DEID_STYLES:
+            raise InputError(f"style must be one of: {', '.join(DEID_STYLES)}")
+    else:
+        parse_style(style)
     scope = data.get("scope")
     if scope is not None and (not isinstance(scope, str) or not scope.strip()
                               or len(scope) > MAX_SCOPE or not scope.isprintable()):
         raise InputError(f"scope must be a printable string of 1 to {MAX_SCOPE} characters")
-    return TextRequest(operation, text, threshold, style, scope)
+    return TextRequest(operation, text, threshold, style, scope, policy)
+
+
+def policy_field(data: Mapping[str, Any]) -> str | None:
+    """The optional ``policy`` field: the name of a shipped or installed policy (never a
+    path: an API caller must not make the service read files)."""
+    from phimask.policy.load import named_policy
+
+    name = data.get("policy")
+    if name is None:
+        return None
+    if not isinstance(name, str):
+        raise InputError("policy must be a policy name")
+    named_policy(name)  # bad or unknown names fail here, as a 400
+    return name
 
 
 def encode_spans(entities: Sequence[Entity]) -> list[list[Any]]:

@@ -32,13 +32,18 @@ class Report:
 
     operation: str
     workers: int
+    policy: dict[str, str] = field(default_factory=dict)  # name, sha256
     seconds: float = 0.0
     files: list[dict[str, Any]] = field(default_factory=list)
     statuses: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     entities: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    second_pass: Counter[str] = field(default_factory=Counter)  # result -> files; "found" -> residuals
 
     def add(self, outcome: Outcome) -> None:
         self.statuses[outcome.kind][outcome.status] += 1
+        if outcome.second_pass is not None:
+            self.second_pass[outcome.second_pass] += 1
+            self.second_pass["found"] += len(outcome.residual)
         self.entities[outcome.kind].update(outcome.entities)
         self.files.append(outcome.summary())
 
@@ -53,13 +58,18 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         rate = self.processed / self.seconds if self.seconds > 0 else 0.0
         return {
-            "operation": self.operation, "workers": self.workers, "seconds": round(self.seconds, 3),
+            "operation": self.operation, "workers": self.workers, "policy": self.policy,
+            "detector": "embedded", "seconds": round(self.seconds, 3),
             "filesPerSecond": round(rate, 2),
             "totals": {s: sum(c[s] for c in self.statuses.values()) for s in STATUSES},
             "byKind": {k: {s: c[s] for s in STATUSES} for k, c in sorted(self.statuses.items())},
             "entities": {k: dict(sorted(c.items())) for k, c in sorted(self.entities.items()) if c},
+            "secondPass": dict(sorted(self.second_pass.items())),
             "files": sorted(self.files, key=lambda f: str(f["key"])),
         }
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.to_dict(), indent=1, ensure_ascii=False).encode("utf-8")
 
     def table(self) -> str:
         """The stderr summary: counts and types only, never file names or text."""
@@ -69,6 +79,11 @@ class Report:
         for kind, counts in sorted(self.entities.items()):
             if counts:
                 lines.append(f"{kind} entities: " + ", ".join(f"{t} {n}" for t, n in sorted(counts.items())))
+        if self.second_pass:
+            passes = self.second_pass
+            lines.append(f"second pass: {passes['clean']} clean, {passes['residual']} with PHI left "
+                         f"({passes['found']} spans or boxes), {passes['failed']} failed, "
+                         f"{passes['not run']} not run")
         rate = self.processed / self.seconds if self.seconds > 0 else 0.0
         lines.append(f"{self.processed} files processed in {self.seconds:.2f} s ({rate:.1f} files/s), "
                      f"{self.workers} worker{'s' if self.workers != 1 else ''}")
@@ -85,7 +100,10 @@ def run(source: Tree, target: Tree, options: Options, *, workers: int | None = N
         progress: bool | None = None, stream: TextIO = sys.stderr) -> Report:
     """Process every file of ``source`` into ``target``; the report is also written there."""
     workers = max(1, workers or os.cpu_count() or 1)
-    report = Report(options.operation, workers)
+    from phimask.policy import resolve_policy
+
+    policy = resolve_policy(options.policy)
+    report = Report(options.operation, workers, {"name": policy.name, "sha256": policy.sha256})
     started = time.perf_counter()
     todo: list[tuple[str, str]] = []
     for key in source.names():
@@ -111,8 +129,7 @@ def run(source: Tree, target: Tree, options: Options, *, workers: int | None = N
             report.add(outcome)
             bar.update(1)
     report.seconds = time.perf_counter() - started
-    body = json.dumps(report.to_dict(), indent=1, ensure_ascii=False).encode("utf-8")
-    target.write(REPORT_NAME, body, "application/json")
+    target.write(REPORT_NAME, report.to_json(), "application/json")
     return report
 
 

@@ -25,9 +25,14 @@ CONTENT_TYPES = {"text": "text/plain; charset=utf-8", "fhir": "application/fhir+
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """What to run. ``policy`` is a policy reference (name or path), resolved in each
+    worker; ``threshold`` None means the policy's."""
+
     operation: str
     scope: str | None
-    threshold: float
+    threshold: float | None
+    policy: str | None = None
+    second_pass: bool = True  # images: OCR the redacted output again (the proof of removal)
 
 
 @dataclass(slots=True)
@@ -41,11 +46,19 @@ class Outcome:
     entities: Counter[str] = field(default_factory=Counter)
     message_hash: str | None = None
     error: tuple[str, str] | None = None  # (code, message): phimask messages never quote input
+    operations: dict[str, str] = field(default_factory=dict)
+    second_pass: str | None = None  # clean, residual, not run, failed
+    residual: list[dict[str, Any]] = field(default_factory=list)  # by offset or box, never by value
 
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {"key": self.key, "kind": self.kind, "status": self.status}
         if self.entities:
             out["entities"] = dict(sorted(self.entities.items()))
+        if self.operations:
+            out["operations"] = dict(sorted(self.operations.items()))
+        if self.second_pass is not None:
+            out["secondPass"] = {"result": self.second_pass, "residualCount": len(self.residual),
+                                 "residual": self.residual}
         if self.message_hash:
             out["messageHash"] = self.message_hash
         if self.error:
@@ -71,7 +84,11 @@ class Worker:
     """The per-process state: detector and (for reversible operations) the local vault."""
 
     def __init__(self, options: Options) -> None:
+        from phimask.pipeline import effective_policy
+        from phimask.policy import resolve_policy
+
         self.options = options
+        self.policy = effective_policy(resolve_policy(options.policy), options.threshold)
         self._vault: Vault | None = None
 
     @property
@@ -104,25 +121,26 @@ class Worker:
             return Outcome(key, kind, "failed", error=error)
 
     def _text(self, key: str, data: bytes) -> Outcome:
-        from phimask.aws.payloads import PrecomputedDetector
-        from phimask.deid import deidentify, detect_spans
-        from phimask.mask import MaskStyle, mask_text
+        from phimask.deid import deidentify_document
+        from phimask.pipeline import mask_document
+        from phimask.report import text_report
         from phimask.textio import MAX_TEXT_BYTES, decode_text
 
         if len(data) <= MAX_TEXT_BYTES and not data.strip():
-            return Outcome(key, "text", "ok", data)  # an empty file holds no PHI
+            return Outcome(key, "text", "ok", data, second_pass="clean")  # an empty file holds no PHI
         text = decode_text(data, "the file")
-        options = self.options
-        entities = detect_spans(text, options.threshold, self.detector)
-        counts = Counter(e.type.value for e in entities)
+        options, policy = self.options, self.policy
         if options.operation == "mask":
-            masked = mask_text(text, entities, MaskStyle.TYPE)
-            return Outcome(key, "text", "ok", masked.encode("utf-8"), counts)
-        style = "surrogate" if options.operation == "surrogate" else "token"
-        result = deidentify(text, self.vault, options.scope, detector=PrecomputedDetector(entities),
-                            threshold=options.threshold, style=style)
-        output = result.deidentified_text.encode("utf-8")
-        return Outcome(key, "text", "ok", output, counts, result.message_hash)
+            salt = self.vault.scope_salt(options.scope) if options.scope else None
+            entities, applied = mask_document(text, "type", None, self.detector, policy, salt=salt)
+        else:
+            style = "surrogate" if options.operation == "surrogate" else "token"
+            entities, applied = deidentify_document(text, self.vault, options.scope, detector=self.detector,
+                                                    style=style, policy=policy)
+        report = text_report(key, entities, applied, policy, self.detector)
+        return Outcome(key, "text", "ok", applied.text.encode("utf-8"), report.entities, applied.message_hash,
+                       operations=report.operations, second_pass=report.second_pass,
+                       residual=[r.to_dict() for r in report.residual])
 
     def _fhir(self, key: str, data: bytes) -> Outcome:
         from phimask.fhir import process
@@ -131,7 +149,7 @@ class Worker:
         options = self.options
         vault = self.vault if options.operation != "mask" or options.scope else None
         result = process(data, options.operation, vault=vault, scope=options.scope,
-                         detector=self.detector, threshold=options.threshold)
+                         detector=self.detector, policy=self.policy)
         return Outcome(key, "fhir", "ok", pretty(result.resource).encode("utf-8"), result.counts,
                        result.message_hash)
 
@@ -144,7 +162,7 @@ class Worker:
 
         options = self.options
         reversible = options.operation != "mask"
-        result = mask_image(data, threshold=options.threshold, detector=self.detector,
+        result = mask_image(data, threshold=self.policy.threshold, detector=self.detector,
                             vault=self.vault if reversible else None, scope=options.scope)
         boxes = Counter({"boxes": result.boxes}) if result.boxes else Counter()
         return Outcome(key, kind, "ok", result.data, boxes, result.message_hash)

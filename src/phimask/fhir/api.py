@@ -1,6 +1,6 @@
 """POST /fhir/deidentify: request validation and the call, shared by the local server and
 the Lambda (same errors on both). Body: ``{"resource": {...}, "operation"?: "deidentify" |
-"surrogate" | "mask", "scope"?: str, "threshold"?: number}``; result: ``{"resource",
+"surrogate" | "mask", "scope"?: str, "threshold"?: number, "policy"?: name}``; result: ``{"resource",
 "messageHash"?}``."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from phimask.aws.payloads import MAX_SCOPE, check_fields, json_object, threshold_field
+from phimask.aws.payloads import MAX_SCOPE, check_fields, json_object, policy_field, threshold_field
 from phimask.detect.base import Detector
 from phimask.errors import InputError
 from phimask.fhir.operations import OPERATIONS, process
 from phimask.vault.base import Vault
 
-FIELDS = frozenset({"resource", "operation", "scope", "threshold"})
+FIELDS = frozenset({"resource", "operation", "scope", "threshold", "policy"})
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -22,7 +22,8 @@ class FhirRequest:
     resource: dict[str, Any]
     operation: str
     scope: str | None
-    threshold: float
+    threshold: float | None
+    policy: str | None = None
 
 
 def parse_fhir_request(body: Any, default_threshold: float) -> FhirRequest:
@@ -37,10 +38,15 @@ def parse_fhir_request(body: Any, default_threshold: float) -> FhirRequest:
     if scope is not None and (not isinstance(scope, str) or not scope.strip() or len(scope) > MAX_SCOPE
                               or not scope.isprintable()):
         raise InputError(f"scope must be a printable string of 1 to {MAX_SCOPE} characters")
-    return FhirRequest(data["resource"], operation, scope, threshold_field(data, default_threshold))
+    policy = policy_field(data)
+    threshold = threshold_field(data, default_threshold) if "threshold" in data or policy is None else None
+    return FhirRequest(data["resource"], operation, scope, threshold, policy)
 
 
 def run_fhir_request(request: FhirRequest, vault: Vault, detector: Detector) -> dict[str, Any]:
+    from phimask.policy.load import named_policy
+
+    policy = named_policy(request.policy) if request.policy else None
     result = process(request.resource, request.operation, vault=vault, scope=request.scope, detector=detector,
-                     threshold=request.threshold)
+                     threshold=request.threshold, policy=policy)
     return result.to_dict()

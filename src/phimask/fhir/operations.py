@@ -24,11 +24,11 @@ import secrets
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phimask.dateshift import offset_days, shift_dates
 from phimask.deid import Edit, deidentify_edits, detect_spans, reidentify, token_replacements
-from phimask.detect.base import DEFAULT_THRESHOLD, Detector
+from phimask.detect.base import Detector
 from phimask.entities import Entity, EntityType, replace_spans
 from phimask.errors import InputError
 from phimask.fhir.edits import removal_edits
@@ -39,6 +39,9 @@ from phimask.fhir.sites import Site, collect
 from phimask.fhir.validate import validate
 from phimask.tokens import HashMode
 from phimask.vault.base import Vault
+
+if TYPE_CHECKING:
+    from phimask.policy import Policy
 
 OPERATIONS = ("mask", "deidentify", "surrogate")
 KEPT_PARTS = frozenset({"state", "country"})  # Safe Harbor keeps states; tokens would only hide them
@@ -60,10 +63,11 @@ class FhirResult:
 
 
 def process(data: bytes | str | dict[str, Any], operation: str, *, vault: Vault | None = None,
-            scope: str | None = None, detector: Detector | None = None, threshold: float = DEFAULT_THRESHOLD,
-            rules: RuleTable | None = None) -> FhirResult:
+            scope: str | None = None, detector: Detector | None = None, threshold: float | None = None,
+            rules: RuleTable | None = None, policy: Policy | None = None) -> FhirResult:
     """Run ``operation`` on the FHIR JSON ``data`` (a resource or a Bundle; JSON text, or
-    already parsed)."""
+    already parsed). Free text is checked under ``policy`` (thresholds, allow and deny
+    lists); structured fields follow the rule table."""
     if operation not in OPERATIONS:
         raise InputError(f"operation must be one of: {', '.join(OPERATIONS)}")
     if operation != "mask" and vault is None:
@@ -72,7 +76,7 @@ def process(data: bytes | str | dict[str, Any], operation: str, *, vault: Vault 
     validate(resource, "input")
     text = layout(resource)
     sites = collect(resource, rules or default_rules(),
-                    lambda value: detect_spans(value, threshold, detector))
+                    lambda value: detect_spans(value, threshold, detector, policy))
     result = FhirResult(None, None)
 
     def build(salt: bytes, mode: HashMode) -> list[Edit]:

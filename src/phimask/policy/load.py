@@ -21,7 +21,7 @@ from phimask.policy.model import MASK_STYLES, ONLY_FOR, Policy, TypeRule
 
 MAX_POLICY_BYTES = 8 * 1024 * 1024
 SHIPPED = ("default", "safe-harbor")
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+POLICY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _ENUM_KEYS = {"operation", "style", "type", "version"}  # values safe to echo in errors
 Path_ = tuple[str | int, ...]
 
@@ -48,21 +48,29 @@ def policy_dir() -> Path:
 
 
 def resolve_policy(ref: str | os.PathLike[str] | None) -> Policy:
-    """A policy by reference: None or ``default`` (shipped), another shipped name, a name
-    of ``$PHIMASK_HOME/policies/NAME.yaml|.yml|.toml``, or a file path."""
+    """A policy by reference: None (the shipped default), a policy name (see
+    ``named_policy``), or a file path (anything with a suffix or a slash)."""
     if ref is None:
         return _shipped("default")
     text = os.fspath(ref)
-    if text in SHIPPED:
-        return _shipped(text)
-    if _NAME.fullmatch(text) and not Path(text).suffix:
-        for suffix in (".yaml", ".yml", ".toml"):
-            candidate = policy_dir() / f"{text}{suffix}"
-            if candidate.is_file():
-                return load_policy(candidate)
-        names = ", ".join(SHIPPED)
-        raise PolicyError(f"no policy named {text!r} (shipped: {names}; yours go in {policy_dir()})")
+    if POLICY_NAME.fullmatch(text):
+        return named_policy(text)
     return load_policy(Path(text))
+
+
+def named_policy(name: str) -> Policy:
+    """A shipped policy, or ``$PHIMASK_HOME/policies/NAME.yaml|.yml|.toml``. Never a path:
+    this is what API requests use."""
+    if not POLICY_NAME.fullmatch(name):
+        raise PolicyError("a policy name holds letters, digits, '_' and '-' (at most 64)")
+    if name in SHIPPED:
+        return _shipped(name)
+    for suffix in (".yaml", ".yml", ".toml"):
+        candidate = policy_dir() / f"{name}{suffix}"
+        if candidate.is_file():
+            return load_policy(candidate)
+    names = ", ".join(SHIPPED)
+    raise PolicyError(f"no policy named {name!r} (shipped: {names}; yours go in {policy_dir()})")
 
 
 @cache

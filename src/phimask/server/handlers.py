@@ -65,18 +65,19 @@ def _text(operation: str, services: Services, call: Call) -> TextRequest:
 
 def text_phi(services: Services, call: Call) -> Result:
     request = _text("identify", services, call)
-    return entities_to_response(find_phi(request.text, request.threshold, services.detector))
+    return entities_to_response(find_phi(request.text, None, services.detector, request.resolved_policy()))
 
 
 def text_mask(services: Services, call: Call) -> Result:
     request = _text("mask", services, call)
-    return {"maskedText": mask(request.text, request.style, request.threshold, services.detector)}
+    masked = mask(request.text, request.style, None, services.detector, request.resolved_policy())
+    return {"maskedText": masked}
 
 
 def text_deidentify(services: Services, call: Call) -> Result:
     request = _text("deidentify", services, call)
     result = deidentify(request.text, services.vault, request.scope, detector=services.detector,
-                        threshold=request.threshold)
+                        style=request.style, policy=request.resolved_policy())
     return result.to_dict()
 
 
