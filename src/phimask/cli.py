@@ -129,11 +129,11 @@ def mask_command(file: str, style: str, scope: str | None, threshold: float | No
                  report_path: Path | None) -> None:
     """Print FILE (or standard input) with every PHI span masked."""
     policy = effective_policy(resolve_policy(policy_ref), threshold)
-    scope = scope if scope is not None else policy.scope
     keyed = style == MaskStyle.SURROGATE or any(
         r.operation in {"surrogate", "dateshift"} for r in policy.rules.values())
     if scope is not None and not keyed:
         raise click.UsageError("--scope goes with --style surrogate (or a policy with surrogate operations)")
+    scope = scope if scope is not None or not keyed else policy.scope
     salt = None
     if scope is not None:
         from phimask.deid import check_scope

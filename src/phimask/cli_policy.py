@@ -45,15 +45,16 @@ def show_command(ref: str) -> None:
 @policy_group.command("list")
 @fails_cleanly
 def list_command() -> None:
-    """List the shipped policies and those in $PHIMASK_HOME/policies."""
-    from phimask.policy.load import policy_dir, shipped_policy_names
+    """List the shipped policies and those in $PHIMASK_HOME/policies (NAME.yaml, .yml or
+    .toml, NAME of letters, digits, '_' and '-'; other files there are used by path only)."""
+    from phimask.policy.load import POLICY_NAME, policy_dir, shipped_policy_names
 
     for name in shipped_policy_names():
         click.echo(f"{name}\t(shipped)")
     folder = policy_dir()
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
-            if path.suffix.lower() in {".yaml", ".yml", ".toml"}:
+            if path.suffix in {".yaml", ".yml", ".toml"} and POLICY_NAME.fullmatch(path.stem):
                 click.echo(f"{path.stem}\t{path}")
 
 

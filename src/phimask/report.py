@@ -108,7 +108,7 @@ def text_report(document: str, entities: Sequence[Entity], applied: Applied, pol
     report = DocumentReport(document, "text", policy.name, policy.sha256, detector.name, policy.threshold,
                             Counter(e.type.value for e in entities), dict(applied.operations))
     if second_pass:
-        kept = {t for t, op in applied.operations.items() if op == "keep"}
+        kept = {kind.value for kind, rule in policy.rules.items() if rule.operation == "keep"}
         report.residual = residual_text(applied.text, applied.replaced, policy, detector, kept)
         report.second_pass = "residual" if report.residual else "clean"
     if applied.message_hash:

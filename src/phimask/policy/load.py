@@ -4,6 +4,7 @@ line and key and never quote list entries (which may hold PHI)."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import tomllib
@@ -23,6 +24,7 @@ MAX_POLICY_BYTES = 8 * 1024 * 1024
 SHIPPED = ("default", "safe-harbor")
 POLICY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _ENUM_KEYS = {"operation", "style", "type", "version"}  # values safe to echo in errors
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 Path_ = tuple[str | int, ...]
 
 
@@ -122,7 +124,8 @@ def _parse_yaml(text: str, label: str) -> tuple[Any, dict[Path_, int]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" line {mark.line + 1}" if mark is not None else ""
-        raise PolicyError(f"{label}{where}: not valid YAML ({exc.problem or 'syntax error'})") from None
+        problem = _QUOTED.sub("…", exc.problem or "syntax error")  # the quoted token may be PHI
+        raise PolicyError(f"{label}{where}: not valid YAML ({problem})") from None
     except yaml.YAMLError:
         raise PolicyError(f"{label}: not valid YAML") from None
     finally:
@@ -171,9 +174,14 @@ def _toml_lines(text: str, data: Any) -> dict[Path_, int]:
                 lines[(*path, key)] = line
                 visit(item, (*path, key), line)
         elif isinstance(value, list):
+            header = re.compile(rf"^\s*\[\[\s*{re.escape('.'.join(map(str, path)))}\s*\]\]")
+            line = after
             for index, item in enumerate(value):
-                lines[(*path, index)] = after
-                visit(item, (*path, index), after)
+                found = next((n for n in range(line + (index > 0), len(source) + 1)
+                              if header.match(source[n - 1])), None)
+                line = found if found is not None else line
+                lines[(*path, index)] = line
+                visit(item, (*path, index), line)
 
     visit(data, (), 1)
     return lines
@@ -208,18 +216,20 @@ def _describe(error: Any, lines: dict[Path_, int], label: str) -> str:
     path: Path_ = tuple(error.absolute_path)
     where = f"{label} line {_line(lines, path)}"
     validator, value = error.validator, error.validator_value
+    listed = bool(path) and path[0] in {"allow", "deny"}  # list entries may hold PHI: never quoted
     if validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         allowed = ", ".join(error.schema.get("properties", {}))
         unknown = extra[0] if extra else "?"
-        return (f"{label} line {_line(lines, (*path, unknown))}: unknown key {_key(path, unknown)} "
+        named = f"in {_key(path)}" if listed else _key(path, unknown)
+        return (f"{label} line {_line(lines, (*path, unknown))}: unknown key {named} "
                 f"(allowed here: {allowed})")
     if validator == "required":
         missing = [k for k in value if k not in error.instance]
         return f"{where}: {_key(path, missing[0] if missing else '?')} is required"
     if validator in {"enum", "const"}:
         allowed = ", ".join(map(str, value if validator == "enum" else [value]))
-        given = f" {error.instance!r}" if path and str(path[-1]) in _ENUM_KEYS else ""
+        given = f" {error.instance!r}" if path and str(path[-1]) in _ENUM_KEYS and not listed else ""
         return f"{where}: {_key(path)} has an unknown value{given} (allowed: {allowed})"
     if validator == "type":
         return f"{where}: {_key(path)} must be {_TYPE_WORDS.get(str(value), value)}"
@@ -247,7 +257,18 @@ def _key(path: Path_, last: str | None = None) -> str:
 
 # ---------------------------------------------------------------- building
 
+def _finite_thresholds(data: dict[str, Any], lines: dict[Path_, int], label: str) -> None:
+    """JSON Schema's bounds let NaN through (every comparison with it is false)."""
+    kinds = data.get("types") or {}
+    places: list[Path_] = [("threshold",)] + [("types", kind, "threshold") for kind in kinds]
+    for path in places:
+        value = data.get(path[0]) if len(path) == 1 else (data["types"][path[1]] or {}).get("threshold")
+        if value is not None and not math.isfinite(value):
+            raise PolicyError(f"{label} line {_line(lines, path)}: {_key(path)} must lie between 0 and 1")
+
+
 def _build(data: dict[str, Any], lines: dict[Path_, int], label: str) -> Policy:
+    _finite_thresholds(data, lines, label)
     rules: dict[EntityType, TypeRule] = {}
     for kind, spec in (data.get("types") or {}).items():
         rule = TypeRule(spec.get("operation"), spec.get("style"), spec.get("threshold"))
