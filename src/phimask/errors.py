@@ -13,3 +13,25 @@ class InputError(PhimaskError, ValueError):
     """The caller's input is unusable (empty, not UTF-8, too large, out of range...)."""
 
     code = "InvalidInput"
+
+
+class DetectorFailed(PhimaskError):
+    """A detector could not check all of the text (service error, malformed answer, crash).
+
+    The document fails: text that was not checked is never passed on as if it held no PHI."""
+
+    code = "DetectorFailed"
+
+
+class DetectorTimeout(DetectorFailed):
+    """A detector ran past its time budget before checking all of the text."""
+
+    code = "DetectorTimeout"
+
+
+class OcrFailed(PhimaskError):
+    """The OCR engine failed on an image (crash, timeout, service error, malformed answer).
+
+    No words would mean "no PHI", so the image fails instead of being written unredacted."""
+
+    code = "OcrFailed"

@@ -101,10 +101,11 @@ def test_small_images_are_padded_to_the_minimum_side(client: tuple[Any, Stubber]
     assert [(w.text, w.left, w.top, w.width, w.height) for w in found] == [("M", 2, 2, 6, 8)]
 
 
-def test_service_errors_propagate(client: tuple[Any, Stubber]) -> None:
-    from botocore.exceptions import ClientError
+def test_service_errors_fail_the_image_with_a_code(client: tuple[Any, Stubber]) -> None:
+    from phimask.image.rekognition import OcrThrottled
 
     rekognition, stubber = client
     stubber.add_client_error("detect_text", "ThrottlingException", "Rate exceeded")
-    with pytest.raises(ClientError):
+    with pytest.raises(OcrThrottled) as info:
         RekognitionOcr(rekognition).read(Image.new("L", (100, 100), 255))
+    assert info.value.code == "ServiceBusy"

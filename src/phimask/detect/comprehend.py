@@ -5,10 +5,15 @@ sentence or whitespace boundaries into overlapping chunks; offsets (code points 
 chunk, i.e. Python str indices) are shifted back and duplicates from the overlaps dropped.
 Throttling is retried with capped exponential back-off and full jitter. The boto3 client
 is injected (or created lazily), so importing this module never imports boto3.
+
+Fail closed: if any chunk cannot be checked (throttled after every retry, a service or
+connection error, a malformed response), ``detect`` raises a ComprehendError and returns
+nothing; the other chunks' entities are never returned as if the text were complete.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import time
@@ -16,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
 
 from phimask.entities import Entity, EntityType
-from phimask.errors import PhimaskError
+from phimask.errors import DetectorFailed
 
 MAX_CALL_BYTES = 19_000  # DetectPHI limit is < 20,000 bytes; keep a margin
 OVERLAP_CHARS = 400  # text shared by neighbouring chunks (whole entities fit in it)
@@ -26,10 +31,11 @@ RETRYABLE = frozenset({
 })
 _SENTENCE_END = re.compile(r"(?:[.!?;:]\s+|\n)")
 _SPACE = re.compile(r"\s")
+MALFORMED = "Comprehend Medical DetectPHI returned a malformed response"
 
 
-class ComprehendError(PhimaskError):
-    """Comprehend Medical rejected a call (the message carries the error code only)."""
+class ComprehendError(DetectorFailed):
+    """A DetectPHI call failed or its answer is unusable (the message names codes only)."""
 
     code = "DetectorFailed"
 
@@ -102,6 +108,14 @@ def _align(item: Mapping[str, Any], chunk: str) -> tuple[int, int] | None:
     return None
 
 
+def _items(response: object) -> list[Mapping[str, Any]]:
+    """The ``Entities`` of a DetectPHI response; ComprehendError when it is malformed."""
+    items = response.get("Entities") if isinstance(response, Mapping) else None
+    if not isinstance(items, list) or not all(isinstance(item, Mapping) for item in items):
+        raise ComprehendError(MALFORMED)
+    return items
+
+
 def _drop_duplicates(entities: list[Entity]) -> list[Entity]:
     """Drop an entity that another one of the same type covers (overlap re-detections)."""
     kept: list[Entity] = []
@@ -141,29 +155,36 @@ class ComprehendMedicalDetector:
         return self._client
 
     def detect(self, text: str) -> list[Entity]:
+        """Entities of every chunk; raises ComprehendError if any chunk could not be checked."""
         found: list[Entity] = []
         for offset, chunk in split_text(text, self.max_bytes, self.overlap):
             if not chunk.strip():
                 continue
-            for item in self._detect_chunk(chunk).get("Entities", []):
+            for item in _items(self._detect_chunk(chunk)):
                 entity = self._entity(item, chunk, offset, text)
-                if entity is not None and entity.score >= self.min_score:
+                if entity.score >= self.min_score:
                     found.append(entity)
         return _drop_duplicates(found)
 
-    def _entity(self, item: Mapping[str, Any], chunk: str, offset: int, text: str) -> Entity | None:
-        span = _align(item, chunk)
-        if span is None:
-            return None
+    def _entity(self, item: Mapping[str, Any], chunk: str, offset: int, text: str) -> Entity:
+        """One returned entity on ``text``; an entity that cannot be placed or scored is a
+        malformed response (dropping it would leave its PHI unmasked)."""
+        try:
+            span = _align(item, chunk)
+            score = float(item["Score"])
+            traits = tuple(str(t["Name"]) for t in item.get("Traits") or [] if "Name" in t)
+        except (KeyError, TypeError, ValueError, OverflowError):
+            raise ComprehendError(MALFORMED) from None
+        if span is None or not math.isfinite(score):
+            raise ComprehendError(MALFORMED)
         begin, end = span[0] + offset, span[1] + offset
         kind = str(item.get("Type", ""))
         entity_type = EntityType(kind) if kind in EntityType.__members__ else EntityType.OTHER
-        score = min(max(float(item.get("Score", 0.0)), 0.0), 1.0)
-        traits = tuple(str(t["Name"]) for t in item.get("Traits", []) if "Name" in t)
-        return Entity(begin, end, entity_type, score, text[begin:end], traits)
+        return Entity(begin, end, entity_type, min(max(score, 0.0), 1.0), text[begin:end], traits)
 
     def _detect_chunk(self, chunk: str) -> Mapping[str, Any]:
-        from botocore.exceptions import ClientError
+        """One DetectPHI call, throttling retried; any other failure raises ComprehendError."""
+        from botocore.exceptions import BotoCoreError, ClientError
 
         for attempt in range(self.max_attempts):
             self.calls += 1
@@ -176,6 +197,9 @@ class ComprehendMedicalDetector:
                 if attempt + 1 < self.max_attempts:
                     cap = min(self.max_delay, self.base_delay * 2 ** attempt)
                     self._sleep(random.uniform(0, cap))
+            except BotoCoreError as exc:  # connection, timeout, credentials: botocore retried already
+                raise ComprehendError(
+                    f"Comprehend Medical DetectPHI could not be called ({type(exc).__name__})") from None
         raise ComprehendThrottled(
             f"Comprehend Medical DetectPHI still throttled after {self.max_attempts} attempts"
         )

@@ -1,13 +1,22 @@
-"""The embedded detector: offline, no model download, linear in the input size."""
+"""The embedded detector: offline, no model download, linear in the input size.
+
+Fail closed: an unexpected exception anywhere in detection becomes DetectorFailed (its
+message names the exception type and place, never the text), never a partial result. An
+optional time budget (``deadline_seconds``, off by default) is checked before each further
+100,000-character window; past it, DetectorTimeout is raised.
+"""
 
 from __future__ import annotations
 
 import re
+import time
+import traceback
 from collections.abc import Iterable, Iterator
 
 from phimask.detect import names, patterns, places
 from phimask.detect.lexicon import fold, lexicon
 from phimask.entities import Entity, EntityType
+from phimask.errors import DetectorFailed, DetectorTimeout, PhimaskError
 
 CHUNK = 100_000  # characters per detection window on long inputs
 OVERLAP = 2_000  # characters shared by neighbouring windows
@@ -38,12 +47,30 @@ class EmbeddedDetector:
 
     name = "embedded"
 
-    def __init__(self) -> None:
+    def __init__(self, deadline_seconds: float | None = None) -> None:
+        if deadline_seconds is not None and not deadline_seconds > 0:
+            raise ValueError("deadline_seconds must be positive (or None for no budget)")
+        self.deadline_seconds = deadline_seconds
         lexicon()  # load word lists up front, not on the first request
 
     def detect(self, text: str) -> list[Entity]:
+        """All entities of ``text``; DetectorFailed (or DetectorTimeout) instead of a partial list."""
+        try:
+            return self._detect(text)
+        except PhimaskError:
+            raise
+        except Exception as exc:  # a bug or resource failure: fail the document, name no text
+            frames = traceback.extract_tb(exc.__traceback__)
+            where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+            raise DetectorFailed(f"the embedded detector failed ({type(exc).__name__}{where})") from None
+
+    def _detect(self, text: str) -> list[Entity]:
+        budget = self.deadline_seconds
+        deadline = None if budget is None else time.monotonic() + budget
         found: list[Entity] = []
         for offset, window in _windows(text):
+            if offset and deadline is not None and time.monotonic() > deadline:
+                raise DetectorTimeout(f"the embedded detector ran past its {budget:g} s budget")
             for entity in _detect_window(window):
                 found.append(_shift(entity, offset))
         found = _extend_addresses(text, _dedupe(found))

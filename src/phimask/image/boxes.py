@@ -6,17 +6,25 @@ hyphen at the end of a line is joined to the first word of the next line without
 hyphen, so split words read as one. A word is PHI when its characters overlap an entity;
 :mod:`phimask.image.context` then adds what only the image context reveals (burned-in
 header values, sex markers beside a name...).
+
+Detection runs under a policy (the shipped default unless one is given): its per-type
+thresholds and deny-list apply to the page text; its allow-list also drops the words the
+context rules add (never words matching known header values).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phimask.detect.base import Detector
 from phimask.image.ocr import Word, group_lines, median_height
-from phimask.pipeline import find_phi
+from phimask.pipeline import effective_policy, find_phi
+from phimask.policy.lists import covered
+
+if TYPE_CHECKING:
+    from phimask.policy import Policy
 
 COLUMN_GAP = 3.0  # text heights: a wider gap always separates columns
 FIELD_GAP = 2.0   # times the line's median gap (and over 0.6 text heights): separates fields
@@ -87,20 +95,27 @@ def _hyphenated(text: str) -> bool:
     return len(text) > 2 and text.endswith("-") and text[-2].isalpha()
 
 
-def find_phi_words(words: Sequence[Word], threshold: float, detector: Detector | None = None,
-                   known: Sequence[tuple[str, str]] = ()) -> list[PhiWord]:
-    """The PHI words of an image's OCR output, in reading order. ``known`` holds
+def find_phi_words(words: Sequence[Word], threshold: float | None = None, detector: Detector | None = None,
+                   known: Sequence[tuple[str, str]] = (), policy: Policy | None = None) -> list[PhiWord]:
+    """The PHI words of an image's OCR output, in reading order, under ``policy`` (default:
+    the shipped one; ``threshold``, when given, as its default threshold). ``known`` holds
     ``(type, value)`` pairs known to be PHI for this image (e.g. DICOM header values)."""
     from phimask.image.context import add_context
 
     if not words:
         return []
     page = build_page(words)
-    entities = find_phi(page.text, threshold, detector) if page.text.strip() else []
+    chosen = effective_policy(policy, threshold)
+    entities = find_phi(page.text, threshold, detector, chosen) if page.text.strip() else []
     hits: dict[int, PhiWord] = {}
     for index, (begin, end) in enumerate(page.spans):
         entity = next((e for e in entities if e.begin < end and begin < e.end), None)
         if entity is not None:
             hits[index] = PhiWord(page.words[index], entity.type.value, entity.score)
+    detected = set(hits)
     add_context(page, hits, known)
+    allowed = chosen.allow.spans(page.text) if chosen.allow else []
+    if allowed:
+        hits = {i: hit for i, hit in hits.items() if i in detected or hit.source == "known"
+                or not covered(*page.spans[i], allowed)}
     return [hits[i] for i in sorted(hits)]

@@ -53,7 +53,10 @@ class Word:
 
 
 class OcrEngine(Protocol):
-    """Reads the words of an 8-bit image (mode ``L`` or ``RGB``)."""
+    """Reads the words of an 8-bit image (mode ``L`` or ``RGB``).
+
+    Fail closed: an engine that cannot read the image raises a PhimaskError (OcrFailed,
+    OcrUnavailable) and never returns an empty list, which would mean "no PHI here"."""
 
     name: str
 

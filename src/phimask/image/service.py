@@ -1,19 +1,21 @@
 """Image operations on bytes and files: OCR words, PHI words, masking, DICOM re-identification.
 
 The CLI, the local server and the Lambdas call these; they choose the OCR engine,
-detector and vault and pass them in.
+detector, policy and vault and pass them in. ``policy`` None means the shipped default;
+``threshold`` None means the policy's own.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from phimask.detect.base import DEFAULT_THRESHOLD, Detector
+from phimask.detect.base import Detector
 from phimask.errors import InputError
 from phimask.files import write_atomic
 from phimask.image.boxes import PhiWord, find_phi_words
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
     from phimask.image.dicom_header import HeaderReport
     from phimask.image.dicom_pixels import PixelInfo
+    from phimask.policy import Policy
     from phimask.vault.base import Vault
 
 MAX_OCR_FRAMES = 8  # multi-frame DICOM: OCR at most this many distinct frames, evenly spread
@@ -48,9 +51,15 @@ class Loaded:
     pixels: np.ndarray | None = None
 
 
+Region = tuple[int | None, tuple[int, int, int, int], str]  # frame (None: all), box, PHI type
+
+
 @dataclass
 class MaskResult:
-    """A masked image and what was done to it (counts and names only, no PHI)."""
+    """A masked image and what was done to it (counts and names only, no PHI). ``types``
+    counts the boxed words per PHI type (empty when the boxes were given); ``regions`` and
+    ``known`` (the boxes filled, and the input's header values) are for a second pass over
+    the output, never reported."""
 
     data: bytes
     format: str
@@ -58,6 +67,9 @@ class MaskResult:
     header: HeaderReport | None = None
     message_hash: str | None = None
     transfer_syntax: str | None = None
+    types: Counter[str] = field(default_factory=Counter)
+    regions: list[Region] = field(default_factory=list, repr=False, compare=False)
+    known: list[tuple[str, str]] = field(default_factory=list, repr=False, compare=False)
 
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {"format": self.format, "boxes": self.boxes}
@@ -86,8 +98,9 @@ def load(data: bytes) -> Loaded:
     return Loaded("dicom", dataset=dataset, known=known_values(header), info=info, pixels=pixels)
 
 
-def _ocr_targets(image: Loaded) -> list[tuple[int | None, Image]]:
-    """``(frame, view)`` to OCR; frame ``None`` means "applies to every frame" (DICOM)."""
+def _ocr_targets(image: Loaded, indexed: bool = False) -> list[tuple[int | None, Image]]:
+    """``(frame, view)`` to OCR; frame ``None`` means "applies to every frame" (DICOM),
+    unless ``indexed``: then the DICOM frame read."""
     if image.raster is not None:
         from phimask.image.raster import ocr_view
 
@@ -106,20 +119,22 @@ def _ocr_targets(image: Loaded) -> list[tuple[int | None, Image]]:
         digest = hashlib.blake2b(frame.tobytes(), digest_size=16).hexdigest()
         if digest not in seen:
             seen.add(digest)
-            views.append((None, dicom_view(frame, image.info.photometric)))
+            views.append((index if indexed else None, dicom_view(frame, image.info.photometric)))
     return views
 
 
-def read_words(image: Loaded, engine: OcrEngine | None = None) -> list[tuple[int | None, list[Word]]]:
-    """OCR words of every target frame."""
+def read_words(image: Loaded, engine: OcrEngine | None = None,
+               indexed: bool = False) -> list[tuple[int | None, list[Word]]]:
+    """OCR words of every target frame (see ``_ocr_targets`` for ``indexed``)."""
     engine = engine or ocr_engine()
-    return [(frame, engine.read(view)) for frame, view in _ocr_targets(image)]
+    return [(frame, engine.read(view)) for frame, view in _ocr_targets(image, indexed)]
 
 
-def find_boxes(image: Loaded, threshold: float = DEFAULT_THRESHOLD, detector: Detector | None = None,
-               engine: OcrEngine | None = None) -> list[tuple[int | None, list[PhiWord]]]:
-    """PHI words of every target frame."""
-    return [(frame, find_phi_words(words, threshold, detector, image.known))
+def find_boxes(image: Loaded, threshold: float | None = None, detector: Detector | None = None,
+               engine: OcrEngine | None = None, policy: Policy | None = None,
+               ) -> list[tuple[int | None, list[PhiWord]]]:
+    """PHI words of every target frame, under ``policy``."""
+    return [(frame, find_phi_words(words, threshold, detector, image.known, policy))
             for frame, words in read_words(image, engine)]
 
 
@@ -133,10 +148,10 @@ def image_text(data: bytes, engine: OcrEngine | None = None) -> list[dict[str, A
     return [_with_frame(frame, len(found), w.to_dict()) for frame, words in found for w in words]
 
 
-def image_phi(data: bytes, threshold: float = DEFAULT_THRESHOLD, detector: Detector | None = None,
-              engine: OcrEngine | None = None) -> list[dict[str, Any]]:
-    """PHI words of an image as dicts, with type and score."""
-    found = find_boxes(load(data), threshold, detector, engine)
+def image_phi(data: bytes, threshold: float | None = None, detector: Detector | None = None,
+              engine: OcrEngine | None = None, policy: Policy | None = None) -> list[dict[str, Any]]:
+    """PHI words of an image as dicts, with type and score, under ``policy``."""
+    found = find_boxes(load(data), threshold, detector, engine, policy)
     return [_with_frame(frame, len(found), w.to_dict()) for frame, words in found for w in words]
 
 
@@ -166,28 +181,39 @@ def redact_loaded(image: Loaded, boxes: Boxes) -> tuple[bytes | None, str | None
     return None, store_pixels(image.dataset, image.info, filled)
 
 
-def mask_image(data: bytes, *, threshold: float = DEFAULT_THRESHOLD, detector: Detector | None = None,
+def mask_image(data: bytes, *, threshold: float | None = None, detector: Detector | None = None,
                engine: OcrEngine | None = None, header: HeaderMode = "deidentify", vault: Vault | None = None,
-               scope: str | None = None,
-               boxes: Boxes | None = None) -> MaskResult:
-    """Redact the PHI words of an image; ``boxes`` given (``(frame or None for all, words)``):
-    those, without OCR. DICOM headers are de-identified unless ``header="keep"``; with a
-    ``vault``, reversibly."""
+               scope: str | None = None, boxes: Boxes | None = None,
+               policy: Policy | None = None) -> MaskResult:
+    """Redact the PHI words of an image (found under ``policy``); ``boxes`` given
+    (``(frame or None for all, words)``): those, without OCR. DICOM headers are
+    de-identified unless ``header="keep"``; with a ``vault``, reversibly."""
     if header not in HEADER_MODES:
         raise InputError(f"dicom header mode must be one of: {', '.join(HEADER_MODES)}")
     image = load(data)
+    types: Counter[str] = Counter()
     if boxes is None:
-        found = find_boxes(image, threshold, detector, engine)
+        found = find_boxes(image, threshold, detector, engine, policy)
         boxes = [(frame, [p.word for p in words]) for frame, words in found]
+        types.update(p.type for _, words in found for p in words)
+        regions = [(frame, _box(p.word), p.type) for frame, words in found for p in words]
+    else:
+        regions = [(frame, _box(w), "OTHER") for frame, words in boxes for w in words]
     count = sum(len(b) for _, b in boxes)
+    known = list(image.known)
     encoded, syntax = redact_loaded(image, boxes)
     if encoded is not None:
-        return MaskResult(encoded, image.format, count)
+        return MaskResult(encoded, image.format, count, types=types, regions=regions, known=known)
     assert image.dataset is not None
     report, hashed = None, None
     if header == "deidentify":
         report, hashed = _deidentify_header(image, vault, scope, pixels_cleaned=image.pixels is not None)
-    return MaskResult(_write_dicom(image.dataset), "dicom", count, report, hashed, syntax)
+    return MaskResult(_write_dicom(image.dataset), "dicom", count, report, hashed, syntax, types, regions,
+                      known)
+
+
+def _box(word: Word) -> tuple[int, int, int, int]:
+    return word.left, word.top, word.width, word.height
 
 
 def _deidentify_header(image: Loaded, vault: Vault | None, scope: str | None, *,
@@ -237,13 +263,17 @@ def check_output(path: Path, image_format: str) -> None:
                          f"use {' or '.join(EXTENSIONS[image_format])}")
 
 
-def mask_file(source: Path, target: Path, **options: Any) -> MaskResult:
-    """:func:`mask_image` from file to file (atomic; the source is never overwritten)."""
+def mask_file(source: Path, target: Path, *, verify: Callable[[MaskResult], None] | None = None,
+              **options: Any) -> MaskResult:
+    """:func:`mask_image` from file to file (atomic; the source is never overwritten).
+    ``verify`` sees the result before it is written and may raise to write nothing."""
     if source.resolve() == target.resolve():
         raise InputError("OUT must differ from IN: the original is never overwritten")
     data = read_input(source)
     check_output(target, sniff_format(data[:132]))
     result = mask_image(data, **options)
+    if verify is not None:
+        verify(result)
     write_atomic(target, result.data)
     return result
 

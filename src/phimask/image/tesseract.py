@@ -8,6 +8,9 @@
    that do not overlap it are kept too.
 
 Boxes are mapped back to the pixels of the input image.
+
+Fail closed: a missing binary raises OcrUnavailable; a crash, a timeout or unreadable output
+raises OcrFailed. "No words" is only ever returned for an image tesseract read without error.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from phimask.errors import OcrFailed
 from phimask.image.errors import OcrUnavailable
 from phimask.image.ocr import Word, group_lines, median_height, overlap, reading_order
 
@@ -69,8 +73,11 @@ class TesseractOcr:
         return reading_order(deduplicate(words))
 
     def _run(self, view: _View, config: str) -> list[Word]:
-        import pytesseract
-
+        """One tesseract pass; OcrUnavailable or OcrFailed rather than an empty reading."""
+        try:
+            import pytesseract
+        except ImportError:
+            raise OcrUnavailable("the pytesseract package is not installed") from None
         try:
             data: dict[str, list[Any]] = pytesseract.image_to_data(
                 view.image, lang=self.lang, config=config, output_type=pytesseract.Output.DICT,
@@ -78,24 +85,36 @@ class TesseractOcr:
         except pytesseract.TesseractNotFoundError:
             raise OcrUnavailable("tesseract is not installed: run `make system-deps` "
                                  "(apt-get install tesseract-ocr)") from None
-        except RuntimeError:
-            raise OcrUnavailable(f"tesseract took longer than {self.timeout:g} s") from None
-        except pytesseract.TesseractError as exc:
-            raise OcrUnavailable(f"tesseract failed (status {exc.status})") from None
-        words = []
-        for text, left, top, width, height, conf in zip(
-                data["text"], data["left"], data["top"], data["width"], data["height"], data["conf"],
-                strict=True):
-            text = str(text).strip()
-            if not text or not any(c.isalnum() for c in text) or float(conf) < 0:
-                continue
-            x0 = max(0.0, view.left + (int(left) - view.pad) / view.scale)
-            y0 = max(0.0, view.top + (int(top) - view.pad) / view.scale)
-            x1 = view.left + (int(left) + int(width) - view.pad) / view.scale
-            y1 = view.top + (int(top) + int(height) - view.pad) / view.scale
-            words.append(Word(text, round(x0), round(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0)),
-                              float(conf)))
-        return words
+        except pytesseract.TesseractError as exc:  # before RuntimeError: it is one
+            raise OcrFailed(f"tesseract failed (status {exc.status})") from None
+        except RuntimeError as exc:
+            if "timeout" in str(exc).lower():
+                raise OcrFailed(f"tesseract took longer than {self.timeout:g} s") from None
+            raise OcrFailed(f"tesseract could not run ({type(exc).__name__})") from None
+        except Exception as exc:  # OSError, a broken install...: never "no words"
+            raise OcrFailed(f"tesseract could not run ({type(exc).__name__})") from None
+        try:
+            return _words(data, view)
+        except (KeyError, TypeError, ValueError, OverflowError, ZeroDivisionError):
+            raise OcrFailed("tesseract returned unreadable output") from None
+
+
+def _words(data: dict[str, list[Any]], view: _View) -> list[Word]:
+    """The words of tesseract's TSV columns, boxes mapped back to the source image."""
+    words = []
+    for text, left, top, width, height, conf in zip(
+            data["text"], data["left"], data["top"], data["width"], data["height"], data["conf"],
+            strict=True):
+        text = str(text).strip()
+        if not text or not any(c.isalnum() for c in text) or float(conf) < 0:
+            continue
+        x0 = max(0.0, view.left + (int(left) - view.pad) / view.scale)
+        y0 = max(0.0, view.top + (int(top) - view.pad) / view.scale)
+        x1 = view.left + (int(left) + int(width) - view.pad) / view.scale
+        y1 = view.top + (int(top) + int(height) - view.pad) / view.scale
+        words.append(Word(text, round(x0), round(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0)),
+                          float(conf)))
+    return words
 
 
 def _dark_on_light(gray: Image) -> Image:

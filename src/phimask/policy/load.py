@@ -259,10 +259,11 @@ def _key(path: Path_, last: str | None = None) -> str:
 
 def _finite_thresholds(data: dict[str, Any], lines: dict[Path_, int], label: str) -> None:
     """JSON Schema's bounds let NaN through (every comparison with it is false)."""
-    kinds = data.get("types") or {}
-    places: list[Path_] = [("threshold",)] + [("types", kind, "threshold") for kind in kinds]
-    for path in places:
-        value = data.get(path[0]) if len(path) == 1 else (data["types"][path[1]] or {}).get("threshold")
+    kinds: dict[str, Any] = data.get("types") or {}
+    values: dict[Path_, Any] = {("threshold",): data.get("threshold")}
+    for kind, rule in kinds.items():
+        values[("types", kind, "threshold")] = (rule or {}).get("threshold")
+    for path, value in values.items():
         if value is not None and not math.isfinite(value):
             raise PolicyError(f"{label} line {_line(lines, path)}: {_key(path)} must lie between 0 and 1")
 
