@@ -123,3 +123,30 @@ def test_header_only_dicom_is_deidentified() -> None:
     result = mask_image(buffer.getvalue())
     out = read(result.data)
     assert result.boxes == 0 and out.PatientIdentityRemoved == "YES" and out.PatientName != "GARCIA^MARIA"
+
+
+def test_phi_burned_into_one_frame_of_many_is_found(tesseract: TesseractOcr) -> None:
+    # 20 frames, text only in frame 1: a reader that samples frames would miss it
+    pixels, boxes = banner_pixels(dtype="uint8", frames=20)
+    pixels[:] = 0
+    pixels[1], _ = banner_pixels(dtype="uint8")
+    for index in range(2, 20):
+        pixels[index, 0, index] = 1  # every frame distinct, as in a cine loop
+    result = mask_image(dicom_bytes(pixels), engine=tesseract, header="keep")
+    redacted = read(result.data).pixel_array
+    for text in PHI_TEXTS:
+        x0, y0, x1, y1 = boxes[text]
+        assert (redacted[1, y0:y1, x0:x1] == 0).all(), text
+    assert result.boxes == len(PHI_TEXTS)
+
+
+def test_too_many_distinct_frames_fail_instead_of_being_sampled(tesseract: TesseractOcr,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from phimask.image import service
+    from phimask.image.errors import ImageTooLarge
+
+    monkeypatch.setattr(service, "MAX_OCR_FRAMES", 2)
+    pixels, _ = banner_pixels(dtype="uint8", frames=3)
+    pixels[1, 0, 0], pixels[2, 0, 0] = 7, 9
+    with pytest.raises(ImageTooLarge, match="distinct frames"):
+        mask_image(dicom_bytes(pixels), engine=tesseract, header="keep")

@@ -19,6 +19,7 @@ from phimask.detect.base import Detector
 from phimask.errors import InputError
 from phimask.files import write_atomic
 from phimask.image.boxes import PhiWord, find_phi_words
+from phimask.image.errors import ImageTooLarge
 from phimask.image.ocr import OcrEngine, Word, ocr_engine
 from phimask.image.raster import Raster, decode_raster, encode_raster, sniff_format
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from phimask.policy import Policy
     from phimask.vault.base import Vault
 
-MAX_OCR_FRAMES = 8  # multi-frame DICOM: OCR at most this many distinct frames, evenly spread
+MAX_OCR_FRAMES = 256  # multi-frame DICOM: every distinct frame is read; more than this fails the file
 HeaderMode = Literal["deidentify", "keep"]
 HEADER_MODES = ("deidentify", "keep")
 EXTENSIONS = {"png": (".png",), "jpeg": (".jpg", ".jpeg", ".jpe"), "tiff": (".tif", ".tiff"),
@@ -109,17 +110,18 @@ def _ocr_targets(image: Loaded, indexed: bool = False) -> list[tuple[int | None,
         return []
     from phimask.image.dicom_pixels import ocr_view as dicom_view
 
-    count = image.info.frames
-    steps = min(count, MAX_OCR_FRAMES)
-    picks = sorted({round(i * (count - 1) / max(1, steps - 1)) for i in range(steps)})
     seen: set[str] = set()
     views: list[tuple[int | None, Image]] = []
-    for index in picks:
+    for index in range(image.info.frames):  # every distinct frame: PHI burned into one is PHI
         frame = image.pixels[index]
         digest = hashlib.blake2b(frame.tobytes(), digest_size=16).hexdigest()
-        if digest not in seen:
-            seen.add(digest)
-            views.append((index if indexed else None, dicom_view(frame, image.info.photometric)))
+        if digest in seen:
+            continue
+        if len(seen) == MAX_OCR_FRAMES:
+            raise ImageTooLarge(f"more than {MAX_OCR_FRAMES} distinct frames to read: split the series "
+                                "(a frame left unread could hold PHI, so the file is not masked)")
+        seen.add(digest)
+        views.append((index if indexed else None, dicom_view(frame, image.info.photometric)))
     return views
 
 
@@ -285,7 +287,5 @@ def read_input(path: Path) -> bytes:
     if not path.is_file():
         raise InputError("the input file does not exist (or is not a file)")
     if path.stat().st_size > MAX_BYTES:
-        from phimask.image.errors import ImageTooLarge
-
         raise ImageTooLarge(f"the input file is larger than {MAX_BYTES} bytes")
     return path.read_bytes()
