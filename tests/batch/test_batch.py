@@ -162,6 +162,25 @@ def test_images_go_through_image_redaction(tmp_path: Path) -> None:
     (source / "scan.png").write_bytes(sample.read_bytes())
     result = run(LocalTree(source), LocalTree(tmp_path / "out"), Options("mask", None, 0.5), workers=1,
                  stream=io.StringIO())
-    assert result.statuses["image"]["ok"] == 1 and result.entities["image"]["boxes"] > 0
+    assert result.statuses["image"]["ok"] == 1 and result.entities["image"]["NAME"] > 0
     redacted = (tmp_path / "out" / "scan.png").read_bytes()
     assert redacted.startswith(b"\x89PNG") and redacted != sample.read_bytes()
+    scan = report(tmp_path / "out")["files"][0]
+    assert scan["operations"] == {"pixels": "redact-box"} and scan["secondPass"]["result"] == "clean"
+    assert result.second_pass["clean"] == 1 and "second pass: 1 clean" in result.table()
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs Tesseract OCR")
+def test_an_image_whose_output_cannot_be_read_again_fails(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import phimask.image.proof as proof
+
+    source = tmp_path / "in"
+    source.mkdir()
+    sample = Path(__file__).parents[2] / "src" / "phimask" / "samples" / "sample_scan.png"
+    (source / "scan.png").write_bytes(sample.read_bytes())
+    monkeypatch.setattr(proof, "second_pass", lambda *args, **kwargs: ("failed", []))
+    result = run(LocalTree(source), LocalTree(tmp_path / "out"), Options("mask", None, 0.5), workers=1,
+                 stream=io.StringIO())
+    assert result.failed == 1 and not (tmp_path / "out" / "scan.png").exists()
+    assert report(tmp_path / "out")["files"][0]["error"]["code"] == "SecondPassFailed"

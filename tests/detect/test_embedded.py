@@ -205,3 +205,9 @@ def test_long_input_is_linear_and_offsets_hold(detector: Detector) -> None:
     assert 3.5 <= counts[4] / counts[1] <= 4.5
     assert seconds[4] < 60, "2 MB must finish in bounded time"
     assert seconds[4] < 10 * seconds[1] + 1.0, "time must grow about linearly"
+
+
+def test_a_title_ending_a_line_does_not_make_the_next_line_a_name() -> None:
+    # an image banner "Ref: Dr. <boxed>" over "PORTABLE": the title cue must not jump the line
+    assert find_phi("Ref: Dr.\nPORTABLE\n5 cm") == []
+    assert [e.text for e in find_phi("seen by Dr.\nKearns today")] == ["Kearns"]

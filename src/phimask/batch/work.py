@@ -158,14 +158,26 @@ class Worker:
             message = "not a .txt, .json, image or DICOM file" if kind == "other" else \
                 "image redaction (phimask.image) is not available in this build"
             return Outcome(key, kind, "unsupported", error=("Unsupported", message))
+        from phimask.image.proof import second_pass
         from phimask.image.service import mask_image
 
-        options = self.options
+        options, policy = self.options, self.policy
         reversible = options.operation != "mask"
-        result = mask_image(data, threshold=self.policy.threshold, detector=self.detector,
+        result = mask_image(data, detector=self.detector, policy=policy,
                             vault=self.vault if reversible else None, scope=options.scope)
-        boxes = Counter({"boxes": result.boxes}) if result.boxes else Counter()
-        return Outcome(key, kind, "ok", result.data, boxes, result.message_hash)
+        outcome = Outcome(key, kind, "ok", result.data, Counter(result.types), result.message_hash,
+                          operations={"pixels": "redact-box"}, second_pass="not run")
+        if result.format == "dicom":
+            outcome.operations["dicomHeader"] = "deidentify" if result.header is not None else "keep"
+        if options.second_pass:
+            verdict, residual = second_pass(result.data, policy=policy, detector=self.detector,
+                                            threshold=None, engine=None, known=result.known,
+                                            regions=result.regions)
+            if verdict == "failed":  # fail closed: the output could not be checked
+                error = ("SecondPassFailed", "the redacted output could not be read again to check it")
+                return Outcome(key, kind, "failed", error=error)
+            outcome.second_pass, outcome.residual = verdict, [r.to_dict() for r in residual]
+        return outcome
 
     def close(self) -> None:
         if self._vault is not None:

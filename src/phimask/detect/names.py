@@ -240,6 +240,8 @@ def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
     for m in TITLES.finditer(text):
         toks = tokens_from(text, m.end(), 4)
         taken = _take_names(judge, toks)
+        if taken and "\n" in m.group(0) and judge.lexical(taken[0].word) < 0.45:
+            continue  # "Dr." ending a line: the next line's "PORTABLE" is no name
         if taken:
             yield _name_span(text, taken, 0.95)
 
