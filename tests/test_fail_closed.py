@@ -469,5 +469,5 @@ def test_lambda_handlers_fail_with_the_detector_code(comprehend: Any) -> None:
             task_handler(identify)({"text": NOTE}, None)
         response = api_handler(identify)({"text": NOTE}, None)
     assert type(failure.value).__name__ == "DetectorFailed" and "SALAZAR" not in str(failure.value)
-    assert response["statusCode"] == 500 and '"code": "DetectorFailed"' in response["body"]
+    assert response["statusCode"] == 502 and '"code": "DetectorFailed"' in response["body"]
     assert "SALAZAR" not in response["body"]

@@ -449,3 +449,13 @@ def test_no_phi_in_the_server_logs(server: Server) -> None:
 
 def test_no_partial_files_are_left(server: Server) -> None:
     assert [name for name in files_under(server.data_dir) if ".phimask-partial-" in name] == []
+
+
+@pytest.mark.usefixtures("ocr")
+def test_image_routes_take_a_policy_name(server: Server, full: SignedClient, sample: Sample) -> None:
+    server.put(INPUT, "scans/policy.png", sample.png)
+    query = {"bucket": INPUT, "key": "scans/policy.png"}
+    words = full.get("/image/phi", {**query, "policy": "safe-harbor"}).json()["Words"]
+    assert texts(words) >= PHI_WORDS
+    refused = full.get("/image/phi", {**query, "policy": "no-such-policy"})
+    assert refused.status_code == 400 and error_of(refused)["code"] == "InvalidPolicy"

@@ -184,3 +184,24 @@ def test_batch_deidentify_results_reidentify(server: Server, full: SignedClient,
     assert manifest["status"] == "SUCCEEDED"
     deidentified = (server.data_dir / OUTPUT / "deid-out/a.txt").read_text("utf-8")
     assert reid.post("/text/reidentify", {"deidentifiedText": deidentified}).json() == {"text": NOTE}
+
+
+def test_text_routes_take_a_policy_name(full: SignedClient, tmp_path: Any) -> None:
+    from phimask.policy import resolve_policy
+
+    note = "Seen 3/14/2019, age 94, MRN RQ40912288."
+    masked = full.post("/text/mask", {"text": note, "policy": "safe-harbor"}).json()["maskedText"]
+    assert masked == mask(note, policy=resolve_policy("safe-harbor")) and "2019" in masked and "90+" in masked
+    deid = full.post("/text/deidentify", {"text": note, "policy": "safe-harbor"}).json()
+    assert "3/14" not in deid["deidentifiedText"] and "RQ40912288" not in deid["deidentifiedText"]
+    surrogate = full.post("/text/deidentify", {"text": NOTE, "style": "surrogate"}).json()
+    assert "[[" not in surrogate["deidentifiedText"]
+    assert_no_phi(surrogate["deidentifiedText"])
+
+
+@pytest.mark.parametrize("policy", ["no-such-policy", "../etc/passwd", "/tmp/p.yaml", 7])
+def test_unknown_or_path_policies_are_a_400(full: SignedClient, policy: object) -> None:
+    response = full.post("/text/mask", {"text": NOTE, "policy": policy})
+    assert response.status_code == 400
+    assert error_of(response)["code"] in {"InvalidPolicy", "InvalidInput"}
+    assert_no_phi(response.text)

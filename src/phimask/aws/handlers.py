@@ -30,6 +30,7 @@ THROTTLING = frozenset({
 HTTP_STATUS = {
     "InvalidInput": 400, "ImageUnsupported": 400, "Forbidden": 403, "NotFound": 404,
     "MessageNotFound": 404, "UnresolvedToken": 422, "MessageConflict": 409, "ServiceBusy": 503,
+    "InvalidPolicy": 400, "DetectorFailed": 502, "OcrFailed": 502, "DetectorTimeout": 504,
 }
 
 

@@ -14,15 +14,19 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from phimask.aws.payloads import check_fields, json_object, threshold_field, threshold_param
+from phimask.aws.payloads import check_fields, json_object, policy_field, threshold_field, threshold_param
 from phimask.aws.s3 import S3Store, check_bucket, check_key
 from phimask.aws.settings import ConfigError
 from phimask.detect.base import Detector
 from phimask.errors import InputError
 from phimask.image.errors import ImageUnsupported
 from phimask.image.raster import sniff_format
+from phimask.policy.load import named_policy
+
+if TYPE_CHECKING:
+    from phimask.policy import Policy
 
 MAX_IMAGE_BYTES = 15 * 1024 * 1024  # Rekognition DetectText's limit for S3 images
 IMAGE_OPERATIONS = ("text", "phi", "mask")
@@ -37,32 +41,45 @@ class ImageRequest:
     operation: str
     bucket: str
     key: str
-    threshold: float
+    threshold: float | None  # None: the policy's
     destination_bucket: str | None = None
     destination_key: str | None = None
+    policy: str | None = None
+
+    def resolved_policy(self) -> Policy:
+        from phimask.pipeline import effective_policy
+        from phimask.policy.load import named_policy
+
+        return effective_policy(named_policy(self.policy) if self.policy else None, self.threshold)
 
 
 def parse_image_request(event: Mapping[str, Any], allowed: frozenset[str],
                         default_threshold: float) -> ImageRequest:
-    """GET routes pass ``query`` {bucket, key, threshold?}; POST /image/mask a JSON ``body``
-    {s3Bucket, s3Key, destinationBucket, destinationKey, threshold?}."""
+    """GET routes pass ``query`` {bucket, key, threshold?, policy?}; POST /image/mask a JSON
+    ``body`` {s3Bucket, s3Key, destinationBucket, destinationKey, threshold?, policy?}."""
     operation = event.get("operation")
     if operation not in IMAGE_OPERATIONS:
         raise InputError(f"operation must be one of: {', '.join(IMAGE_OPERATIONS)}")
     if operation != "mask":
         query = json_object(event.get("query") or {}, "query string")
-        check_fields(query, frozenset({"bucket", "key", "threshold"}), ["bucket", "key"], "query string")
+        check_fields(query, frozenset({"bucket", "key", "threshold", "policy"}), ["bucket", "key"],
+                     "query string")
+        policy = policy_field(query)
+        given = query.get("threshold") not in (None, "") or policy is None
         return ImageRequest(operation, check_bucket(query["bucket"], allowed, "bucket"),
                             check_key(query["key"], "key"),
-                            threshold_param(query.get("threshold"), default_threshold))
+                            threshold_param(query.get("threshold"), default_threshold) if given else None,
+                            policy=policy)
     body = json_object(event.get("body"))
     names = ["s3Bucket", "s3Key", "destinationBucket", "destinationKey"]
-    check_fields(body, frozenset([*names, "threshold"]), names)
+    check_fields(body, frozenset([*names, "threshold", "policy"]), names)
+    policy = policy_field(body)
+    given = "threshold" in body or policy is None
     request = ImageRequest(
         operation, check_bucket(body["s3Bucket"], allowed, "s3Bucket"), check_key(body["s3Key"], "s3Key"),
-        threshold_field(body, default_threshold),
+        threshold_field(body, default_threshold) if given else None,
         check_bucket(body["destinationBucket"], allowed, "destinationBucket"),
-        check_key(body["destinationKey"], "destinationKey"))
+        check_key(body["destinationKey"], "destinationKey"), policy)
     if (request.bucket, request.key) == (request.destination_bucket, request.destination_key):
         raise InputError("destinationKey must differ from s3Key: the original is never overwritten")
     return request
@@ -105,14 +122,16 @@ def check_words(words: Any) -> list[Word]:
     return words
 
 
-def phi_words(words: Sequence[Word], threshold: float, detector: Detector) -> list[Word]:
-    """The OCR words that overlap a PHI entity of the page text, with its type and score."""
+def phi_words(words: Sequence[Word], threshold: float | None, detector: Detector,
+              policy: Policy | None = None) -> list[Word]:
+    """The OCR words that overlap a PHI entity of the page text (found under ``policy``),
+    with its type and score."""
     from phimask.image.boxes import find_phi_words
     from phimask.image.ocr import Word as OcrWord
 
     parsed = [OcrWord.from_dict(w) for w in words]
     by_word = {id(p): w for p, w in zip(parsed, words, strict=True)}
-    found = find_phi_words(parsed, threshold, detector)
+    found = find_phi_words(parsed, threshold, detector, policy=policy)
     return [{**by_word[id(p.word)], "type": p.type, "score": round(p.score, 4)} for p in found]
 
 
@@ -147,7 +166,7 @@ def load_image(event: Mapping[str, Any], store: S3Store, allowed: frozenset[str]
     destination = None
     if request.destination_bucket and request.destination_key:
         destination = {"bucket": request.destination_bucket, "key": request.destination_key}
-    return {"operation": request.operation, "threshold": request.threshold,
+    return {"operation": request.operation, "threshold": request.threshold, "policy": request.policy,
             "image": {"bucket": request.bucket, "key": request.key, "format": image_format},
             "destination": destination,
             "work": {"bucket": work_bucket, "prefix": f"image-work/{check_key(run, 'executionName')}/"}}
@@ -169,8 +188,10 @@ def identify_words(event: Mapping[str, Any], store: S3Store, work_bucket: str,
         raise ConfigError("missing environment variable(s): WORK_BUCKET")
     source = _ref(event.get("words"), frozenset({work_bucket}), "words")
     words = check_words(json.loads(store.read(source["bucket"], source["key"], MAX_IMAGE_BYTES, "words")))
-    threshold = threshold_field(event, 0.5)
-    found = phi_words(words, threshold, detector)
+    policy = policy_field(event)
+    given = event.get("threshold") is not None or policy is None
+    threshold = threshold_field(event, 0.5) if given else None
+    found = phi_words(words, threshold, detector, named_policy(policy) if policy else None)
     return _store_words(event, store, work_bucket, found, "phiWords", "phi-words.json", final_for="phi")
 
 

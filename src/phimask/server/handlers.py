@@ -117,13 +117,13 @@ def image_text(services: Services, call: Call) -> Result:
 def image_phi(services: Services, call: Call) -> Result:
     request, data, image_format = _image("phi", services, call)
     words = images.check_words(images.ocr_words(data, image_format))
-    return {"Words": images.phi_words(words, request.threshold, services.detector)}
+    return {"Words": images.phi_words(words, request.threshold, services.detector, request.resolved_policy())}
 
 
 def image_mask(services: Services, call: Call) -> Result:
     request, data, image_format = _image("mask", services, call)
     words = images.check_words(images.ocr_words(data, image_format))
-    found = images.phi_words(words, request.threshold, services.detector)
+    found = images.phi_words(words, request.threshold, services.detector, request.resolved_policy())
     redacted = images.redact(data, image_format, found)
     location = services.store.write(str(request.destination_bucket), str(request.destination_key), redacted,
                                     images.CONTENT_TYPES[image_format])
