@@ -17,7 +17,8 @@ def lambda_handler(event: Event) -> dict[str, Any]:
     config = settings()
     config.require("output_bucket", "allowed_buckets")
     if "validate" in event:
-        return parse_batch_request(event["validate"], config.allowed_buckets, config.threshold).to_dict()
+        return parse_batch_request(event["validate"], config.allowed_buckets, config.threshold,
+                                   config.policy).to_dict()
     body, key = item_event(event)
-    request = parse_batch_request(body, config.allowed_buckets, config.threshold)
+    request = parse_batch_request(body, config.allowed_buckets, config.threshold, config.policy)
     return process_object(request, key, S3Store(), config.output_bucket, detector(), vault)

@@ -14,7 +14,7 @@ from phimask.fhir.api import parse_fhir_request, run_fhir_request
 
 @api_handler
 def lambda_handler(event: Event) -> dict[str, Any]:
-    request = parse_fhir_request(event.get("body"), settings().threshold)
+    request = parse_fhir_request(event.get("body"), settings().threshold, settings().policy)
     result = run_fhir_request(request, vault(), detector())
     log.info("fhir %s: ok", request.operation)
     return result

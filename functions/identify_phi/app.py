@@ -18,7 +18,7 @@ from phimask.pipeline import find_phi
 def lambda_handler(event: Event) -> dict[str, Any]:
     if "words" in event:
         return identify_words(event, S3Store(), settings().work_bucket, detector())
-    request = parse_text_request(event, settings().threshold)
+    request = parse_text_request(event, settings().threshold, settings().policy)
     entities = find_phi(request.text, None, detector(), request.resolved_policy())
     log.info("identify: %d entities (%s)", len(entities), detector().name)
     if request.operation == "identify":

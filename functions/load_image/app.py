@@ -15,4 +15,5 @@ from phimask.aws.settings import settings
 def lambda_handler(event: Event) -> dict[str, Any]:
     config = settings()
     config.require("work_bucket", "allowed_buckets")
-    return load_image(event, S3Store(), config.allowed_buckets, config.work_bucket, config.threshold)
+    return load_image(event, S3Store(), config.allowed_buckets, config.work_bucket, config.threshold,
+                      config.policy)

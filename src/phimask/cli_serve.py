@@ -57,8 +57,11 @@ def _print_keys(path: Path, region: str, keys: list[tuple[str, str, str]]) -> No
               help="Where POST /batch writes results (must be an allowed bucket).")
 @click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True,
               help="Default minimum entity score when a request gives none.")
+@click.option("--policy", "policy", default=None, metavar="NAME",
+              help="Policy of requests that name none (shipped or in $PHIMASK_HOME/policies; "
+                   "docs/policy.md). Not to be confused with --policies, the access keys file.")
 def serve(host: str, port: int, policies: Path | None, init: bool, region: str | None, data_dir: Path | None,
-          buckets: tuple[str, ...], output_bucket: str, threshold: float) -> None:
+          buckets: tuple[str, ...], output_bucket: str, threshold: float, policy: str | None) -> None:
     """Serve the API routes on HOST:PORT with SigV4 authentication and the three roles."""
     from phimask.server import credentials
 
@@ -77,7 +80,7 @@ def serve(host: str, port: int, policies: Path | None, init: bool, region: str |
         from phimask.server.runner import serve as run
 
         config = ServerConfig(credentials.load_credentials(path), home, data_dir or home / "buckets",
-                              frozenset(buckets or DEFAULT_BUCKETS), output_bucket, threshold)
+                              frozenset(buckets or DEFAULT_BUCKETS), output_bucket, threshold, policy)
         app = create_app(config)
     except PhimaskError as exc:
         raise click.ClickException(str(exc)) from None

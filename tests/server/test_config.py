@@ -46,3 +46,21 @@ def test_store_refuses_keys_outside_the_bucket(tmp_path: Path, key: str) -> None
     with pytest.raises(InputError):
         store.write("bucket-a", key, b"x", "text/plain")
     assert not (tmp_path / "other").exists()
+
+
+def test_default_policy_must_exist_and_applies_to_requests_naming_none(tmp_path: Path) -> None:
+    from phimask.aws.payloads import parse_text_request
+    from phimask.aws.settings import ConfigError, Settings
+    from phimask.policy import PolicyError
+
+    with pytest.raises(PolicyError, match="no policy named"):
+        ServerConfig(NO_KEYS, tmp_path, tmp_path / "b", policy="no-such-policy")
+    with pytest.raises(ConfigError, match="PHIMASK_POLICY"):
+        Settings.from_env({"PHIMASK_POLICY": "../etc/passwd"})
+    assert Settings.from_env({"PHIMASK_POLICY": "safe-harbor"}).policy == "safe-harbor"
+    event = {"operation": "mask", "body": {"text": "Seen 3/14/2019."}}
+    assert parse_text_request(event, 0.5, "safe-harbor").policy == "safe-harbor"
+    assert parse_text_request(event, 0.5, "safe-harbor").threshold is None  # the policy's
+    named = {"operation": "mask", "body": {"text": "Seen 3/14/2019.", "policy": "default", "threshold": 0.7}}
+    assert (parse_text_request(named, 0.5, "safe-harbor").policy,
+            parse_text_request(named, 0.5, "safe-harbor").threshold) == ("default", 0.7)

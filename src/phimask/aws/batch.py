@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from phimask.aws.payloads import check_fields, json_object, threshold_field
+from phimask.aws.payloads import check_fields, json_object, policy_field, threshold_field
 from phimask.aws.s3 import S3Store, check_bucket, check_key
 from phimask.detect.base import Detector
 from phimask.entities import entities_to_response
@@ -19,10 +19,13 @@ from phimask.pipeline import find_phi, mask, parse_style
 from phimask.textio import MAX_TEXT_BYTES, decode_text
 from phimask.vault.base import Vault
 
+if TYPE_CHECKING:
+    from phimask.policy import Policy
+
 BATCH_OPERATIONS = ("identify", "mask", "deidentify")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".dcm")
 _REQUIRED = ("s3Bucket", "prefix", "operation", "destinationPrefix")
-_OPTIONAL = ("threshold", "style", "scope")
+_OPTIONAL = ("threshold", "style", "scope", "policy")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +34,16 @@ class BatchRequest:
     prefix: str
     operation: str
     destination_prefix: str
-    threshold: float
+    threshold: float | None  # None: the policy's
     style: str = "type"
     scope: str | None = None
+    policy: str | None = None
+
+    def resolved_policy(self) -> Policy:
+        from phimask.pipeline import effective_policy
+        from phimask.policy.load import named_policy
+
+        return effective_policy(named_policy(self.policy) if self.policy else None, self.threshold)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"s3Bucket": self.s3_bucket, "prefix": self.prefix,
@@ -41,11 +51,17 @@ class BatchRequest:
                                 "threshold": self.threshold, "style": self.style}
         if self.scope is not None:
             data["scope"] = self.scope
+        if self.policy is not None:
+            data["policy"] = self.policy
+        if self.threshold is None:
+            del data["threshold"]
         return data
 
 
-def parse_batch_request(body: Any, allowed: frozenset[str], default_threshold: float) -> BatchRequest:
-    """Validate ``{s3Bucket, prefix, operation, destinationPrefix[, threshold, style, scope]}``."""
+def parse_batch_request(body: Any, allowed: frozenset[str], default_threshold: float,
+                        default_policy: str | None = None) -> BatchRequest:
+    """Validate ``{s3Bucket, prefix, operation, destinationPrefix[, threshold, style, scope,
+    policy]}``."""
     data = json_object(body, "batch request")
     check_fields(data, frozenset([*_REQUIRED, *_OPTIONAL]), _REQUIRED, "batch request")
     if data["operation"] not in BATCH_OPERATIONS:
@@ -56,10 +72,12 @@ def parse_batch_request(body: Any, allowed: frozenset[str], default_threshold: f
     if scope is not None and (not isinstance(scope, str) or not scope.strip() or len(scope) > 128):
         raise InputError("scope must be a string of 1 to 128 characters")
     destination = check_key(data["destinationPrefix"], "destinationPrefix")
+    policy = policy_field(data) or default_policy
+    threshold = threshold_field(data, default_threshold) if "threshold" in data or policy is None else None
     return BatchRequest(check_bucket(data["s3Bucket"], allowed, "s3Bucket"),
                         check_key(data["prefix"], "prefix", prefix=True), data["operation"],
                         destination if destination.endswith("/") else destination + "/",
-                        threshold_field(data, default_threshold), style, scope)
+                        threshold, style, scope, policy)
 
 
 def output_key(request: BatchRequest, key: str) -> str:
@@ -82,17 +100,17 @@ def process_object(request: BatchRequest, key: str, store: S3Store, output_bucke
     target = output_key(request, key)
     summary: dict[str, Any] = {"key": key, "output": target}
     if request.operation == "identify":
-        entities = find_phi(text, request.threshold, detector)
+        entities = find_phi(text, None, detector, request.resolved_policy())
         body = json.dumps(entities_to_response(entities), ensure_ascii=False)
         store.write(output_bucket, target, body.encode("utf-8"), "application/json")
         summary["entities"] = len(entities)
     elif request.operation == "mask":
-        masked = mask(text, request.style, request.threshold, detector)
+        masked = mask(text, request.style, None, detector, request.resolved_policy())
         store.write(output_bucket, target, masked.encode("utf-8"), "text/plain; charset=utf-8")
     else:
         from phimask.deid import deidentify
 
-        result = deidentify(text, vault(), request.scope, detector=detector, threshold=request.threshold)
+        result = deidentify(text, vault(), request.scope, detector=detector, policy=request.resolved_policy())
         store.write(output_bucket, target, result.deidentified_text.encode("utf-8"),
                     "text/plain; charset=utf-8", {"message-hash": result.message_hash})
         summary["messageHash"] = result.message_hash

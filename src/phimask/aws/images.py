@@ -53,8 +53,8 @@ class ImageRequest:
         return effective_policy(named_policy(self.policy) if self.policy else None, self.threshold)
 
 
-def parse_image_request(event: Mapping[str, Any], allowed: frozenset[str],
-                        default_threshold: float) -> ImageRequest:
+def parse_image_request(event: Mapping[str, Any], allowed: frozenset[str], default_threshold: float,
+                        default_policy: str | None = None) -> ImageRequest:
     """GET routes pass ``query`` {bucket, key, threshold?, policy?}; POST /image/mask a JSON
     ``body`` {s3Bucket, s3Key, destinationBucket, destinationKey, threshold?, policy?}."""
     operation = event.get("operation")
@@ -64,7 +64,7 @@ def parse_image_request(event: Mapping[str, Any], allowed: frozenset[str],
         query = json_object(event.get("query") or {}, "query string")
         check_fields(query, frozenset({"bucket", "key", "threshold", "policy"}), ["bucket", "key"],
                      "query string")
-        policy = policy_field(query)
+        policy = policy_field(query) or default_policy
         given = query.get("threshold") not in (None, "") or policy is None
         return ImageRequest(operation, check_bucket(query["bucket"], allowed, "bucket"),
                             check_key(query["key"], "key"),
@@ -73,7 +73,7 @@ def parse_image_request(event: Mapping[str, Any], allowed: frozenset[str],
     body = json_object(event.get("body"))
     names = ["s3Bucket", "s3Key", "destinationBucket", "destinationKey"]
     check_fields(body, frozenset([*names, "threshold", "policy"]), names)
-    policy = policy_field(body)
+    policy = policy_field(body) or default_policy
     given = "threshold" in body or policy is None
     request = ImageRequest(
         operation, check_bucket(body["s3Bucket"], allowed, "s3Bucket"), check_key(body["s3Key"], "s3Key"),
@@ -154,11 +154,11 @@ def _work_key(event: Mapping[str, Any], work_bucket: str, name: str) -> Ref:
 
 
 def load_image(event: Mapping[str, Any], store: S3Store, allowed: frozenset[str], work_bucket: str,
-               default_threshold: float) -> dict[str, Any]:
+               default_threshold: float, default_policy: str | None = None) -> dict[str, Any]:
     """LoadImage: validate ``{"request": <execution input>, "executionName"}`` and check that
     the image exists in a supported format."""
     request = parse_image_request(json_object(event.get("request"), "execution input"), allowed,
-                                  default_threshold)
+                                  default_threshold, default_policy)
     image_format = sniff_format(store.head_bytes(request.bucket, request.key, 132, "the image"))
     run = event.get("executionName")
     if not isinstance(run, str) or not run:

@@ -127,15 +127,17 @@ class TextRequest:
         return parse_text_request({"operation": operation, "body": body}, DEFAULT_THRESHOLD)
 
 
-def parse_text_request(event: Mapping[str, Any], default_threshold: float) -> TextRequest:
-    """Validate ``{"operation", "body"}`` as the API passes it (body: JSON text or object)."""
+def parse_text_request(event: Mapping[str, Any], default_threshold: float,
+                       default_policy: str | None = None) -> TextRequest:
+    """Validate ``{"operation", "body"}`` as the API passes it (body: JSON text or object);
+    ``default_policy`` applies when the body names none."""
     operation = event.get("operation")
     if operation not in OPERATIONS:
         raise InputError(f"operation must be one of: {', '.join(OPERATIONS)}")
     data = json_object(event.get("body"))
     check_fields(data, _FIELDS[operation], ["text"])
     text = text_field(data)
-    policy = policy_field(data)
+    policy = policy_field(data) or default_policy
     threshold = threshold_field(data, default_threshold) if "threshold" in data or policy is None else None
     style = data.get("style", "token" if operation == "deidentify" else "type")
     if not isinstance(style, str):

@@ -26,6 +26,7 @@ class Settings:
     detector: str = "embedded"
     threshold: float = DEFAULT_THRESHOLD
     ensemble_thresholds: str = ""
+    policy: str | None = None  # the policy of requests that name none
     allowed_buckets: frozenset[str] = frozenset()
     work_bucket: str = ""
     output_bucket: str = ""
@@ -44,11 +45,20 @@ class Settings:
             threshold = check_threshold(float(env.get("PHI_THRESHOLD", DEFAULT_THRESHOLD)))
         except (PhimaskError, ValueError):
             raise ConfigError("PHI_THRESHOLD must be a number between 0 and 1") from None
+        policy = env.get("PHIMASK_POLICY", "").strip() or None
+        if policy is not None:
+            from phimask.policy.load import named_policy
+
+            try:
+                named_policy(policy)
+            except PhimaskError:
+                raise ConfigError("PHIMASK_POLICY must name a shipped policy") from None
         buckets = frozenset(b.strip() for b in env.get("ALLOWED_BUCKETS", "").split(",") if b.strip())
         return cls(
             detector=detector,
             threshold=threshold,
             ensemble_thresholds=env.get("ENSEMBLE_THRESHOLDS", ""),
+            policy=policy,
             allowed_buckets=buckets,
             work_bucket=env.get("WORK_BUCKET", ""),
             output_bucket=env.get("OUTPUT_BUCKET", ""),

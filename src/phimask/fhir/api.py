@@ -26,7 +26,7 @@ class FhirRequest:
     policy: str | None = None
 
 
-def parse_fhir_request(body: Any, default_threshold: float) -> FhirRequest:
+def parse_fhir_request(body: Any, default_threshold: float, default_policy: str | None = None) -> FhirRequest:
     data = json_object(body)
     check_fields(data, FIELDS, ["resource"])
     if not isinstance(data["resource"], dict):
@@ -38,7 +38,7 @@ def parse_fhir_request(body: Any, default_threshold: float) -> FhirRequest:
     if scope is not None and (not isinstance(scope, str) or not scope.strip() or len(scope) > MAX_SCOPE
                               or not scope.isprintable()):
         raise InputError(f"scope must be a printable string of 1 to {MAX_SCOPE} characters")
-    policy = policy_field(data)
+    policy = policy_field(data) or default_policy
     threshold = threshold_field(data, default_threshold) if "threshold" in data or policy is None else None
     return FhirRequest(data["resource"], operation, scope, threshold, policy)
 

@@ -29,6 +29,7 @@ class ServerConfig:
     buckets: frozenset[str] = field(default_factory=lambda: frozenset(DEFAULT_BUCKETS))
     output_bucket: str = OUTPUT_BUCKET
     threshold: float = DEFAULT_THRESHOLD
+    policy: str | None = None  # the policy of requests that name none
     max_body_bytes: int = MAX_BODY_BYTES
 
     def __post_init__(self) -> None:
@@ -40,3 +41,7 @@ class ServerConfig:
         if self.max_body_bytes < 1024:
             raise ServerConfigError("the body size limit must be at least 1 KiB")
         check_threshold(self.threshold)
+        if self.policy is not None:
+            from phimask.policy.load import named_policy
+
+            named_policy(self.policy)

@@ -60,7 +60,7 @@ class Services:
 
 def _text(operation: str, services: Services, call: Call) -> TextRequest:
     event = {"operation": operation, "body": body_text(call.body)}
-    return parse_text_request(event, services.config.threshold)
+    return parse_text_request(event, services.config.threshold, services.config.policy)
 
 
 def text_phi(services: Services, call: Call) -> Result:
@@ -104,7 +104,8 @@ def _image(operation: str, services: Services, call: Call) -> tuple[images.Image
         event["body"] = body_text(call.body)
     else:
         event["query"] = call.query
-    request = images.parse_image_request(event, services.config.buckets, services.config.threshold)
+    request = images.parse_image_request(event, services.config.buckets, services.config.threshold,
+                                         services.config.policy)
     data = services.store.read(request.bucket, request.key, images.MAX_IMAGE_BYTES, "the image")
     return request, data, images.sniff_format(data[:132])
 
@@ -132,14 +133,14 @@ def image_mask(services: Services, call: Call) -> Result:
 
 def batch(services: Services, call: Call) -> Result:
     request = parse_batch_request(json_object(body_text(call.body), "batch request"), services.config.buckets,
-                                  services.config.threshold)
+                                  services.config.threshold, services.config.policy)
     return {"executionArn": services.batches.start(request)}
 
 
 def fhir_deidentify(services: Services, call: Call) -> Result:
     from phimask.fhir.api import parse_fhir_request, run_fhir_request
 
-    request = parse_fhir_request(body_text(call.body), services.config.threshold)
+    request = parse_fhir_request(body_text(call.body), services.config.threshold, services.config.policy)
     return run_fhir_request(request, services.vault, services.detector)
 
 
