@@ -40,6 +40,14 @@ def effective_policy(policy: Policy | None = None, threshold: float | None = Non
     return chosen if threshold is None or threshold == chosen.threshold else chosen.with_threshold(threshold)
 
 
+def request_policy(name: str | None, threshold: float | None) -> Policy:
+    """The policy an API request names (the shipped default when none; never a path), with
+    its ``threshold`` when given."""
+    from phimask.policy.load import named_policy
+
+    return effective_policy(named_policy(name) if name else None, threshold)
+
+
 def find_phi(text: str, threshold: float | None = None, detector: Detector | None = None,
              policy: Policy | None = None) -> list[Entity]:
     """Identify PHI entities (merged, sorted by offset) under ``policy``: its thresholds,

@@ -40,10 +40,9 @@ class BatchRequest:
     policy: str | None = None
 
     def resolved_policy(self) -> Policy:
-        from phimask.pipeline import effective_policy
-        from phimask.policy.load import named_policy
+        from phimask.pipeline import request_policy
 
-        return effective_policy(named_policy(self.policy) if self.policy else None, self.threshold)
+        return request_policy(self.policy, self.threshold)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"s3Bucket": self.s3_bucket, "prefix": self.prefix,

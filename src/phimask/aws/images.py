@@ -47,10 +47,9 @@ class ImageRequest:
     policy: str | None = None
 
     def resolved_policy(self) -> Policy:
-        from phimask.pipeline import effective_policy
-        from phimask.policy.load import named_policy
+        from phimask.pipeline import request_policy
 
-        return effective_policy(named_policy(self.policy) if self.policy else None, self.threshold)
+        return request_policy(self.policy, self.threshold)
 
 
 def parse_image_request(event: Mapping[str, Any], allowed: frozenset[str], default_threshold: float,

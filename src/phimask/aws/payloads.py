@@ -107,11 +107,9 @@ class TextRequest:
     policy: str | None = None
 
     def resolved_policy(self) -> Policy:
-        """The named policy (the shipped default when none) with this request's threshold."""
-        from phimask.pipeline import effective_policy
-        from phimask.policy.load import named_policy
+        from phimask.pipeline import request_policy
 
-        return effective_policy(named_policy(self.policy) if self.policy else None, self.threshold)
+        return request_policy(self.policy, self.threshold)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
