@@ -50,10 +50,11 @@ cfn: $(VENV)/.dev-installed
 pytest: $(VENV)/.dev-installed
 	$(BIN)/pytest -q
 
-## bench: detector (with Presidio), de-identification and server load figures
+## bench: detector (with Presidio), allow-list, de-identification and server load figures
 bench: $(VENV)/.dev-installed
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/detector.py
+	$(BIN)/python bench/allowlist.py
 	$(BIN)/python bench/deid.py --skip-aws
 	$(BIN)/python bench/load.py
 
@@ -61,6 +62,7 @@ bench: $(VENV)/.dev-installed
 .PHONY: bench-images annex-e
 bench-images: $(VENV)/.dev-installed
 	$(BIN)/python bench/images.py
+	$(BIN)/python bench/image_report.py
 
 ## annex-e: rebuild the DICOM PS3.15 Annex E table shipped in src/phimask/image/data
 annex-e: $(VENV)/.dev-installed
