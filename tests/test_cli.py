@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -279,3 +280,17 @@ def test_installed_entry_point(tmp_path: Path) -> None:
     assert bad.stdout == ""
     assert "not valid UTF-8" in bad.stderr and "Traceback" not in bad.stderr
     assert not any(word in bad.stderr for word in PHI_WORDS)
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs Tesseract OCR")
+def test_demo_runs_every_step_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PHIMASK_HOME", str(tmp_path / "home"))
+    result = run(["demo"])
+    assert_ok(result)
+    out = result.stdout
+    assert out.count("-- re-identified: identical to the original") == 2
+    assert out.count("second pass: clean") == 2 and "DOB: 1961" in out  # safe-harbor: year only
+    assert "SALAZAR" not in out and "RQ36114734" not in out
+    assert (tmp_path / "out" / "sample_scan.masked.png").is_file()
+    assert not (tmp_path / "home").exists()  # the demo vault is temporary

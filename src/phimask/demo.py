@@ -1,5 +1,6 @@
-"""The sample job behind `make run`: the bundled notes through identify and mask, and the
-bundled scan through image redaction."""
+"""The sample job behind `make run`: the bundled notes through identify, mask, the Safe
+Harbor policy with its proof of removal, deidentify and reidentify (in a throw-away
+vault), and the bundled scan through image redaction."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ def sample_text(name: str) -> str:
 
 
 def run_demo(echo: Callable[[str], None]) -> None:
-    """Identify and mask every bundled sample, printing the results."""
+    """Run every bundled sample through the text operations, then the image, printing the
+    results."""
     for name in SAMPLES:
         text = sample_text(name)
         entities = find_phi(text)
@@ -33,8 +35,41 @@ def run_demo(echo: Callable[[str], None]) -> None:
         echo(mask_text(text, entities, MaskStyle.TYPE).rstrip("\n"))
         echo("-- masked (style=numbered):")
         echo(mask_text(text, entities, MaskStyle.NUMBERED).rstrip("\n"))
+        run_policy_demo(echo, text)
+        run_vault_demo(echo, text)
         echo("")
     run_image_demo(echo)
+
+
+def run_policy_demo(echo: Callable[[str], None], text: str) -> None:
+    """Mask ``text`` under the shipped safe-harbor policy and summarise its report."""
+    from phimask.pipeline import default_detector, mask_document
+    from phimask.policy import resolve_policy
+    from phimask.report import text_report
+
+    policy = resolve_policy("safe-harbor")
+    entities, applied = mask_document(text, policy=policy)
+    report = text_report("sample", entities, applied, policy, default_detector())
+    echo(f"-- masked (policy=safe-harbor; second pass: {report.second_pass}, "
+         f"{len(report.residual)} residual):")
+    echo(applied.text.rstrip("\n"))
+
+
+def run_vault_demo(echo: Callable[[str], None], text: str) -> None:
+    """De-identify ``text`` into a temporary vault and re-identify it."""
+    from phimask.deid import deidentify, reidentify
+    from phimask.vault.sqlite import SQLiteVault
+
+    with tempfile.TemporaryDirectory(prefix="phimask-demo-vault-") as home:
+        vault = SQLiteVault.open(Path(home))
+        try:
+            result = deidentify(text, vault, "demo")
+            echo(f"-- de-identified (tokens; messageHash {result.message_hash[:16]}…):")
+            echo(result.deidentified_text.rstrip("\n"))
+            restored = reidentify(vault, deidentified_text=result.deidentified_text, caller="demo")
+        finally:
+            vault.close()
+    echo(f"-- re-identified: {'identical to the original' if restored == text else 'DIFFERENT'}")
 
 
 def run_image_demo(echo: Callable[[str], None], out_dir: Path | None = None) -> Path:
