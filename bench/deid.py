@@ -20,7 +20,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from phimask.deid import deidentify, reidentify
 from phimask.pipeline import default_detector, find_phi
@@ -76,26 +75,17 @@ def run_sqlite(notes: list[str], workdir: Path, threshold: float) -> tuple[int, 
 
 
 def run_moto(notes: list[str], threshold: float) -> tuple[int, float, bytes]:
-    import boto3
     from moto import mock_aws
 
-    from phimask.vault.dynamodb import DynamoDBVault, create_tables
-    from phimask.vault.kms import create_master_secret
+    from phimask.vault.dynamodb import provision_stack
 
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         os.environ.setdefault(name, "testing")
     with mock_aws():
-        clients: dict[str, Any] = {s: boto3.client(s, region_name="us-east-1")
-                                   for s in ("dynamodb", "kms", "secretsmanager")}
-        create_tables(clients["dynamodb"], "vault", "audit")
-        key_id = clients["kms"].create_key()["KeyMetadata"]["KeyId"]
-        secret = create_master_secret(clients["secretsmanager"], "phimask/master", key_id)
-        vault = DynamoDBVault("vault", "audit", kms_key_id=key_id, master_secret_id=secret,
-                              dynamodb_client=clients["dynamodb"], kms_client=clients["kms"],
-                              secrets_client=clients["secretsmanager"])
-        failures, seconds = round_trip(notes, vault, "bench", threshold)
-        pages = [page["Items"] for table in ("vault", "audit")
-                 for page in clients["dynamodb"].get_paginator("scan").paginate(TableName=table)]
+        stack = provision_stack()
+        failures, seconds = round_trip(notes, stack.vault(), "bench", threshold)
+        pages = [page["Items"] for table in (stack.table, stack.audit_table)
+                 for page in stack.clients["dynamodb"].get_paginator("scan").paginate(TableName=table)]
         return failures, seconds, json.dumps(pages, ensure_ascii=False).encode("utf-8")
 
 

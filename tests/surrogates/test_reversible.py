@@ -167,24 +167,15 @@ def test_cli_mask_and_deidentify_with_surrogates(tmp_path: Path, monkeypatch: py
 
 
 def test_surrogates_with_the_dynamodb_vault(monkeypatch: pytest.MonkeyPatch) -> None:
-    import boto3
     from moto import mock_aws
 
-    from phimask.vault.dynamodb import DynamoDBVault, create_tables
-    from phimask.vault.kms import create_master_secret
+    from phimask.vault.dynamodb import provision_stack
 
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                         "AWS_DEFAULT_REGION": "us-east-1"}.items():
         monkeypatch.setenv(name, value)
     with mock_aws():
-        clients = {n: boto3.client(n, region_name="us-east-1")
-                   for n in ("dynamodb", "kms", "secretsmanager")}
-        create_tables(clients["dynamodb"], "vault", "audit")
-        key = clients["kms"].create_key()["KeyMetadata"]["KeyId"]
-        secret = create_master_secret(clients["secretsmanager"], "phimask/salt", key)
-        vault = DynamoDBVault("vault", "audit", kms_key_id=key, master_secret_id=secret,
-                              dynamodb_client=clients["dynamodb"], kms_client=clients["kms"],
-                              secrets_client=clients["secretsmanager"])
+        vault = provision_stack().vault()
         first = deidentify(NOTE, vault, "trial-7", detector=DETECTOR, style="surrogate")
         second = deidentify(NOTE.replace("Age 93", "Age 94"), vault, "trial-7", detector=DETECTOR,
                             style="surrogate")

@@ -15,23 +15,18 @@ from phimask.vault.sqlite import SQLiteVault
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsStack]:
     """moto: vault + audit tables, a KMS key and the master salt secret."""
-    import boto3
     from moto import mock_aws
 
-    from phimask.vault.dynamodb import create_tables
-    from phimask.vault.kms import create_master_secret
+    from phimask.vault.dynamodb import provision_stack
 
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                         "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
         monkeypatch.setenv(name, value)
     with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-        kms = boto3.client("kms", region_name="us-east-1")
-        secrets = boto3.client("secretsmanager", region_name="us-east-1")
-        create_tables(dynamodb, TABLE, AUDIT)
-        key_id = kms.create_key(Description="phimask vault")["KeyMetadata"]["KeyId"]
-        secret_arn = create_master_secret(secrets, "phimask/master-salt", key_id)
-        yield AwsStack(dynamodb, kms, secrets, key_id, secret_arn)
+        stack = provision_stack(table=TABLE, audit_table=AUDIT)
+        clients = stack.clients
+        yield AwsStack(clients["dynamodb"], clients["kms"], clients["secretsmanager"], stack.key_id,
+                       stack.secret_arn)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from phimask.vault import schema
@@ -130,3 +131,35 @@ def create_tables(dynamodb_client: Any, table_name: str, audit_table_name: str) 
             KeySchema=[{"AttributeName": schema.PK, "KeyType": "HASH"},
                        {"AttributeName": sort_key, "KeyType": "RANGE"}])
         dynamodb_client.get_waiter("table_exists").wait(TableName=name)
+
+
+@dataclass(frozen=True, slots=True)
+class Stack:
+    """A provisioned vault: its clients, table names, KMS key and master salt secret."""
+
+    clients: dict[str, Any]
+    table: str
+    audit_table: str
+    key_id: str
+    secret_arn: str
+
+    def vault(self) -> DynamoDBVault:
+        return DynamoDBVault(self.table, self.audit_table, kms_key_id=self.key_id,
+                             master_secret_id=self.secret_arn, dynamodb_client=self.clients["dynamodb"],
+                             kms_client=self.clients["kms"], secrets_client=self.clients["secretsmanager"])
+
+
+def provision_stack(region: str = "us-east-1", table: str = "phimask-vault",
+                    audit_table: str = "phimask-audit") -> Stack:
+    """Create tables, a KMS key and the master salt secret — what the SAM template makes in
+    the cloud — for tests (under moto), benchmarks and sandbox accounts."""
+    import boto3
+
+    from phimask.vault.kms import create_master_secret
+
+    clients: dict[str, Any] = {name: boto3.client(name, region_name=region)
+                               for name in ("dynamodb", "kms", "secretsmanager")}
+    create_tables(clients["dynamodb"], table, audit_table)
+    key_id = clients["kms"].create_key(Description="phimask vault")["KeyMetadata"]["KeyId"]
+    secret_arn = create_master_secret(clients["secretsmanager"], "phimask/master-salt", key_id)
+    return Stack(clients, table, audit_table, key_id, secret_arn)
