@@ -137,7 +137,19 @@ def _detect_window(text: str) -> list[Entity]:
     return [e for e in found if e.end > e.begin and e.text.strip()]
 
 
-ADDRESS_TAIL = re.compile(r",[ \t]*((?:[A-ZÀ-Þ][\wß-ÿ'.-]*[ \t]*){1,3}(?:[A-Z]\b|\d{3,6})?)")
+PARTICLE = (r"(?:de|del|della|di|da|do|dos|das|du|des|la|le|les|el|van|von|der|den|nad|pod|am|an|im|"
+            r"sur|u|v|e|y)")
+ADDRESS_TAIL = re.compile(
+    rf",[ \t]*((?:[A-ZÀ-Þ][\wß-ÿ'.-]*[ \t]*)(?:(?:{PARTICLE}[ \t]+)?[A-ZÀ-Þ][\wß-ÿ'.-]*[ \t]*){{0,3}}"
+    rf"(?:[A-Z]\b|\d{{3,6}})?)"
+)
+UNIT_TOWN = re.compile(  # "Apt. 12 LARKFORD NW", "Suite 4 Elmsby Vale": the town after the unit
+    rf"(?:[ \t]+(?:[A-ZÀ-Þ][\wß-ÿ'-]*|{PARTICLE}(?=[ \t]+[A-ZÀ-Þ]))){{1,4}}"
+    r"(?=[ \t]*(?:[.,?!;]|\n|$)|[ \t]+[a-z])"
+)
+POSTCODE_AFTER = re.compile(
+    r"[ \t]*(?:\([^\W\d_]+\)[ \t]*)?(\d{3,6}(?:-\d{3,4})?)(?![\w/:%]|[.,]\d)"
+)
 POSTCODE_LINE = re.compile(r"[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?")
 BUILDING_NUMBER = re.compile(r"(?<![\w.,/-])\d{1,6}[ \t]+$")
 ADDRESS_LINE = re.compile(r"\n[ \t>]*([^\n]{1,40}?)[ \t]*(?=\n|$)")
@@ -149,6 +161,8 @@ def _address_line(line: str) -> bool:
     words = re.findall(r"[^\W\d_][\w'.-]*", line)
     if POSTCODE_LINE.fullmatch(line.strip()):
         return True
+    if line.startswith(",") and len(words) <= 2 and not any(lex.is_clinical(w) for w in words):
+        return True  # ", ZQ", ", 41": the region after a town line
     if not words:
         return False
     if len(words) > 4 or any(lex.is_clinical(w) for w in words) or ":" in line:
@@ -166,7 +180,7 @@ def _place(line: str) -> bool:
 
 
 def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
-    """Grow confident addresses over the rest of a postal address: ', Goiânia' on the same
+    """Grow confident addresses over the rest of a postal address: ', Ravensholt' on the same
     line, and up to four short following lines (town, region, country, postcode)."""
     extra: list[Entity] = []
     for e in entities:
@@ -176,9 +190,14 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
         head = BUILDING_NUMBER.search(text, max(0, begin - 8), begin)
         if head:
             begin = head.start()
-        tail = ADDRESS_TAIL.match(text, end)
-        if tail and tail.group(1).strip():
+        for _ in range(3):
+            tail = ADDRESS_TAIL.match(text, end)
+            if not tail or not tail.group(1).strip():
+                break
             end = tail.end(1)
+        town = UNIT_TOWN.match(text, end) if text[end - 1].isdigit() else None
+        if town and not any(lexicon().is_clinical(w) for w in town.group(0).split()):
+            end = town.end()
         for _ in range(4):
             line = ADDRESS_LINE.match(text, end)
             if not line or not _address_line(line.group(1)):
@@ -186,14 +205,48 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
             end = line.end(1)
         if end > e.end or begin < e.begin:
             extra.append(Entity(begin, end, EntityType.ADDRESS, e.score, text[begin:end]))
+    return _bridge_addresses(text, _postcodes_after(text, entities + extra))
+
+
+def _postcodes_after(text: str, entities: list[Entity]) -> list[Entity]:
+    """'Norway 40117', 'Belgium (Dutch) 4021': a postcode right after a confident place."""
+    extra: list[Entity] = []
+    for e in entities:
+        if e.type is not EntityType.ADDRESS or e.score < 0.75:
+            continue
+        m = POSTCODE_AFTER.match(text, e.end)
+        if m and not patterns.MEASURE_AFTER.match(text, m.end()):
+            extra.append(Entity(e.begin, m.end(), EntityType.ADDRESS, e.score, text[e.begin:m.end()]))
+    return entities + extra
+
+
+def _bridge_addresses(text: str, entities: list[Entity]) -> list[Entity]:
+    """'Elmsby, Norway': two address parts with only a comma between are one address."""
+    parts = sorted((e for e in entities if e.type is EntityType.ADDRESS and e.score >= 0.6),
+                   key=lambda x: (x.begin, -x.end))
+    extra: list[Entity] = []
+    reach: Entity | None = None
+    for e in parts:
+        if reach is not None and reach.end <= e.begin and max(reach.score, e.score) >= 0.75 and \
+                re.fullmatch(r"[ \t]*,[ \t]*", text[reach.end:e.begin]):
+            extra.append(Entity(reach.begin, e.end, EntityType.ADDRESS, min(reach.score, e.score),
+                                text[reach.begin:e.end]))
+        if reach is None or e.end > reach.end:
+            reach = e
     return entities + extra
 
 
 COORDINATION = re.compile(r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|&|or)[ \t]+)([A-ZÀ-Þ][\wß-ÿ'-]+)")
 
 
+COORDINATED_ORGANISATION = re.compile(
+    r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|&)[ \t]+)"
+    r"((?:\d+[ \t]+)?[A-ZÀ-Þ][\w&'.-]*(?:[ \t]+[A-ZÀ-Þ][\w&'.-]*){0,3})"
+)
+
+
 def _coordinated_names(text: str, entities: list[Entity]) -> list[Entity]:
-    """'Marrero and Murphy', 'Kónya, Becker and Vasquez': a capitalised word listed right
+    """'Dunmere and Holt', 'Kovás, Brenner and Alcott': a capitalised word listed right
     after a confident name is a name too."""
     lex = lexicon()
     extra: list[Entity] = []
@@ -208,29 +261,58 @@ def _coordinated_names(text: str, entities: list[Entity]) -> list[Entity]:
                 break
             extra.append(Entity(m.start(1), m.end(1), EntityType.NAME, 0.7, m.group(1)))
             end = m.end(1)
+    for e in sorted(entities, key=lambda x: x.begin):
+        if e.type is not EntityType.OTHER or e.score < 0.7 or not e.text[:1].isupper():
+            continue
+        end = e.end
+        for _ in range(4):
+            m = COORDINATED_ORGANISATION.match(text, end)
+            if not m or any(lex.is_clinical(w) for w in m.group(1).split()):
+                break
+            value = m.group(1).rstrip(".")
+            extra.append(Entity(m.start(1), m.start(1) + len(value), EntityType.OTHER, 0.65, value))
+            end = m.end(1)
     return entities + extra
 
 
-CARD_LINE = re.compile(r"(?:^|\n)[ \t>?]*([^\n\d:@]{2,60}?)[ \t]*\n[ \t>?]*$")
+LINE_PREFIX = re.compile(r"[ \t>?]*")
 
 
 def _card_organisations(text: str, entities: list[Entity]) -> list[Entity]:
     """On a contact card — a name line, then a short line, then a postal address — the
-    short line is the organisation ('Dreux Joly / Paxata / PSC 3294, Box 9168')."""
+    short line is the organisation ('Ilse Marwood / Brightwell Labs / PSC 1021, Box 4410'); the name
+    (or a job title) may be repeated between the organisation and the address."""
     names = [e for e in entities if e.type in (EntityType.NAME, EntityType.PROFESSION)]
     extra: list[Entity] = []
+    done: set[int] = set()
     for e in entities:
         if e.type is not EntityType.ADDRESS or e.score < 0.75:
             continue
-        line = CARD_LINE.search(text, max(0, e.begin - 80), e.begin)
-        if not line or len(line.group(1).split()) > 5:
-            continue
-        begin, end = line.start(1), line.end(1)
-        if any(n.begin < end and begin < n.end for n in entities):
-            continue  # already an entity: the name line itself, or a known place
-        above = text.rfind("\n", 0, max(0, begin - 1))
-        if any(above <= n.begin < begin for n in names):
-            extra.append(Entity(begin, end, EntityType.OTHER, 0.6, text[begin:end]))
+        line_end = text.rfind("\n", max(0, e.begin - 200), e.begin)
+        if line_end < 0 or text[line_end + 1:e.begin].strip(" \t>?"):
+            continue  # the address does not open its line
+        for _ in range(3):
+            line_start = text.rfind("\n", 0, line_end) + 1
+            begin = LINE_PREFIX.match(text, line_start, line_end).end()  # type: ignore[union-attr]
+            end = line_end
+            while end > begin and text[end - 1] in " \t":
+                end -= 1
+            value = text[begin:end]
+            if not value or len(value) > 60 or len(value.split()) > 5 or re.search(r"[\d:@]", value):
+                break
+            covered = [n for n in entities if n.begin < end and begin < n.end]
+            if any(n.type is not EntityType.NAME or n.score >= 0.7 for n in covered):
+                if not any(n.begin <= begin and end <= n.end for n in names if n.score >= 0.7):
+                    break  # a known place or an address line, not a name line
+                line_end = line_start - 1
+                if line_end < 0:
+                    break
+                continue  # the name (or job title) line: the organisation is above
+            above = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+            if begin not in done and any(above <= n.begin < line_start for n in names):
+                extra.append(Entity(begin, end, EntityType.OTHER, 0.6, value))
+                done.add(begin)
+            break
     return entities + extra
 
 

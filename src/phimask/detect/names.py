@@ -179,7 +179,7 @@ class NameJudge:
         return zipf < (3.6 if strict else 4.4)
 
     def unknown_proper(self, word: str) -> bool:
-        """A capitalised word no dictionary or gazetteer knows ('Kaczmarek', 'Ubul')."""
+        """A capitalised word no dictionary or gazetteer knows ('Zabrocki', 'Ubul')."""
         bare = POSSESSIVE.sub("", word.rstrip("."))
         if len(bare) < 5 or not bare[0].isupper() or not bare[1:].replace("-", "").isalpha() \
                 or not bare[1:].replace("-", "").islower() or CLINICAL_MORPHOLOGY.search(bare):
@@ -236,7 +236,7 @@ def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False)
 
 
 def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
-    """'Dr. Kearns', 'MR LOMISH', 'Miss Margaret Gaudreau' (title itself kept)."""
+    """'Dr. Kearns', 'MR LOMISH', 'Miss Margaret Quillon' (title itself kept)."""
     for m in TITLES.finditer(text):
         toks = tokens_from(text, m.end(), 4)
         taken = _take_names(judge, toks)
@@ -319,6 +319,33 @@ def find_staff(text: str, judge: NameJudge) -> Iterator[Entity]:
             yield _name_span(text, taken, 0.8)
 
 
+ROLE_AFTER = re.compile(
+    r"[ \t]*\((?:resident|intern|fellow|attending|surgeon|nurse|rn|np|pa|md|daughter|son|wife|husband|"
+    r"mother|father|sister|brother|niece|nephew|friend|partner|significant\s+other|hcp|proxy|"
+    r"grand(?:son|daughter))\)",
+    re.IGNORECASE,
+)
+
+
+def find_roled(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'TOBIAS VARNHOLT (RESIDENT)', 'Ilse Quarandt (daughter)': the words right before a
+    bracketed role or relative name that person."""
+    for m in ROLE_AFTER.finditer(text):
+        back: list[Token] = []
+        for w in reversed(list(WORD.finditer(text, max(0, m.start() - 40), m.start()))):
+            gap = text[w.end():(back[0].begin if back else m.start())]
+            if "\n" in gap or gap.strip(" \t") or len(gap) > 2:
+                break
+            back.insert(0, Token(w.start(), w.end(), w.group(0)))
+            if len(back) == 2:
+                break
+        while back and not all(judge.plausible(t.word, strict=True) or judge.initial(t.word) for t in back):
+            back.pop(0)
+        if back and any(judge.lexical(t.word) >= 0.45 or judge.unknown_proper(t.word.capitalize())
+                        for t in back) and not judge.initial(back[-1].word):
+            yield _name_span(text, back, 0.75)
+
+
 def find_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'E. WELSH aware', 'Z. Miller': an initial and a surname that is a known name or a
     word no dictionary knows."""
@@ -331,6 +358,9 @@ def find_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
         unknown = lex.raw_zipf(surname) < 2.0 and not CLINICAL_MORPHOLOGY.search(surname)
         vouched = bool(AWARE.match(text, m.end(2))) or bool(
             re.search(r"\b(?:per|by|to|with|dr\.?)\s*$", text[max(0, m.start() - 8):m.start()], re.I))
+        if vouched and not known and lex.zipf(surname) < 4.6 and (
+                judge.case is not Case.MIXED or not surname.isupper()):
+            known = True  # "T. FARROW AWARE", "per K. HOLLIS": the cue vouches for a common word
         if known or (unknown and (vouched or (judge.case is Case.MIXED and not surname.isupper()))):
             yield hit(text, m.start(1), m.start(2) + len(surname), EntityType.NAME, 0.75)
 
@@ -342,7 +372,7 @@ SPEAKER = re.compile(r"(?:^|\n)[ \t]*([A-Z][^\W\d_]+)[ \t]*:[ \t]*(?=[\"“A-Z])
 
 
 def find_name_lists(text: str, judge: NameJudge) -> Iterator[Entity]:
-    """'they had 6: silvana, adam, christopher and caleb': a list whose items are mostly
+    """'they had 6: odessa, adam, christopher and caleb': a list whose items are mostly
     first names is a list of names."""
     lex = judge.lex
     for m in NAME_LIST.finditer(text):
@@ -453,7 +483,7 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
             elif judge.unknown_proper(words[0].word) and not _sentence_start(text, part[0].begin):
                 score = UNKNOWN_WORD_SCORE
             elif judge.unknown_proper(words[0].word) and SUBJECT_VERB.match(text, part[-1].end):
-                score = UNKNOWN_WORD_SCORE - 0.05  # "Mehrudin shouted at Todd"
+                score = UNKNOWN_WORD_SCORE - 0.05  # "Ondrasz shouted at Todd"
             else:
                 score = 0.0
         elif len(words) >= 2 and (min(part_scores) >= 0.45 or _pair_of_names(judge, part)):
@@ -469,7 +499,7 @@ def find_names(text: str) -> Iterator[Entity]:
     """Every name recognizer over one document."""
     judge = NameJudge(lexicon(), document_case(text))
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
-                   find_introduced, find_staff, find_initialled, find_name_lists, find_speakers,
+                   find_introduced, find_staff, find_initialled, find_roled, find_name_lists, find_speakers,
                    find_informed,
                    find_lexical):
         yield from finder(text, judge)

@@ -115,7 +115,7 @@ def find_phones(text: str) -> Iterator[Entity]:
         digits = _digits(value)
         groups = re.findall(r"\d+", value)
         pairs = len(groups) >= 4 and all(len(g) == 2 for g in groups) and \
-            len(set(re.findall(r"\D+", value))) == 1  # "01.84.17.61.18", "71-33-52-22"
+            len(set(re.findall(r"\D+", value))) == 1  # "02.41.63.90.17", "55-12-90-34"
         if digits < 7 or digits > 15 or (max(len(g) for g in groups) < 3 and not pairs):
             continue
         if MEASURE_AFTER.match(text, m.end()) and not re.search(r"[()+]", value):
@@ -248,7 +248,8 @@ DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
                 rf"\b{WEEKDAY}(?=\s+(?:morning|afternoon|evening|night)\b)", I), 0.6),
     (re.compile(rf"\b{WEEKDAY}\b", I), 0.45),  # a weekday alone is no Safe Harbor date
 )
-SHORT_DATE = re.compile(r"(?<![\d/.:x-])(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?![\d/]|\.\d|%)")
+SHORT_DATE = re.compile(r"(?<![\d/.:x])(?<!\D-)(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?![\d/]|\.\d|%)")
+SHORT_RANGE = re.compile(r"(?<![\d/.:x-])(\d{1,2})/(\d{1,2})-(\d{1,2})/(\d{1,2})(?![\d/]|\.\d|%)")
 YEAR_ALONE = re.compile(rf"(?<![\w#$./-]){YEAR}(?![\w%/]|\.\d|-\d)")
 APOSTROPHE_YEAR = re.compile(r"(?<!['\d])'(\d\d)\b|(?<![\w'])(\d\d)'(?![\w'])")
 MONTH_YEAR = re.compile(r"(?<![\d/.:])(0?[1-9]|1[0-2])/(3[2-9]|[4-9]\d)(?![\d/%]|\.\d)")
@@ -261,7 +262,12 @@ NOT_SHORT_DATE_BEFORE = re.compile(
 )
 NOT_SHORT_DATE_AFTER = re.compile(
     r"\s*(?:weeks?|wks?|mg|mcg|ml|cc|units?|strength|tabs?|mmhg|hrs?|\(?ns\)?|ns|tab|pills?|"
-    r"cups?|liters?|l\b|x\b|th|rd|nd)",
+    r"cups?|liters?|l\b|x\b|(?:th|rd|nd)\b)",
+    I,
+)
+SHORT_DATE_CUE = re.compile(  # "extubated 5/2", "transferred to the floor on 11/4": events have dates
+    r"(?:\bon|\bfrom|since|until|till|thru|admit(?:ted)?|readmitted|extub(?:ated)?|intubated|transferred|"
+    r"weaned|wened|presented|discharged|d/?c'?d|s/p|dated?|\d{1,2}/\d{1,2}-)\s*$",
     I,
 )
 SETTING_AFTER = re.compile(r"\s*(?:x\s*)?\d{2,3}\s*%")  # "5/10 30%": ventilator settings
@@ -290,7 +296,8 @@ def find_dates(text: str) -> Iterator[Entity]:
             yield hit(text, m.start(), m.end(), EntityType.DATE, score)
     for m in SHORT_DATE.finditer(text):
         month, day = int(m.group(1)), int(m.group(2))
-        if (month >= day and day <= 5) or month < day <= 4:
+        cued = bool(SHORT_DATE_CUE.search(_before(text, m.start(), 14)))
+        if ((month >= day and day <= 5) or month < day <= 4) and not (cued and month > day):
             continue  # "1/2", "2/3", "5/5", "4/4": fractions, scores and settings
         if NOT_SHORT_DATE_BEFORE.search(_before(text, m.start(), 12)):
             continue
@@ -299,6 +306,10 @@ def find_dates(text: str) -> Iterator[Entity]:
         if day == 10 and PAIN_BEFORE.search(_before(text, m.start(), 30)):
             continue  # "pain 6/10": a pain score
         yield hit(text, m.start(), m.end(), EntityType.DATE, 0.72)
+    for m in SHORT_RANGE.finditer(text):  # "3/14-3/19": the dash between two dates too
+        if all(int(a) <= 12 and int(b) <= 31 for a, b in (m.group(1, 2), m.group(3, 4))) and \
+                max(int(m.group(2)), int(m.group(4))) > 5:
+            yield hit(text, m.start(), m.end(), EntityType.DATE, 0.72)
     for m in YEAR_ALONE.finditer(text):
         if YEAR_UNITS_AFTER.match(text, m.end()):
             continue
@@ -369,7 +380,7 @@ CITY_STATE_ZIP = re.compile(
 STATE_ZIP = re.compile(rf"\b(?:{STATE_ABBREVIATIONS})\s+\d{{5}}(?:-\d{{4}})?\b")
 ZIP_LABEL = re.compile(
     r"\b(?:zip|postal\s*code|post\s*code|postcode)\s*(?:code)?\s*(?:is|:|#)?\s*"
-    r"([A-Z0-9][A-Z0-9 -]{2,9}[A-Z0-9])\b",
+    r"(?!is\b)(?=[A-Z0-9 -]*\d)([A-Z0-9][A-Z0-9 -]{1,9}[A-Z0-9])\b",
     I,
 )
 UNIT = r"(?:,?\s+(?:apt|apartment|suite|ste|unit|room|rm|floor|fl|bldg|building|#)\.?\s*#?\s*[\w-]+)"
@@ -405,7 +416,7 @@ STREET_PREFIX = re.compile(
 UNIT_ALONE = re.compile(r"\b(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,5}[a-z]?\b", I)
 NUMBERED_STREET = re.compile(
     r"(?<![\w/.,-])(?:\d{1,6}[ \t]+)?(?:[^\W\d_][^\W\d_'.-]*[ \t]+){0,3}"
-    r"[^\W\d_a-z][^\W\d_'.-]+[ \t]+\d{1,5}[a-z]?\.?(?=\s*(?:,|\n|$|\s{2}|\s+(?:apt|suite|ste|unit)\b))",
+    r"[^\W\d_a-z][^\W\d_'.-]+[ \t]+\d{1,5}[a-z]?\.?(?=\s*(?:,|\n|$|\s{2}|\s+(?i:apt|suite|ste|unit)\b))",
     re.MULTILINE,
 )
 
@@ -414,13 +425,25 @@ def _street_pattern() -> re.Pattern[str]:
     suffixes = sorted(lexicon().street_suffixes | set(STREET_WORDS.split("|")), key=len, reverse=True)
     words = "|".join(re.escape(s) for s in suffixes)
     return re.compile(
-        rf"(?<![\w/.-])\d{{1,6}}[A-Za-z]?(?:-\d+)?\s+(?:[NSEW]\.?\s+|(?:north|south|east|west)\s+)?"
-        rf"(?:[A-Za-z0-9][\w'.-]*[ \t]+){{0,4}}(?:{words})\b\.?{UNIT}?",
+        rf"(?<![\w/.-])(\d{{1,6}}[A-Za-z]?(?:-\d+)?\s+(?:[NSEW]\.?\s+|(?:north|south|east|west)\s+)?"
+        rf"(?:[A-Za-z0-9][\w'.-]*[ \t]+){{0,4}}(?:{words})\b\.?)({UNIT}?)",
+        I,
+    )
+
+
+def _corner_pattern() -> re.Pattern[str]:
+    """'the corner of <street> and <...> <street word>': both streets and the lead-in."""
+    suffixes = sorted(lexicon().street_suffixes | set(STREET_WORDS.split("|")), key=len, reverse=True)
+    words = "|".join(re.escape(s) for s in suffixes)
+    return re.compile(
+        rf"\b(?:the[ \t]+)?corner[ \t]+of[ \t]+(?:(?!and\b)[^\s,;]+[ \t]+){{1,6}}?(?:and|&)[ \t]+"
+        rf"(?:[^\W_][\w'.-]*[ \t]+){{0,3}}(?:{words})\b",
         I,
     )
 
 
 _STREET: list[re.Pattern[str]] = []
+_CORNER: list[re.Pattern[str]] = []
 
 
 def find_addresses(text: str) -> Iterator[Entity]:
@@ -433,7 +456,7 @@ def find_addresses(text: str) -> Iterator[Entity]:
         words = value.split()
         if MEASURE_AFTER.match(value, len(words[0])) or (len(words) < 3 and not words[0].isdigit()):
             continue
-        middle = [w for w in re.findall(r"[^\W\d_][\w'.-]*", value)[:-1]
+        middle = [w for w in re.findall(r"[^\W\d_][\w'.-]*", m.group(1))[:-1]
                   if fold(w.rstrip(".")) not in {"n", "s", "e", "w", "north", "south", "east", "west"}]
         if not middle or any(lex.is_clinical(w.rstrip(".")) for w in middle):
             continue
@@ -444,24 +467,34 @@ def find_addresses(text: str) -> Iterator[Entity]:
         number = int(re.match(r"\d+", value).group(0))  # type: ignore[union-attr]
         score = 0.9 if title_case or (rare and number >= 10) else 0.4
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, score)
+    if not _CORNER:
+        _CORNER.append(_corner_pattern())
+    for m in _CORNER[0].finditer(text):
+        yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.85)
     for m in POST_BOX.finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.9)
     for m in UNIT_ALONE.finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8)
     mixed_case = sum(c.isupper() for c in text[:5000]) < 0.5 * sum(c.isalpha() for c in text[:5000])
     for m in NUMBERED_STREET.finditer(text) if mixed_case else ():
-        words = re.findall(r"[^\W\d_][\w'.-]*", m.group(0))
+        begin = m.start()
+        for lead in re.finditer(r"([a-z]+)[ \t]+", m.group(0)):
+            if lead.start() != begin - m.start() or lex.zipf(lead.group(1)) < 4.5:
+                break
+            begin = m.start() + lead.end()  # "is on Hoptrup Vej 12": the verb is no street
+        words = re.findall(r"[^\W\d_][\w'.-]*", text[begin:m.end()])
         if not words or words[-1].isupper() or any(
                 lex.is_clinical(w.rstrip(".")) or lex.is_drug(w) for w in words):
             continue
-        if sum(lex.zipf(w.rstrip(".")) >= 4.0 for w in words) > len(words) // 2:
+        every = re.findall(r"[^\W\d_][\w'.-]*", m.group(0))
+        if sum(lex.zipf(w.rstrip(".")) >= 4.0 for w in every) > len(every) // 2:
             continue  # "seen on day 3", "Room 12": ordinary words and a number
         leading_number = m.group(0)[0].isdigit()
         if not leading_number and len(words) < 2 and (
                 len(words[0]) < 5 or lex.raw_zipf(words[0]) >= 2.0 or (words[0].isascii() and
                 not words[0][1:].islower())):
             continue  # "Na 153", "Hct 26": a lab value
-        yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8 if leading_number else 0.6)
+        yield hit(text, begin, m.end(), EntityType.ADDRESS, 0.8 if leading_number else 0.6)
     for m in CITY_STATE_ZIP.finditer(text):
         city = m.group(1)
         has_zip = bool(re.search(r"\d{5}", m.group(0)))
@@ -489,7 +522,7 @@ def find_addresses(text: str) -> Iterator[Entity]:
         score = 0.8 if re.search(r"\d", value) else 0.6
         prefixed = bool(STREET_PREFIX.match(value))
         if not prefixed and words[0][0].isupper() and words[-1].isdigit():
-            # "Nieuwe Baan 473": capitalised words + number; weaker unless uncommon words
+            # "Oude Laan 218": capitalised words + number; weaker unless uncommon words
             if any(lexicon().is_clinical(w) for w in words[:-1]):
                 continue
             common = sum(lexicon().zipf(w) >= 3.5 for w in words[:-1])

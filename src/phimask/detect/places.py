@@ -28,16 +28,28 @@ FACILITY = re.compile(
 FACILITY_GLUE = {"of", "the", "and", "&", "de", "la", "for"}
 COMPANY = re.compile(
     r"\b((?:[A-Z][\w&'.-]*[ \t]+){0,3}[A-Z][\w&'.-]*),?[ \t]+"
-    r"(Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Corp\.?|Corporation|Company|Co\.|Group|PLC|GmbH|AG|"
+    r"(Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Corp\.?|Corporation|Company|Co\.|Group|PLC|GmbH|AG|"
     r"S\.A\.|SpA|Software|Technologies|Technology|Systems|Consulting|Partners|Associates|"
-    r"Bank|Insurance|Holdings|Labs|Foundation|Enterprises|Industries|and Sons)(?![\w])"
+    r"Bank|Insurance|Holdings|Labs|Foundation|Enterprises|Industries|and Sons|Analytics|Research|Capital|"
+    r"Services|Markets|Solutions|Ventures|Networks|Logistics|Studios|Movers|Airlines|Pharmaceuticals)(?![\w])"
 )
 LAW_FIRM = re.compile(r"\b([A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)?), ([A-Za-z][a-z]+) and ([A-Za-z][a-z]+)\b")
 DOUBLE_BARRELLED = re.compile(r"(?<![\w-])([A-Za-z][a-z]+)-([A-Za-z][a-z]+)(?![\w-])")
 EMPLOYER = re.compile(
     r"\b(?:(?:work(?:s|ed|ing)?|employed|job|position|intern(?:ed)?|emplyee|employee)\s+"
-    r"(?:for|at|with|by)|support|later\s+became|joined)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
+    r"(?:for|at|with|by)|support|later\s+became|joined|(?:a|one|following|first|second|last)\s+year\s+at|"
+    r"recorded\s+for)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
 )
+WEBSITE = re.compile(  # "according to the Brightwave Transit website"
+    r"\bthe\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})\s+(?:website|web\s+site|homepage)\b"
+)
+DESCRIBED_ORGANISATION = re.compile(  # "Brightwave Labs is a design agency based in ..."
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))((?:[A-Z][\w&'.-]*)(?:[ \t]+(?:[A-Z][\w&'.-]*|and|of|&)){0,3}?)[ \t]+"
+    r"(?:is|was)[ \t]+(?:a|an|the)[ \t]+(?:[\w-]+[ \t]+){0,3}?(?:company|agency|firm|start-?up|multinational|"
+    r"bank|organi[sz]ation|non-?profit|corporation|brainchild|consultancy|manufacturer|retailer)\b"
+)
+LEGAL_SUFFIXES = {"inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.", "corp", "corp.",
+                  "corporation", "plc", "gmbh"}
 PROFESSION_CONTEXT = re.compile(
     r"\b(?:as\s+an?|as\s+the|work(?:s|ed|ing)?\s+as|occupation|profession|job|retired|"
     r"employed\s+as|career\s+as|former|is\s+an?|was\s+an?)\s*:?\s*$",
@@ -119,7 +131,7 @@ def find_places(text: str) -> Iterator[Entity]:
 
 
 def find_facilities(text: str) -> Iterator[Entity]:
-    """'Stay Free Medical Center', 'VAMC HOSPITAL', 'reisterstown hospital'."""
+    """'Brookhaven Fictional Medical Center', 'VAMC HOSPITAL', 'elmsby hospital'."""
     lex = lexicon()
     case = document_case(text)
     for m in FACILITY.finditer(text):
@@ -152,8 +164,9 @@ def find_organisations(text: str) -> Iterator[Entity]:
         words = m.group(1).split()
         while words and fold(words[0]) in STOP_WORDS:
             words.pop(0)
-        if not words or not any(
-                (lex.zipf(w) < 3.5 or lex.is_name(w)) and not lex.is_clinical(w) for w in words):
+        legal = fold(m.group(2)) in LEGAL_SUFFIXES
+        if not words or not (legal or any(
+                (lex.zipf(w) < 3.5 or lex.is_name(w)) and not lex.is_clinical(w) for w in words)):
             continue
         begin = m.end(1) - len(" ".join(words))
         yield hit(text, begin, m.end(), EntityType.OTHER, 0.8)
@@ -162,10 +175,18 @@ def find_organisations(text: str) -> Iterator[Entity]:
         if names == 3 or (names == 2 and all(g[0].isupper() for g in m.groups())):
             yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.6 + 0.1 * (names == 3))
     for m in DOUBLE_BARRELLED.finditer(text):
-        # "Weeks-Rivas": two surnames, a firm or a person; both are identifying
+        # "Hale-Morrow": two surnames, a firm or a person; both are identifying
         if all(fold(g) in lex.last_names and lex.zipf(g) < 4.0 and not lex.is_clinical(g)
                for g in m.groups()):
             yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.65)
+    for m in DESCRIBED_ORGANISATION.finditer(text):
+        words = m.group(1).split()
+        if not lex.is_clinical(words[0]) and fold(words[0]) not in STOP_WORDS | {"she", "he", "it", "this"}:
+            yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.7)
+    for m in WEBSITE.finditer(text):
+        words = m.group(1).split()
+        if not lex.is_clinical(words[0]) and fold(words[0]) not in STOP_WORDS:
+            yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.7)
     for m in EMPLOYER.finditer(text):
         words = m.group(1).split()
         if lex.is_clinical(words[0]) or fold(words[0]) in STOP_WORDS:
@@ -217,7 +238,7 @@ WARD = re.compile(
 
 def find_destinations(text: str) -> Iterator[Entity]:
     """Hospitals and wards a patient moves between: 'transferred to GH', 'admitted to
-    Quartermain 3' — acronyms or unknown words right after a movement verb."""
+    Halloway 3' — acronyms or unknown words right after a movement verb."""
     lex = lexicon()
     for m in MOVEMENT.finditer(text):
         token = PLACE_TOKEN.match(text, m.end())
@@ -287,7 +308,7 @@ def find_job_titles(text: str) -> Iterator[Entity]:
 
 
 def find_wards(text: str) -> Iterator[Entity]:
-    """'on Quartermain 6', 'to QUARTERMAIN 2': an unknown name and a ward number."""
+    """'on Halloway 6', 'to HALLOWAY 2': an unknown name and a ward number."""
     lex = lexicon()
     for m in WARD.finditer(text):
         word = m.group(1)

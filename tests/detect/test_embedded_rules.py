@@ -1,0 +1,89 @@
+"""Rules added to the embedded detector for address edges, organisations, short dates and
+names with strong cues. Every value below is fictional."""
+
+from __future__ import annotations
+
+import pytest
+
+from phimask.detect.base import Detector
+from phimask.detect.embedded import EmbeddedDetector
+from phimask.entities import Entity, EntityType
+from phimask.pipeline import find_phi
+
+T = EntityType
+
+
+@pytest.fixture(scope="session")
+def detector() -> Detector:
+    return EmbeddedDetector()
+
+
+def covered(entities: list[Entity], text: str, sub: str) -> bool:
+    begin = text.index(sub)
+    end = begin + len(sub)
+    return all(any(e.begin <= i < e.end for e in entities)
+               for i in range(begin, end) if not text[i].isspace())
+
+
+def touched(entities: list[Entity], text: str, sub: str) -> bool:
+    begin = text.index(sub)
+    end = begin + len(sub)
+    return any(e.begin < end and begin < e.end for e in entities)
+
+
+COVERED = [
+    # addresses: the whole postal address, not only its middle
+    pytest.param("Send it to 4410 Kestrelgatan 12 Apt. 7 today.",
+                 "4410 Kestrelgatan 12", id="number-before-unit"),
+    pytest.param("Meet at the corner of Larkin Str. 12 and Oakmere Coves",
+                 "the corner of Larkin Str. 12 and Oakmere Coves",
+                 id="corner"),
+    pytest.param("Mail to 4410 Kestrelgatan 12, Villa de Ormo, Spain 28011.",
+                 "4410 Kestrelgatan 12, Villa de Ormo, Spain 28011",
+                 id="tail-particles-postcode"),
+    pytest.param("Lives at 88 Brenner St\n Apt. 839\n Elmsby\n",
+                 "88 Brenner St\n Apt. 839", id="street-abbrev-then-unit"),
+    pytest.param("Ship to 71 Quarry Road Suite 4 ELMSBY VALE.", "Suite 4 ELMSBY VALE", id="town-after-unit"),
+    pytest.param("Ship to 29 Rue de Tavel 5\nVarnholm\n, ZQ\n 40117\n",
+                 "Varnholm\n, ZQ\n 40117", id="region-line"),
+    pytest.param("My zip code is 880", "880", id="short-zip"),
+    # organisations without a legal suffix
+    pytest.param("Astrid Halvorsen\nBrightwave\n66029 Consul Place\nApt. 4\n",
+                 "Brightwave", id="contact-card"),
+    pytest.param("Astrid Halvorsen\n>Brightwave Transit\n>Astrid Halvorsen\n>12 Kestrel Road\n>Apt. 4",
+                 "Brightwave Transit", id="contact-card-repeated-name"),
+    pytest.param("He is from Yorvane Incorporated.", "Yorvane Incorporated", id="legal-suffix"),
+    pytest.param("Tomas spent a year at Velmora as an assistant.", "Velmora", id="year-at"),
+    pytest.param("According to the Velmora Transit website, fares rose.", "Velmora Transit", id="website"),
+    pytest.param("Quillbrook Labs is a design agency based in Elmsby.", "Quillbrook Labs", id="described"),
+    pytest.param("Partners: Quenta Group, Velmora and Tarsk Analytics.", "Velmora", id="coordinated-orgs"),
+    # short dates after event cues
+    pytest.param("Pt was extubated 5/2 without issue.", "5/2", id="cued-short-date"),
+    pytest.param("Stable overnight. On 11/4 this eve rr rose.", "11/4", id="short-date-before-this"),
+    pytest.param("also intubated 3/14-3/19 for CHF.", "3/14-3/19", id="short-date-range"),
+    # names with strong cues
+    pytest.param("INR THIS AM 6.0. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
+    pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",
+                 "TOBIAS VARNHOLT", id="role-after"),
+]
+
+
+@pytest.mark.parametrize(("text", "sub"), COVERED)
+def test_new_rules_cover(detector: Detector, text: str, sub: str) -> None:
+    entities = find_phi(text, detector=detector)
+    assert covered(entities, text, sub), f"{sub!r} not covered: {entities}"
+
+
+NOT_TOUCHED = [
+    pytest.param("The bus station is on Hoptrup Vej 89", "is on", id="verb-before-street"),
+    pytest.param("My zip code is 880", "is", id="zip-label-verb"),
+    pytest.param("Take 1/2 tab on 4/4 schedule.", "4/4", id="equal-fraction"),
+    pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
+    pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
+]
+
+
+@pytest.mark.parametrize(("text", "sub"), NOT_TOUCHED)
+def test_new_rules_keep(detector: Detector, text: str, sub: str) -> None:
+    entities = find_phi(text, detector=detector)
+    assert not touched(entities, text, sub), f"{sub!r} masked: {entities}"
