@@ -7,10 +7,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from click.testing import CliRunner, Result
 from PIL import Image, ImageDraw, ImageFont
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.sequence import Sequence as DicomSequence
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, generate_uid
+
+from phimask.cli import main
 
 BANNER = "Name: GARCIA, MARIA   MRN: 55120873"
 SECOND = "DOB: 02/19/1961   PORTABLE"
@@ -148,3 +151,12 @@ def jpeg_dicom_bytes(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     ds.save_as(buffer, enforce_file_format=True)
     return buffer.getvalue()
+
+
+def run(*args: str) -> Result:
+    """``phimask ARGS`` in process, stderr kept apart from stdout."""
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg, unused-ignore]  # click < 8.2
+    except TypeError:  # click >= 8.2 always keeps stderr apart
+        runner = CliRunner()
+    return runner.invoke(main, list(args), catch_exceptions=False)

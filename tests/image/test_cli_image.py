@@ -8,21 +8,12 @@ from pathlib import Path
 
 import pydicom
 import pytest
-from click.testing import CliRunner, Result
-from imagekit import PHI_TEXTS, banner_image, banner_pixels, dicom_bytes, encode
+from click.testing import Result
+from imagekit import PHI_TEXTS, banner_image, banner_pixels, dicom_bytes, encode, run
 
-from phimask.cli import main
 from phimask.demo import run_image_demo
 
 pytestmark = pytest.mark.usefixtures("tesseract")
-
-
-def run(*args: str) -> Result:
-    try:
-        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg, unused-ignore]  # click < 8.2
-    except TypeError:  # click >= 8.2 always keeps stderr apart
-        runner = CliRunner()
-    return runner.invoke(main, list(args), catch_exceptions=False)
 
 
 def fails(result: Result, fragment: str) -> None:

@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
-from imagekit import PHI_TEXTS, banner_image, banner_pixels, dicom_bytes, encode
+from imagekit import PHI_TEXTS, banner_image, banner_pixels, dicom_bytes, encode, run
 from PIL.Image import Image
 
-from phimask.cli import main
 from phimask.entities import Entity
 from phimask.errors import OcrFailed
 from phimask.image.boxes import find_phi_words
@@ -26,14 +24,6 @@ from phimask.policy import Policy, parse_policy, resolve_policy
 pytestmark = pytest.mark.usefixtures("tesseract")
 # the fictional values of the banner, and the pieces a report might leak them as
 SECRETS = {t.strip(",") for t in PHI_TEXTS} | {"GARCIA", "MARIA", "PORTABLE"}
-
-
-def run(*args: str) -> Result:
-    try:
-        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg, unused-ignore]  # click < 8.2
-    except TypeError:  # click >= 8.2 always keeps stderr apart
-        runner = CliRunner()
-    return runner.invoke(main, list(args), catch_exceptions=False)
 
 
 def policy_file(tmp_path: Path, body: str) -> Path:
