@@ -75,8 +75,8 @@ def test_separate_instances_on_one_file_write_concurrently(tmp_path: Path) -> No
 
 
 def _open_together(home: str, barrier: Any, results: Any) -> None:
-    barrier.wait()
     try:
+        barrier.wait(timeout=60)
         vault = SQLiteVault.open(Path(home))
         vault.close()
         results.put(vault.keys.active_kek)
@@ -96,5 +96,5 @@ def test_processes_opening_a_new_vault_at_once_all_succeed(tmp_path: Path) -> No
             worker.start()
         outcomes = {results.get(timeout=60) for _ in workers}
         for worker in workers:
-            worker.join()
+            worker.join(timeout=60)
         assert len(outcomes) == 1 and not next(iter(outcomes)).startswith("failed"), outcomes
