@@ -153,7 +153,8 @@ def test_every_regex_has_an_example_and_every_example_a_regex() -> None:
 @pytest.mark.slow
 def test_regexes_are_bounded_on_a_megabyte() -> None:
     """Every prefix of every example followed by a run of filler (where a quadratic pattern
-    spends its time), cycled to 1 MB: each regex must get through it in under a second."""
+    spends its time), cycled to 1 MB: each regex must get through it in seconds (about 0.3 s
+    here; catastrophic backtracking would take minutes, and a loaded machine must not fail it)."""
     fillers = (" ", "1 ", "\n ", "/", "-", "1", "I", "+", " -", "a")
     fragments = [example[:cut] + filler * (200 // len(filler))
                  for example in EXAMPLES for cut in range(1, len(example) + 1) for filler in fillers]
@@ -165,7 +166,7 @@ def test_regexes_are_bounded_on_a_megabyte() -> None:
             started = time.perf_counter()
             sum(1 for _ in pattern.finditer(sample))
             elapsed = time.perf_counter() - started
-            assert elapsed < 1.0, f"line {line.number} took {elapsed:.2f} s on 1 MB of {name}"
+            assert elapsed < 5.0, f"line {line.number} took {elapsed:.2f} s on 1 MB of {name}"
 
 
 # ---------------------------------------------------------------- under the default policy
