@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from phimask.deid import deidentify, deidentify_document, reidentify
 from phimask.entities import Entity, EntityType
@@ -476,3 +478,14 @@ def test_safe_harbor_deidentify_is_not_reversible(vault: SQLiteVault) -> None:
     generalized = "Pt NAME, 90+, DOB 1961, nurse, lives MA 021; MRN ID; seen by Dr. NAME; NAME again."
     assert result.deidentified_text == generalized
     assert reidentify(vault, message_hash=result.message_hash) == generalized
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20)), max_size=12),
+       st.integers(0, 70), st.integers(1, 20))
+def test_covering_agrees_with_checking_every_span(raw: list[tuple[int, int]], begin: int,
+                                                  length: int) -> None:
+    from phimask.policy.lists import covering
+
+    spans = sorted((b, b + n) for b, n in raw)
+    end = begin + length
+    assert covering(spans)(begin, end) == any(b <= begin and end <= e for b, e in spans)

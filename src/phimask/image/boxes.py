@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from phimask.detect.base import Detector
 from phimask.image.ocr import Word, group_lines, median_height
 from phimask.pipeline import effective_policy, find_phi
-from phimask.policy.lists import covered
+from phimask.policy.lists import covering
 
 if TYPE_CHECKING:
     from phimask.policy import Policy
@@ -116,6 +116,7 @@ def find_phi_words(words: Sequence[Word], threshold: float | None = None, detect
     add_context(page, hits, known)
     allowed = chosen.allow.spans(page.text) if chosen.allow else []
     if allowed:
+        covered = covering(allowed)
         hits = {i: hit for i, hit in hits.items() if i in detected or hit.source == "known"
-                or not covered(*page.spans[i], allowed)}
+                or not covered(*page.spans[i])}
     return [hits[i] for i in sorted(hits)]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from phimask.entities import Entity, replace_spans
 from phimask.errors import InputError
 from phimask.mask import MaskStyle, renderer
-from phimask.policy.model import SAFE_HARBOR, Policy
+from phimask.policy.model import SAFE_HARBOR, Policy, TypeRule
 from phimask.tokens import HashMode
 from phimask.vault.base import Vault
 
@@ -55,7 +55,7 @@ def apply_policy(text: str, entities: Sequence[Entity], policy: Policy, style: s
         rule = policy.rule(entity.type)
         operation = rule.operation or default_operation
         mask_style = rule.style if rule.operation else default_style
-        used[entity.type.value] = f"mask:{mask_style or 'type'}" if operation == "mask" else operation
+        used[entity.type.value] = TypeRule(operation, mask_style).label() or operation
         if operation == "keep":
             continue
         if operation == "mask":
@@ -109,11 +109,16 @@ def _output_spans(edits: Sequence[tuple[int, int, str]]) -> list[Span]:
 
 
 def _compose(spans: list[Span], edits: Sequence[tuple[int, int, str]]) -> list[Span]:
-    """``spans`` of a text moved by ``edits`` on it, plus the edits' own output spans."""
+    """``spans`` (sorted) of a text moved by ``edits`` on it, plus the edits' own output
+    spans; one pass over both, as in ``_moved``."""
     moved: list[Span] = []
     ordered = sorted(edits)
+    shift, index = 0, 0
     for begin, end in spans:
-        shift = sum(len(new) - (e - b) for b, e, new in ordered if e <= begin)
+        while index < len(ordered) and ordered[index][1] <= begin:
+            b, e, new = ordered[index]
+            shift += len(new) - (e - b)
+            index += 1
         moved.append((begin + shift, end + shift))
     return sorted(moved + _output_spans(ordered))
 

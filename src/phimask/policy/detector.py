@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from phimask.detect.base import Detector
 from phimask.entities import Entity, EntityType
-from phimask.policy.lists import covered
+from phimask.policy.lists import covering
 from phimask.policy.model import Policy
 
 
@@ -27,7 +27,8 @@ class PolicyDetector:
         if policy.allow:
             allowed = policy.allow.spans(text)
             if allowed:
-                found = [e for e in found if not covered(e.begin, e.end, allowed)]
+                covered = covering(allowed)
+                found = [e for e in found if not covered(e.begin, e.end)]
         if policy.deny:
             for begin, end, entry in policy.deny.matches(text):
                 found.append(Entity(begin, end, EntityType(entry.type or "OTHER"), 1.0, text[begin:end]))

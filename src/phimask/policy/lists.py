@@ -9,10 +9,12 @@ any whitespace, and a straight apostrophe also matches a typographic one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
+from itertools import accumulate
 
 _WORD = re.compile(r"\w+")
 _FIRST_WORD = re.compile(r"\W*(\w+)")
@@ -93,9 +95,24 @@ def _starts(text: str, word_start: int) -> Iterable[int]:
         yield word_start - 1
 
 
-def covered(begin: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
-    """Whether ``[begin, end)`` lies inside one of ``spans`` (sorted by begin)."""
-    return any(b <= begin and end <= e for b, e in spans if b <= begin)
+def covering(spans: Sequence[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """A test of whether ``[begin, end)`` lies inside one of ``spans`` (sorted by begin):
+    some span starting at or before ``begin`` reaches ``end``. One bisection a test."""
+    begins = [b for b, _ in spans]
+    reach = list(accumulate((e for _, e in spans), max))
+
+    def covered(begin: int, end: int) -> bool:
+        index = bisect_right(begins, begin)
+        return index > 0 and reach[index - 1] >= end
+
+    return covered
+
+
+@lru_cache(maxsize=32)
+def phrase_list(entries: tuple[ListEntry, ...]) -> PhraseList:
+    """The compiled list of ``entries``, shared by every policy that has them (policies
+    differing only in a threshold are built per request)."""
+    return PhraseList(entries)
 
 
 @cache
@@ -115,8 +132,3 @@ def parse_list_file(lines: Iterable[str]) -> Iterable[ListEntry]:
             yield ListEntry("regex", "(?i)" + entry[3:].strip())
         else:
             yield ListEntry("text", entry)
-
-
-@cache
-def clinical_allow_list() -> PhraseList:
-    return PhraseList(clinical_allow_entries())

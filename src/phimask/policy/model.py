@@ -10,7 +10,7 @@ from typing import Any
 
 from phimask.detect.base import DEFAULT_THRESHOLD, Detector
 from phimask.entities import EntityType
-from phimask.policy.lists import ListEntry, PhraseList, clinical_allow_entries
+from phimask.policy.lists import ListEntry, PhraseList, clinical_allow_entries, phrase_list
 
 MASK_STYLES = ("type", "char", "numbered", "redact")
 REVERSIBLE = ("token", "surrogate", "dateshift")  # stored in the vault when there is one
@@ -67,11 +67,11 @@ class Policy:
     @cached_property
     def allow(self) -> PhraseList:
         builtin = clinical_allow_entries() if self.clinical_allow_list else ()
-        return PhraseList((*builtin, *self.allow_entries))
+        return phrase_list((*builtin, *self.allow_entries))
 
     @cached_property
     def deny(self) -> PhraseList:
-        return PhraseList(self.deny_entries)
+        return phrase_list(self.deny_entries)
 
     @cached_property
     def sha256(self) -> str:
