@@ -18,7 +18,7 @@ from phimask.detect.base import DEFAULT_THRESHOLD, check_threshold
 from phimask.entities import entities_to_response
 from phimask.errors import PhimaskError
 from phimask.mask import MaskStyle
-from phimask.pipeline import default_detector, effective_policy, find_phi, mask_document
+from phimask.pipeline import effective_policy, find_phi, mask_document
 from phimask.policy import Policy, resolve_policy
 from phimask.textio import decode_text, read_text
 
@@ -143,9 +143,9 @@ def mask_command(file: str, style: str, scope: str | None, threshold: float | No
     text = read_text(file)
     entities, applied = mask_document(text, style, policy=policy, salt=salt)
     if report_path is not None:
-        from phimask.report import text_report, write_reports
+        from phimask.report import write_text_report
 
-        write_reports(report_path, [text_report(file, entities, applied, policy, default_detector())])
+        write_text_report(report_path, file, entities, applied, policy)
     click.echo(applied.text, nl=False)
 
 

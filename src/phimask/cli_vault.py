@@ -48,10 +48,9 @@ def deidentify_command(file: str, scope: str | None, threshold: float | None, st
     finally:
         vault.close()
     if report_path is not None:
-        from phimask.pipeline import default_detector
-        from phimask.report import text_report, write_reports
+        from phimask.report import write_text_report
 
-        write_reports(report_path, [text_report(file, entities, applied, policy, default_detector())])
+        write_text_report(report_path, file, entities, applied, policy)
     click.echo(json.dumps({"deidentifiedText": applied.text, "messageHash": applied.message_hash},
                           ensure_ascii=False))
 

@@ -74,13 +74,26 @@ class DocumentReport:
             "detector": self.detector, "threshold": self.threshold,
             "entities": dict(sorted(self.entities.items())),
             "operations": dict(sorted(self.operations.items())),
-            "secondPass": {"result": self.second_pass, "residualCount": len(self.residual),
-                           "residual": [r.to_dict() for r in self.residual]},
+            "secondPass": second_pass_summary(self.second_pass, [r.to_dict() for r in self.residual]),
         }
         out.update(self.extra)
         if self.error is not None:
             out["error"] = {"code": self.error[0], "message": self.error[1]}
         return out
+
+
+def second_pass_summary(result: str, residual: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ``secondPass`` object of a report: result, count, and what was left (no value)."""
+    return {"result": result, "residualCount": len(residual), "residual": residual}
+
+
+def write_text_report(path: Path, document: str, entities: Sequence[Entity], applied: Applied,
+                      policy: Policy) -> None:
+    """``--report FILE`` of a text command: the report of one text, checked by the default
+    detector."""
+    from phimask.pipeline import default_detector
+
+    write_reports(path, [text_report(document, entities, applied, policy, default_detector())])
 
 
 def write_reports(path: Path, reports: list[DocumentReport]) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from phimask.detect.base import Detector
 from phimask.errors import PhimaskError
+from phimask.report import second_pass_summary
 from phimask.vault.base import Vault
 
 log = logging.getLogger(__name__)
@@ -57,8 +58,7 @@ class Outcome:
         if self.operations:
             out["operations"] = dict(sorted(self.operations.items()))
         if self.second_pass is not None:
-            out["secondPass"] = {"result": self.second_pass, "residualCount": len(self.residual),
-                                 "residual": self.residual}
+            out["secondPass"] = second_pass_summary(self.second_pass, self.residual)
         if self.message_hash:
             out["messageHash"] = self.message_hash
         if self.error:
