@@ -471,3 +471,25 @@ def test_without_allow_list() -> None:
     assert bare.sha256 == parse_policy(BASE + "allow:\n  - text: Hunt and Hess\nclinicalAllowList: false\n",
                                        "p.yaml", "yaml").sha256
     assert policy.clinical_allow_list is True
+
+
+def test_an_installed_policy_is_parsed_once_and_read_again_when_edited(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from phimask.policy import load as loader
+
+    path = user_policy(home, "cohort.yaml", "version: 1\nthreshold: 0.7\n")
+    parsed: list[Path] = []
+    real = loader.load_policy
+    def counting(file: Path) -> Policy:
+        parsed.append(file)
+        return real(file)
+
+    monkeypatch.setattr(loader, "load_policy", counting)
+    assert resolve_policy("cohort").threshold == resolve_policy("cohort").threshold == 0.7
+    assert len(parsed) == 1  # API requests naming it again do not re-read and re-validate it
+    path.write_text("version: 1\nthreshold: 0.6\n", encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert resolve_policy("cohort").threshold == 0.6 and len(parsed) == 2

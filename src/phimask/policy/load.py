@@ -9,7 +9,7 @@ import os
 import re
 import tomllib
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -70,9 +70,17 @@ def named_policy(name: str) -> Policy:
     for suffix in (".yaml", ".yml", ".toml"):
         candidate = policy_dir() / f"{name}{suffix}"
         if candidate.is_file():
-            return load_policy(candidate)
+            stat = candidate.stat()
+            return _installed(candidate, stat.st_mtime_ns, stat.st_size)
     names = ", ".join(SHIPPED)
     raise PolicyError(f"no policy named {name!r} (shipped: {names}; yours go in {policy_dir()})")
+
+
+@lru_cache(maxsize=64)
+def _installed(path: Path, _mtime_ns: int, _size: int) -> Policy:
+    """An installed policy, parsed and validated once per version of its file (API requests
+    name it again and again; an edited file is read anew)."""
+    return load_policy(path)
 
 
 @cache
