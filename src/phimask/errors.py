@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+
 
 class PhimaskError(Exception):
     """Base class for every error phimask raises on purpose."""
@@ -35,3 +37,10 @@ class OcrFailed(PhimaskError):
     No words would mean "no PHI", so the image fails instead of being written unredacted."""
 
     code = "OcrFailed"
+
+
+def raised_at(exc: BaseException) -> str:
+    """Where ``exc`` was raised, as ``file.py:line`` (``?`` if unknown): enough to find a bug
+    from a log line or an error message that must not carry the exception's own text."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else "?"

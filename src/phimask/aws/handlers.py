@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 import logging
 import time
-import traceback
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
-from phimask.errors import PhimaskError
+from phimask.errors import PhimaskError, raised_at
 
 log = logging.getLogger("phimask")
 log.setLevel(logging.INFO)
@@ -63,15 +62,10 @@ def classify(exc: BaseException) -> tuple[str, str]:
     return "ProcessingFailed", "the request could not be processed"
 
 
-def _where(exc: BaseException) -> str:
-    frames = traceback.extract_tb(exc.__traceback__)
-    return f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else "?"
-
-
 def _log_failure(name: str, exc: BaseException, code: str, request_id: str) -> None:
     # the exception's message is never logged: it may quote input for non-phimask errors
     log.error("%s failed: code=%s type=%s at=%s request=%s",
-              name, code, type(exc).__name__, _where(exc), request_id)
+              name, code, type(exc).__name__, raised_at(exc), request_id)
 
 
 def _name(func: Callable[..., Any], context: Any) -> str:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 import time
-import traceback
 from collections.abc import Iterable, Iterator
 
 from phimask.detect import names, patterns, places
 from phimask.detect.lexicon import fold, lexicon
 from phimask.entities import Entity, EntityType
-from phimask.errors import DetectorFailed, DetectorTimeout, PhimaskError
+from phimask.errors import DetectorFailed, DetectorTimeout, PhimaskError, raised_at
 
 CHUNK = 100_000  # characters per detection window on long inputs
 OVERLAP = 2_000  # characters shared by neighbouring windows
@@ -60,9 +59,8 @@ class EmbeddedDetector:
         except PhimaskError:
             raise
         except Exception as exc:  # a bug or resource failure: fail the document, name no text
-            frames = traceback.extract_tb(exc.__traceback__)
-            where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
-            raise DetectorFailed(f"the embedded detector failed ({type(exc).__name__}{where})") from None
+            where = raised_at(exc)
+            raise DetectorFailed(f"the embedded detector failed ({type(exc).__name__} at {where})") from None
 
     def _detect(self, text: str) -> list[Entity]:
         budget = self.deadline_seconds

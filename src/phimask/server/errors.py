@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import traceback
 from typing import Any
 
 from phimask.aws.handlers import HTTP_STATUS, classify
+from phimask.errors import raised_at
 
 log = logging.getLogger("phimask.server")
 
@@ -37,8 +37,7 @@ def from_exception(exc: BaseException, request_id: str) -> ApiError:
     code, message = classify(exc)
     status = HTTP_STATUS.get(code, 500)
     if status >= 500:
-        frames = traceback.extract_tb(exc.__traceback__)
-        where = f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else "?"
+        where = raised_at(exc)
         # the message is not logged: a non-phimask exception may quote input
         log.error("request failed: code=%s type=%s at=%s request=%s", code, type(exc).__name__, where,
                   request_id)
