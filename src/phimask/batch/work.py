@@ -158,7 +158,7 @@ class Worker:
             message = "not a .txt, .json, image or DICOM file" if kind == "other" else \
                 "image redaction (phimask.image) is not available in this build"
             return Outcome(key, kind, "unsupported", error=("Unsupported", message))
-        from phimask.image.proof import second_pass
+        from phimask.image.proof import image_operations, second_pass
         from phimask.image.service import mask_image
 
         options, policy = self.options, self.policy
@@ -166,9 +166,7 @@ class Worker:
         result = mask_image(data, detector=self.detector, policy=policy,
                             vault=self.vault if reversible else None, scope=options.scope)
         outcome = Outcome(key, kind, "ok", result.data, Counter(result.types), result.message_hash,
-                          operations={"pixels": "redact-box"}, second_pass="not run")
-        if result.format == "dicom":
-            outcome.operations["dicomHeader"] = "deidentify" if result.header is not None else "keep"
+                          operations=image_operations(result), second_pass="not run")
         if options.second_pass:
             verdict, residual = second_pass(result.data, policy=policy, detector=self.detector,
                                             threshold=None, engine=None, known=result.known,

@@ -69,16 +69,21 @@ def _placeholders(words: Sequence[Word], regions: Sequence[Region]) -> list[Word
     return [b for b in blanks if not any(overlap(b, w) > 0 for w in words)]
 
 
+def image_operations(result: MaskResult) -> dict[str, str]:
+    """What was done to a masked image: pixels boxed; for DICOM, the header kept or de-identified."""
+    operations = {"pixels": "redact-box"}
+    if result.format == "dicom":
+        operations["dicomHeader"] = "keep" if result.header is None else "deidentify"
+    return operations
+
+
 def image_report(document: str, kind: str, result: MaskResult, policy: Policy, detector_name: str,
                  threshold: float, second: SecondPass | None = None) -> DocumentReport:
     """The report of one masked image or DICOM file: PHI words per type found by the first
     pass, the operations (pixels boxed; DICOM header de-identified or kept), the box count
     and the second pass (``None``: not run). A failed second pass fails the document."""
-    operations = {"pixels": "redact-box"}
-    if result.format == "dicom":
-        operations["dicomHeader"] = "keep" if result.header is None else "deidentify"
     report = DocumentReport(document, kind, policy.name, policy.sha256, detector_name, threshold,
-                            Counter(result.types), operations)
+                            Counter(result.types), image_operations(result))
     report.extra["boxes"] = result.boxes
     report.extra["format"] = result.format
     if result.header is not None:
