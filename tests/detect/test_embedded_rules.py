@@ -61,6 +61,13 @@ COVERED = [
     pytest.param("Pt was extubated 5/2 without issue.", "5/2", id="cued-short-date"),
     pytest.param("Stable overnight. On 11/4 this eve rr rose.", "11/4", id="short-date-before-this"),
     pytest.param("also intubated 3/14-3/19 for CHF.", "3/14-3/19", id="short-date-range"),
+    # hospitals: shared names, initials before a unit, the same initials again later
+    pytest.param("PT WENT TO SACRED HEART WITH FEVER.", "SACRED HEART", id="shared-hospital-name"),
+    pytest.param("Pt was taken to Memorial Hospital for a CT.", "Memorial", id="memorial-hospital"),
+    pytest.param("Received from U of NV Med Center overnight.", "U of NV", id="university-of-state"),
+    pytest.param("Family hopes KQH keeps him. Sent to KQH cath lab, 3VD.", "KQH",
+                 id="facility-initials-propagated"),
+    pytest.param("enroute to kqh er. intubated on arrival.", "kqh", id="facility-initials-lower"),
     # names with strong cues
     pytest.param("INR THIS AM 6.0. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
     pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",
@@ -80,6 +87,10 @@ NOT_TOUCHED = [
     pytest.param("Take 1/2 tab on 4/4 schedule.", "4/4", id="equal-fraction"),
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
+    pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("IN GENERAL, PT IS COMFORTABLE.", "GENERAL", id="in-general-caps"),
+    pytest.param("Brought to the ER by wife.", "ER", id="the-er"),
+    pytest.param("Sent to OR at noon.", "OR", id="operating-room"),
 ]
 
 

@@ -320,12 +320,15 @@ def _propagate_names(text: str, entities: list[Entity]) -> list[Entity]:
     lex = lexicon()
     known: set[str] = set()
     places: set[str] = set()
+    acronyms: set[str] = set()
     for e in entities:
         words = names.WORD.findall(e.text)
         if e.type is EntityType.ADDRESS and e.score >= 0.65 and len(words) == 1:
             bare = words[0].rstrip(".")
             if len(bare) >= 4 and lex.raw_zipf(bare) < 2.0 and not lex.is_clinical(bare):
                 places.add(fold(bare))
+            elif e.score >= 0.7 and bare.isupper() and 2 <= len(bare) <= 5 and not lex.is_clinical(bare):
+                acronyms.add(bare)  # "GH": a facility named by its initials, written the same way
         if e.type is EntityType.NAME and e.score >= 0.7:
             for word in names.WORD.findall(e.text):
                 bare = word.rstrip(".")
@@ -333,7 +336,7 @@ def _propagate_names(text: str, entities: list[Entity]) -> list[Entity]:
                     lex.zipf(bare) < 4.0 or (lex.is_name(bare) and lex.zipf(bare) < 4.6)
                 ):
                     known.add(fold(bare))
-    if not known and not places:
+    if not known and not places and not acronyms:
         return entities
     extra: list[Entity] = []
     for m in names.WORD.finditer(text):
@@ -341,6 +344,6 @@ def _propagate_names(text: str, entities: list[Entity]) -> list[Entity]:
         key = fold(bare)
         if key in known:
             extra.append(Entity(m.start(), m.start() + len(bare), EntityType.NAME, 0.8, bare))
-        elif key in places:
+        elif key in places or bare in acronyms:
             extra.append(Entity(m.start(), m.start() + len(bare), EntityType.ADDRESS, 0.75, bare))
     return entities + extra

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon
 from phimask.detect.names import WORD, Case, document_case
-from phimask.detect.patterns import hit
+from phimask.detect.patterns import STATE_ABBREVIATIONS, hit
 from phimask.entities import Entity, EntityType
 
 PLACE_CONTEXT = re.compile(
@@ -22,9 +22,12 @@ FACILITY = re.compile(
     r"(hospital|hosp|medical\s+cent(?:er|re)|health\s+(?:center|centre|system|care)|clinic|"
     r"healthcare|rehab(?:ilitation)?(?:\s+(?:center|hospital|facility))?|nursing\s+home|"
     r"nursing\s+facility|hospice|infirmary|memorial|institute|university|college|campus|"
-    r"medical\s+group|surgical\s+center|urgent\s+care|pharmacy|manor|assisted\s+living)\b",
+    r"medical\s+group|surgical\s+center|urgent\s+care|pharmacy|manor|assisted\s+living)\b"
+    r"(?!\s+(?:hospital|hosp|medical|med\s+cent|health|clinic|rehab))",  # "Memorial Hospital": one name
     re.IGNORECASE,
 )
+FACILITY_HEADS = {"hospital", "hosp", "medical", "memorial", "university", "institute", "college", "health"}
+GENERIC_HEADS = {"hospital", "hosp", "medical", "health"}  # never a facility's name by themselves
 FACILITY_GLUE = {"of", "the", "and", "&", "de", "la", "for"}
 COMPANY = re.compile(
     r"\b((?:[A-Z][\w&'.-]*[ \t]+){0,3}[A-Z][\w&'.-]*),?[ \t]+"
@@ -55,9 +58,10 @@ PROFESSION_CONTEXT = re.compile(
     r"employed\s+as|career\s+as|former|is\s+an?|was\s+an?)\s*:?\s*$",
     re.IGNORECASE,
 )
+STATE_CODES = rf"(?:{STATE_ABBREVIATIONS})"
 AMBIGUOUS_COUNTRIES = {"turkey", "chad", "jordan", "georgia", "guinea", "jersey", "man", "niger",
                        "togo", "peru", "cuba", "china", "japan"}
-SAINTS = {"st.", "saint", "ste.", "san", "santa", "sao"}
+SAINTS = {"st.", "st", "saint", "ste.", "ste", "san", "santa", "sao"}
 STOP_WORDS = {"the", "a", "an", "at", "for", "with", "from", "of", "and", "in", "on", "to", "by",
               "this", "that", "our", "my", "his", "her", "their", "i", "we", "he", "she", "it"}
 CARE_STAFF = {
@@ -140,13 +144,15 @@ def find_facilities(text: str) -> Iterator[Entity]:
         # keep the trailing run of proper words (and glue words between them)
         kept: list[str] = []
         for word in reversed(words):
-            if _proper(word, lex, case) or fold(word) in SAINTS or (
+            if _proper(word, lex, case) or fold(word) in SAINTS or fold(word) in FACILITY_HEADS or (
                     kept and fold(word) in FACILITY_GLUE):
                 kept.insert(0, word)
             else:
                 break
         while kept and fold(kept[0]) in FACILITY_GLUE:
             kept.pop(0)
+        if all(fold(w) in GENERIC_HEADS | FACILITY_GLUE for w in kept):
+            kept = []
         if not kept or (case is not Case.MIXED and not any(
                 lex.zipf(w.rstrip(".")) < 4.0 and len(w) > 1 for w in kept)):
             continue
@@ -155,6 +161,73 @@ def find_facilities(text: str) -> Iterator[Entity]:
         proper = sum(lex.zipf(w.rstrip(".")) < 3.5 for w in kept)
         score = 0.85 if proper or case is Case.MIXED else 0.5
         yield hit(text, begin, m.end(), EntityType.ADDRESS, score)
+
+
+HOSPITAL_HEAD = (r"(?:hospital|hosp|medical\s+cent(?:er|re)|med\s+cent(?:er|re)|health\s+cent(?:er|re)|"
+                 r"er|ed|ew|rehab|campus|clinic|cath\s+lab|va)\b")
+NAMED_HOSPITAL = re.compile(  # names many hospitals share; the place around them identifies
+    r"\b(holy\s+cross|sacred\s+heart|good\s+sam(?:aritan)?|union\s+memorial|mount\s+sinai|mt\.?\s+sinai|"
+    r"beth\s+israel|johns\s+hopkins|shock\s+trauma|mercy|providence|presbyterian|methodist|baptist|"
+    r"lutheran|adventist|memorial|general|(?:university|univ\.?|u)\s+of\s+(?:[a-z]+(?:\s+[a-z]+)?))"
+    rf"(\s+{HOSPITAL_HEAD})?",
+    re.IGNORECASE,
+)
+ARRIVAL = re.compile(r"\b(?:to|from|at|in|@|leave|left|tx|transfer|back\s+to)\s+(?:the\s+)?$", re.IGNORECASE)
+SHARED_WORDS = {"mercy", "providence", "memorial", "general", "presbyterian", "methodist", "baptist",
+                "lutheran", "adventist"}  # ordinary words too: need a head word or capitals
+
+
+def _state(words: str, lex: Lexicon) -> bool:
+    key = fold(words)
+    return key in lex.us_states or bool(re.fullmatch(STATE_CODES, words, re.IGNORECASE))
+
+
+def find_named_hospitals(text: str) -> Iterator[Entity]:
+    """'went to Holy Cross', 'from Sacred Heart hosp', 'U of MD Med Center': hospital names
+    that many hospitals share, after an arrival preposition or before a hospital word."""
+    lex = lexicon()
+    case = document_case(text)
+    for m in NAMED_HOSPITAL.finditer(text):
+        name, head = m.group(1), m.group(2)
+        arrival = bool(ARRIVAL.search(text, max(0, m.start() - 20), m.start()))
+        university = re.match(r"(?:university|univ\.?|u)\s+of\s+(.+)", name, re.IGNORECASE)
+        if university:
+            place = university.group(1)
+            if not _state(place, lex):
+                first = place.split()[0]
+                if not _state(first, lex):
+                    continue
+                name = name[:len(name) - len(place)] + first
+                head = None
+            if not (head or arrival):
+                continue
+        elif fold(name.split()[0]) in SHARED_WORDS and not head and not (
+                arrival and name[:1].isupper() and (case is Case.MIXED or fold(name) != "general")):
+            continue
+        elif not (head or arrival):
+            continue
+        end = m.start(1) + len(name) + (len(head) if head and name == m.group(1) else 0)
+        yield hit(text, m.start(1), end, EntityType.ADDRESS, 0.75)
+
+
+FACILITY_ACRONYM = re.compile(
+    r"\b(?:to|at|from|in|@|leave|left)\s+(?:the\s+)?([A-Z]{2,5}|[a-z]{2,4})\s+"
+    r"(?=(?:cath(?:eterization)?\s+lab|er|ew|ed|emergency|ccu|micu|sicu|cvicu|icu|hospital|hosp|"
+    r"clinic|campus|rehab|attorneys?)\b)",
+    re.IGNORECASE,
+)
+
+
+def find_facility_acronyms(text: str) -> Iterator[Entity]:
+    """'to GH cath lab', 'at GH EW', 'enroute to gh er': a short name before a hospital unit."""
+    lex = lexicon()
+    for m in FACILITY_ACRONYM.finditer(text):
+        word = m.group(1)
+        if word.islower() and lex.zipf(word) >= 3.5:
+            continue  # "to the er", "to his er"
+        if lex.is_clinical(word) or lex.is_drug(word) or fold(word) in STOP_WORDS:
+            continue
+        yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)
 
 
 def find_organisations(text: str) -> Iterator[Entity]:
@@ -318,5 +391,5 @@ def find_wards(text: str) -> Iterator[Entity]:
 
 RECOGNIZERS = (
     find_wards, find_job_titles, find_unknown_places, find_destinations, find_places, find_facilities,
-    find_organisations, find_professions,
+    find_named_hospitals, find_facility_acronyms, find_organisations, find_professions,
 )
