@@ -68,6 +68,15 @@ COVERED = [
     pytest.param("Family hopes KQH keeps him. Sent to KQH cath lab, 3VD.", "KQH",
                  id="facility-initials-propagated"),
     pytest.param("enroute to kqh er. intubated on arrival.", "kqh", id="facility-initials-lower"),
+    # short dates pointed at by a clock or a procedure
+    pytest.param("Last crit on am of 8/28 was 36.6.", "8/28", id="am-of-date"),
+    pytest.param("Moved to the CCU at 12am 9/3.", "9/3", id="clock-then-date"),
+    pytest.param("PMH: 3VD (7/2 cath: patent grafts).", "7/2", id="date-before-procedure"),
+    # lower-case names after a title, role or relative
+    pytest.param("Pt. weaned well. Some stridor noted, dr marsh aware. Cough strong.", "marsh",
+                 id="lower-after-title"),
+    pytest.param("Pt. quiet. Wife, rosalind, left a phone number.", "rosalind", id="lower-after-relative"),
+    pytest.param("Pt. weaned per helga wolfe) tonight.", "helga wolfe", id="lower-first-last"),
     # names with strong cues
     pytest.param("INR THIS AM 6.0. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
     pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",
@@ -88,6 +97,8 @@ NOT_TOUCHED = [
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
     pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("Pt. fine. Dr will see pt later; wife will call.", "will", id="lower-cue-not-a-name"),
+    pytest.param("PEEP 5, PS 10/4 overnight.", "10/4", id="pressure-support-setting"),
     pytest.param("IN GENERAL, PT IS COMFORTABLE.", "GENERAL", id="in-general-caps"),
     pytest.param("Brought to the ER by wife.", "ER", id="the-er"),
     pytest.param("Sent to OR at noon.", "OR", id="operating-room"),

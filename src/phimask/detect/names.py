@@ -407,6 +407,40 @@ def find_informed(text: str, judge: NameJudge) -> Iterator[Entity]:
             yield hit(text, begin, kept[-1][0] + len(kept[-1][1]), EntityType.NAME, 0.7)
 
 
+LOWER_CUE = re.compile(
+    r"\b(?:dr\.?|np|rn|pa|md|per|wife|husband|son|daughter|dtr|sister|brother|mother|father|"
+    r"significant\s+other|s\.?o\.?|friend|partner)[,.]?[ \t]+"
+    r"([a-z][a-z'’-]+)(?:[ \t]+(?:([a-z])\.?[ \t]+)?([a-z][a-z'’-]+))?",
+    re.IGNORECASE,
+)
+NAME_ENDS = re.compile(r"[ \t]*(?:[,)]|\.(?!\w)|(?:made[ \t]+)?(?:aware|notified|paged|called|updated|"
+                       r"visited|at[ \t]+bedside|in[ \t]+to)\b)")
+
+
+def find_lowercase_cued(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'dr green aware', 'NP grace made aware', 'per carol wolfe)': in a mixed-case note, a
+    lower-case known name right after a title, role or relative, closed by a comma or an
+    'aware'-like word."""
+    if judge.case is Case.UPPER:
+        return
+    lex = judge.lex
+
+    def known(word: str) -> bool:
+        key = fold(word)
+        return (key in lex.first_names or key in lex.last_names) and not lex.is_clinical(word) \
+            and not lex.is_drug(word) and not RELATIVES.fullmatch(word) and lex.zipf(word) < 5.5 \
+            and word.islower()
+
+    for m in LOWER_CUE.finditer(text):
+        first, initial, last = m.group(1), m.group(2), m.group(3)
+        if not known(first):
+            continue
+        if last and known(last) and NAME_ENDS.match(text, m.end(3)):
+            yield hit(text, m.start(1), m.end(3), EntityType.NAME, 0.75)
+        elif not initial and NAME_ENDS.match(text, m.end(1)):
+            yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.75)
+
+
 def find_lexical(text: str, judge: NameJudge) -> Iterator[Entity]:
     """Runs of name-like words scored by the name lexicons."""
     toks = [Token(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
@@ -500,6 +534,6 @@ def find_names(text: str) -> Iterator[Entity]:
     judge = NameJudge(lexicon(), document_case(text))
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
                    find_introduced, find_staff, find_initialled, find_roled, find_name_lists, find_speakers,
-                   find_informed,
+                   find_informed, find_lowercase_cued,
                    find_lexical):
         yield from finder(text, judge)

@@ -270,6 +270,16 @@ SHORT_DATE_CUE = re.compile(  # "extubated 5/2", "transferred to the floor on 11
     r"weaned|wened|presented|discharged|d/?c'?d|s/p|dated?|\d{1,2}/\d{1,2}-)\s*$",
     I,
 )
+EVENT_DATE_BEFORE = re.compile(  # "am of 8/28", "at 12am 9/3", "today, 10/4": a clock or a day points at a date
+    r"(?:\b(?:am|pm|morning|evening|night|afternoon)\s+of|\d(?::\d\d)?\s*(?:am|pm)|"
+    r"\b(?:today|yesterday|tonight),?)\s*$",
+    I,
+)
+EVENT_DATE_AFTER = re.compile(  # "7/2 cath:", "(10/4 ECHO-": a study or procedure done that day
+    r"[ \t]*[-:]?[ \t]*(?:cath|echo|tte|tee|cta|mri|cxr|ekg|ecg|egd|ercp|cabg|ptca|pci|stent|surgery|"
+    r"bronch|biopsy|angio(?:gram)?)\b",
+    I,
+)
 SETTING_AFTER = re.compile(r"\s*(?:x\s*)?\d{2,3}\s*%")  # "5/10 30%": ventilator settings
 PAIN_BEFORE = re.compile(r"(?:pain|cp|rat(?:ing|ed|es)|scale|discomfort|#|\()", I)
 YEAR_CONTEXT = re.compile(
@@ -296,6 +306,9 @@ def find_dates(text: str) -> Iterator[Entity]:
             yield hit(text, m.start(), m.end(), EntityType.DATE, score)
     for m in SHORT_DATE.finditer(text):
         month, day = int(m.group(1)), int(m.group(2))
+        if EVENT_DATE_BEFORE.search(_before(text, m.start(), 14)) or EVENT_DATE_AFTER.match(text, m.end()):
+            yield hit(text, m.start(), m.end(), EntityType.DATE, 0.72)
+            continue
         cued = bool(SHORT_DATE_CUE.search(_before(text, m.start(), 14)))
         if ((month >= day and day <= 5) or month < day <= 4) and not (cued and month > day):
             continue  # "1/2", "2/3", "5/5", "4/4": fractions, scores and settings
