@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Iterator
 
 from phimask.detect import names, patterns, places
-from phimask.detect.lexicon import fold, lexicon
+from phimask.detect.lexicon import fold, lexicon, medical_or_misspelt
 from phimask.entities import Entity, EntityType
 from phimask.errors import DetectorFailed, DetectorTimeout, PhimaskError, raised_at
 
@@ -325,7 +325,8 @@ def _propagate_names(text: str, entities: list[Entity]) -> list[Entity]:
         words = names.WORD.findall(e.text)
         if e.type is EntityType.ADDRESS and e.score >= 0.65 and len(words) == 1:
             bare = words[0].rstrip(".")
-            if len(bare) >= 4 and lex.raw_zipf(bare) < 2.0 and not lex.is_clinical(bare):
+            if len(bare) >= 4 and lex.raw_zipf(bare) < 2.0 and not lex.is_clinical(bare) and \
+                    not medical_or_misspelt(bare):
                 places.add(fold(bare))
             elif e.score >= 0.7 and bare.isupper() and 2 <= len(bare) <= 5 and not lex.is_clinical(bare):
                 acronyms.add(bare)  # "GH": a facility named by its initials, written the same way

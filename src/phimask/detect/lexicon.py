@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import gzip
+import os
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
+
+# optional: the Debian/Ubuntu package hunspell-en-med (GPL: read in place, never shipped)
+MEDICAL_DICTIONARIES = (
+    "/usr/share/hunspell/en_med_glut.dic",
+)
 
 
 def fold(text: str) -> str:
@@ -102,3 +109,58 @@ def lexicon() -> Lexicon:
         lowercase_words=frozenset(lowercase_words),
         clinical_terms=_packaged("clinical_terms"),
     )
+
+
+@cache
+def medical_words() -> frozenset[str]:
+    """Lower-case words of an installed medical spelling dictionary ($PHIMASK_MEDICAL_DICTIONARY,
+    else hunspell-en-med's), minus every word the name lists know; empty when none is installed."""
+    lex = lexicon()
+    configured = os.environ.get("PHIMASK_MEDICAL_DICTIONARY")
+    for candidate in ([configured] if configured else list(MEDICAL_DICTIONARIES)):
+        path = Path(candidate)
+        if not path.is_file():
+            continue
+        rows = path.read_text("utf-8", errors="replace").splitlines()[1:]
+        words = (row.split("/", 1)[0].strip() for row in rows)
+        return frozenset(key for key in (fold(w) for w in words if w[:1].islower())
+                         if key.isalpha() and key not in lex.first_names and key not in lex.last_names)
+    return frozenset()
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=4096)
+def misspelt(word: str) -> bool:
+    """'Moniter', 'commonde', 'Neice': one edit (a letter dropped, added, changed or two
+    swapped) from a clinical or medical term, or two letters swapped in a frequent word, so
+    more likely a typo than a name."""
+    lex = lexicon()
+    key = fold(word)
+    if len(key) < 5 or not key.isalpha() or key in lex.first_names or key in lex.last_names:
+        return False
+    medical = medical_words()
+
+    def known(candidate: str) -> bool:  # short words are a letter away from too many terms
+        return len(key) >= 7 and (candidate in lex.clinical_terms or candidate in medical)
+
+    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
+    for left, right in splits:
+        if right and known(left + right[1:]):
+            return True
+        swapped = left + right[1] + right[0] + right[2:] if len(right) > 1 else ""
+        if swapped and (known(swapped) or lex.common_zipf.get(swapped, 0.0) >= 3.5):
+            return True
+        for c in LETTERS:
+            if right and c != right[0] and known(left + c + right[1:]):
+                return True
+            if known(left + c + right):
+                return True
+    return False
+
+
+def medical_or_misspelt(word: str) -> bool:
+    """A word an unknown-word rule must not take for a name or a place: a term of the
+    installed medical dictionary, or a typo of a frequent or clinical word."""
+    return fold(word) in medical_words() or misspelt(word)

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from phimask.detect.lexicon import Lexicon, fold, lexicon
+from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
 from phimask.detect.patterns import hit
 from phimask.entities import Entity, EntityType
 
@@ -190,7 +190,7 @@ class NameJudge:
         if len(parts) > 1 and (len(parts[0]) == 1 or any(lex.zipf(p) >= 2.0 for p in parts)):
             return False  # "X-ray", "P-febrile", "Re-evaluation"
         return (lex.raw_zipf(bare) < 2.0 and not lex.is_clinical(bare) and not lex.is_drug(bare)
-                and key not in lex.cities and key not in lex.countries)
+                and key not in lex.cities and key not in lex.countries and not medical_or_misspelt(bare))
 
     def lexical(self, word: str) -> float:
         """How much a word alone looks like a name (0 = not at all)."""

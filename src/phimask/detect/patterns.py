@@ -270,7 +270,7 @@ SHORT_DATE_CUE = re.compile(  # "extubated 5/2", "transferred to the floor on 11
     r"weaned|wened|presented|discharged|d/?c'?d|s/p|dated?|\d{1,2}/\d{1,2}-)\s*$",
     I,
 )
-EVENT_DATE_BEFORE = re.compile(  # "am of 8/28", "at 12am 9/3", "today, 10/4": a clock or a day points at a date
+EVENT_DATE_BEFORE = re.compile(  # "am of 8/28", "12am 9/3", "today, 10/4": a clock or day points at a date
     r"(?:\b(?:am|pm|morning|evening|night|afternoon)\s+of|\d(?::\d\d)?\s*(?:am|pm)|"
     r"\b(?:today|yesterday|tonight),?)\s*$",
     I,

@@ -7,7 +7,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from phimask.detect.lexicon import Lexicon, fold, lexicon
+from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
 from phimask.detect.names import WORD, Case, document_case
 from phimask.detect.patterns import STATE_ABBREVIATIONS, hit
 from phimask.entities import Entity, EntityType
@@ -201,10 +201,8 @@ def find_named_hospitals(text: str) -> Iterator[Entity]:
                 head = None
             if not (head or arrival):
                 continue
-        elif fold(name.split()[0]) in SHARED_WORDS and not head and not (
-                arrival and name[:1].isupper() and (case is Case.MIXED or fold(name) != "general")):
-            continue
-        elif not (head or arrival):
+        elif not (head or arrival) or (fold(name.split()[0]) in SHARED_WORDS and not head and not (
+                name[:1].isupper() and (case is Case.MIXED or fold(name) != "general"))):
             continue
         end = m.start(1) + len(name) + (len(head) if head and name == m.group(1) else 0)
         yield hit(text, m.start(1), end, EntityType.ADDRESS, 0.75)
@@ -322,7 +320,8 @@ def find_destinations(text: str) -> Iterator[Entity]:
             continue
         acronym = (word.isupper() and 2 <= len(word) <= 5 and lex.zipf(word) < 4.5
                    and not lex.is_common_noun(word))
-        unknown = len(word) >= 4 and lex.zipf(word) < 2.0 and lex.raw_zipf(word) < 3.0
+        unknown = len(word) >= 4 and lex.zipf(word) < 2.0 and lex.raw_zipf(word) < 3.0 and \
+            not medical_or_misspelt(word)
         if acronym or unknown:
             yield hit(text, token.start(1), token.end(1), EntityType.ADDRESS, 0.65 if acronym else 0.7)
 
@@ -347,7 +346,8 @@ def find_unknown_places(text: str) -> Iterator[Entity]:
         bare = word.group(0).rstrip(".")
         shaped = bare[1:].islower() or (bare.isupper() and len(bare) >= 5)
         if (len(bare) >= 4 and bare[0].isupper() and shaped and lex.raw_zipf(bare) < 2.0
-                and not lex.is_clinical(bare) and not lex.is_drug(bare) and not lex.is_name(bare)):
+                and not lex.is_clinical(bare) and not lex.is_drug(bare) and not lex.is_name(bare)
+                and not medical_or_misspelt(bare)):
             yield hit(text, word.start(), word.start() + len(bare), EntityType.ADDRESS, 0.6)
 
 
@@ -385,7 +385,8 @@ def find_wards(text: str) -> Iterator[Entity]:
     lex = lexicon()
     for m in WARD.finditer(text):
         word = m.group(1)
-        if lex.raw_zipf(word) < 2.0 and not lex.is_clinical(word) and not lex.is_drug(word):
+        if lex.raw_zipf(word) < 2.0 and not lex.is_clinical(word) and not lex.is_drug(word) and \
+                not medical_or_misspelt(word):
             yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)  # the ward number is not PHI
 
 
