@@ -3,6 +3,10 @@
 Usage: python bench/detector.py [--eval DIR] [--threshold T] [--tools phimask,presidio]
                                 [--split all|tune|held-out] [--show-misses [N]]
 
+Tools: phimask (embedded), presidio, tagger (the CRF tagger alone) and phimask+tagger
+(their union); ``tagger@T`` / ``phimask+tagger@T`` drop tagger entities scoring below T
+(the policy threshold still applies). ``PHIMASK_TAGGER_MODEL`` points to another model file.
+
 Each tool runs in its own process on one core (so peak memory is its own), note by
 note, over every corpus in ``DIR/text``; predictions are scored by the corpus's scorer
 (``score_text.py``). Presidio runs with its pattern recognizers and whatever spaCy
@@ -89,7 +93,49 @@ def presidio_predict(threshold: float, model: str) -> tuple[Any, str]:
     return predict, label
 
 
-WORKERS = {"phimask": phimask_predict, "presidio": presidio_predict}
+def _tagger() -> Any:
+    import os
+
+    from phimask.detect.tagger import TaggerDetector
+
+    return TaggerDetector(os.environ.get("PHIMASK_TAGGER_MODEL"))  # default: the packaged model
+
+
+def tagger_predict(threshold: float, _model: str, tool: str = "tagger") -> tuple[Any, str]:
+    """The CRF tagger alone, under the same policy as phimask (``tagger@T``: entities below T dropped)."""
+    from phimask.detect.ensemble import EnsembleDetector, Member
+    from phimask.entities import entities_to_response
+    from phimask.pipeline import find_phi
+
+    cut = float(tool.partition("@")[2] or 0.0)
+    detector = EnsembleDetector([Member(_tagger(), default=cut)])
+    detector.detect("warm up")
+
+    def predict(text: str) -> dict[str, Any]:
+        return entities_to_response(find_phi(text, threshold, detector)) if text.strip() else {"Entities": []}
+
+    return predict, f"crf tagger >= {cut}"
+
+
+def union_predict(threshold: float, _model: str, tool: str = "phimask+tagger") -> tuple[Any, str]:
+    """Embedded detector + CRF tagger (``phimask+tagger@T``: tagger entities below T dropped)."""
+    from phimask.detect.ensemble import EnsembleDetector, Member
+    from phimask.entities import entities_to_response
+    from phimask.pipeline import default_detector, find_phi
+
+    cut = float(tool.partition("@")[2] or 0.5)
+    detector = EnsembleDetector([default_detector(), Member(_tagger(), default=cut)])
+    detector.detect("warm up")
+
+    def predict(text: str) -> dict[str, Any]:
+        return entities_to_response(find_phi(text, threshold, detector)) if text.strip() else {"Entities": []}
+
+    return predict, f"embedded + crf tagger >= {cut}"
+
+
+# A tool name may carry a parameter after "@" (e.g. "phimask+tagger@0.7": the tagger's threshold).
+WORKERS = {"phimask": phimask_predict, "presidio": presidio_predict, "tagger": tagger_predict,
+           "phimask+tagger": union_predict}
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -102,7 +148,9 @@ def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
 
 
 def worker(tool: str, corpus: Path, out: Path, threshold: float, model: str) -> None:
-    predict, label = WORKERS[tool](threshold, model)
+    base = tool.partition("@")[0]
+    predict, label = (WORKERS[base](threshold, model, tool) if base in ("tagger", "phimask+tagger")
+                      else WORKERS[base](threshold, model))
     records = read_jsonl(corpus)
     started = time.perf_counter()
     lines = [json.dumps({"id": r["id"], **predict(r["text"])}) for r in records]
@@ -157,9 +205,9 @@ def split_scores(args: argparse.Namespace, name: str, gold: list[dict[str, Any]]
 def row(corpus: str, tool: str, part: str, scored: dict[str, Any] | None, speed: str = "",
         peak: str = "") -> str:
     if scored is None:
-        return f"{corpus:<15} {tool:<9} {part:<8} {0:>5} {'-':>8} {'-':>9} {'-':>9} {speed:>9} {peak:>8}"
+        return f"{corpus:<15} {tool:<19} {part:<8} {0:>5} {'-':>8} {'-':>9} {'-':>9} {speed:>9} {peak:>8}"
     o = scored["overall"]
-    return (f"{corpus:<15} {tool:<9} {part:<8} {scored['notes']:>5} {o['leak_recall']:>8.4f} "
+    return (f"{corpus:<15} {tool:<19} {part:<8} {scored['notes']:>5} {o['leak_recall']:>8.4f} "
             f"{o['precision']:>9.4f} {o['typed_recall']:>9.4f} {speed:>9} {peak:>8}")
 
 
@@ -186,7 +234,7 @@ def main() -> int:
     tools = [t for t in args.tools.split(",") if t]
     if args.show_misses and "phimask" not in tools:
         parser.error("--show-misses reviews phimask's output: include phimask in --tools")
-    header = (f"{'corpus':<15} {'tool':<9} {'split':<8} {'notes':>5} {'leak_rec':>8} {'precision':>9} "
+    header = (f"{'corpus':<15} {'tool':<19} {'split':<8} {'notes':>5} {'leak_rec':>8} {'precision':>9} "
               f"{'typed_rec':>9} {'chars/s':>9} {'peak MiB':>8}")
     print(header + "\n" + "-" * len(header))
     per_type: list[str] = []
@@ -211,7 +259,7 @@ def main() -> int:
                 speeds[tool] = figures["chars"] / figures["elapsed"]
                 print(row(name, tool, args.split, figures["score"], f"{speeds[tool]:.0f}",
                           f"{figures['peak_mib']:.0f}"))
-                if tool == "phimask" and args.split == "all":
+                if tool != "presidio" and args.split == "all":
                     for part, scored in split_scores(args, name, gold, out, tmp).items():
                         print(row(name, tool, part, scored))
                 if tool == "phimask" and args.show_misses:
@@ -219,7 +267,7 @@ def main() -> int:
                                           examples_from=args.split if args.split == "held-out" else "tune"))
                 typed = figures["score"].get("per_type", {})
                 cells = " ".join(f"{t}={typed[t]['typed_recall']:.2f}" for t in TYPES if t in typed)
-                per_type.append(f"{name:<15} {tool:<9} [{figures['label']}] {cells}")
+                per_type.append(f"{name:<15} {tool:<19} [{figures['label']}] {cells}")
             if "phimask" in speeds and "presidio" in speeds:
                 print(f"{name:<15} speed ratio phimask/presidio = "
                       f"{speeds['phimask'] / speeds['presidio']:.1f}x")

@@ -134,29 +134,26 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 @lru_cache(maxsize=4096)
 def misspelt(word: str) -> bool:
     """'Moniter', 'commonde', 'Neice': one edit (a letter dropped, added, changed or two
-    swapped) from a clinical or medical term, or two letters swapped in a frequent word, so
-    more likely a typo than a name."""
+    swapped) from a clinical or medical term of 7+ letters, or two letters swapped in a
+    frequent word, so more likely a typo than a name."""
     lex = lexicon()
     key = fold(word)
     if len(key) < 5 or not key.isalpha() or key in lex.first_names or key in lex.last_names:
         return False
-    medical = medical_words()
-
-    def known(candidate: str) -> bool:  # short words are a letter away from too many terms
-        return len(key) >= 7 and (candidate in lex.clinical_terms or candidate in medical)
-
-    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
-    for left, right in splits:
-        if right and known(left + right[1:]):
+    for i in range(len(key) - 1):
+        swapped = key[:i] + key[i + 1] + key[i] + key[i + 2:]
+        if swapped != key and (lex.common_zipf.get(swapped, 0.0) >= 3.5 or swapped in lex.clinical_terms):
             return True
-        swapped = left + right[1] + right[0] + right[2:] if len(right) > 1 else ""
-        if swapped and (known(swapped) or lex.common_zipf.get(swapped, 0.0) >= 3.5):
+    if len(key) < 7:
+        return False  # short words are a letter away from too many terms
+    clinical, medical = lex.clinical_terms, medical_words()
+    for i in range(len(key) + 1):
+        left, right = key[:i], key[i:]
+        candidates = [left + c + right for c in LETTERS]
+        if right:
+            candidates += [left + right[1:]] + [left + c + right[1:] for c in LETTERS if c != right[0]]
+        if any(c in medical or c in clinical for c in candidates):
             return True
-        for c in LETTERS:
-            if right and c != right[0] and known(left + c + right[1:]):
-                return True
-            if known(left + c + right):
-                return True
     return False
 
 

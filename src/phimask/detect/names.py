@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
 from phimask.detect.patterns import hit
@@ -99,6 +100,7 @@ class Case(Enum):
     LOWER = "lower"
 
 
+@lru_cache(maxsize=4)  # every recognizer asks about the same document
 def document_case(text: str) -> Case:
     letters = [c for c in text[:20000] if c.isalpha()]
     if not letters:
