@@ -77,6 +77,11 @@ COVERED = [
                  id="lower-after-title"),
     pytest.param("Pt. quiet. Wife, rosalind, left a phone number.", "rosalind", id="lower-after-relative"),
     pytest.param("Pt. weaned per helga wolfe) tonight.", "helga wolfe", id="lower-first-last"),
+    # names without a title: dialogue lines, person verbs, lists of names
+    pytest.param("Ella: What a day.\nJohn: You saved my life!", "John", id="dialogue-speaker"),
+    pytest.param("Quorvath began writing as a teenager.", "Quorvath", id="person-verb-unknown"),
+    pytest.param("Walker began writing as a teenager.", "Walker", id="person-verb-surname"),
+    pytest.param("Our founders: Quorvath, Bowers and Reed.", "Bowers and Reed", id="coordinated-names"),
     # names with strong cues
     pytest.param("INR THIS AM 6.0. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
     pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",
@@ -97,6 +102,9 @@ NOT_TOUCHED = [
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
     pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("Neuro: Alert.\nComfort: MSO4 x 2 given.", "Comfort", id="section-header-not-speaker"),
+    pytest.param("Bot: What's the name on the account?", "Bot", id="bot-speaker"),
+    pytest.param("Lasix and Coumadin held.", "Lasix and Coumadin", id="drugs-listed"),
     pytest.param("Pt. fine. Dr will see pt later; wife will call.", "will", id="lower-cue-not-a-name"),
     pytest.param("PEEP 5, PS 10/4 overnight.", "10/4", id="pressure-support-setting"),
     pytest.param("IN GENERAL, PT IS COMFORTABLE.", "GENERAL", id="in-general-caps"),

@@ -69,6 +69,9 @@ INTRODUCTIONS = re.compile(
 LIST_GLUE = re.compile(r"\s*(?:,|;|/|&|\band\b|\bor\b)\s*", re.IGNORECASE)
 POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
+STOP_AND_PRONOUNS = {"the", "a", "an", "this", "that", "he", "she", "it", "they", "we", "i", "you", "his",
+                     "her", "their", "our", "my", "your", "there", "then", "when", "and", "but", "or", "so",
+                     "if"}
 
 
 CLINICAL_MORPHOLOGY = re.compile(
@@ -387,12 +390,69 @@ def find_name_lists(text: str, judge: NameJudge) -> Iterator[Entity]:
                 yield hit(text, m.start(1) + i.start(), m.start(1) + i.end(), EntityType.NAME, 0.7)
 
 
+NOT_SPEAKERS = {"bot", "user", "agent", "assistant", "customer", "client", "doctor", "nurse", "patient",
+                "caller", "operator", "host", "guest", "interviewer", "note", "plan", "subject"}
+
+
 def find_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
-    """'Leverett: What a wife.': a line opened by a name and a colon (a dialogue)."""
-    for m in SPEAKER.finditer(text):
+    """'Leverett: What a wife.', 'John: You saved my life!': a line opened by a first name
+    (or a word no dictionary knows) and a colon is a dialogue line."""
+    lex = judge.lex
+    lines = list(SPEAKER.finditer(text))
+    headed = any(lex.is_clinical(m.group(1)) for m in lines)  # "Neuro:", "Resp:": a note's sections
+    for m in lines:
         word = m.group(1)
-        if not word.isupper() and judge.lexical(word) >= 0.6:
+        key = fold(word)
+        if word.isupper() or key in NOT_SPEAKERS or lex.is_clinical(word):
+            continue
+        named = key in lex.first_names or judge.unknown_proper(word)
+        if judge.lexical(word) >= 0.6 or (named and not headed):
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.65)
+
+
+PERSON_VERB = re.compile(  # verbs whose subject is a person: "Walker began writing", "Alvir spent a year"
+    r"[ \t]+(?:spent|shouted|told|asked|said|says|lives|lived|works|worked|wrote|writes|sang|explained|"
+    r"joined|became|married|moved|began|begins|starred|founded|studied|grew|graduated|flew|loves|"
+    r"replied|answered|smiled|laughed|cried|emailed|texted|complained|insisted|whispered)\b"
+)
+COORDINATED = re.compile(
+    r"(?<![\w'’-])([A-ZÀ-Þ][^\W\d_]+(?:[ \t]*,[ \t]*[A-ZÀ-Þ][^\W\d_]+){0,4},?[ \t]+(?:and|&)[ \t]+"
+    r"[A-ZÀ-Þ][^\W\d_]+)(?![\w'’-])"
+)
+
+
+def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'Walker began writing', 'Alvir spent a year': a capitalised name-like word opening a
+    sentence whose verb needs a person."""
+    if judge.case is not Case.MIXED:
+        return
+    lex = judge.lex
+    for m in PERSON_VERB.finditer(text):
+        word = re.search(r"([A-ZÀ-Þ][^\W\d_'’-]+)$", text[max(0, m.start() - 30):m.start()])
+        if not word:
+            continue
+        begin = m.start() - len(word.group(1))
+        bare = word.group(1)
+        if not _sentence_start(text, begin) or lex.is_clinical(bare) or fold(bare) in STOP_AND_PRONOUNS:
+            continue
+        if lex.is_name(bare) or judge.unknown_proper(bare):
+            yield hit(text, begin, m.start(), EntityType.NAME, 0.65)
+
+
+def find_coordinated(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'Monjeau, Graves and Reed', 'Usamov and Bowers': capitalised words listed together
+    are all names when each is a known name or a word no dictionary knows."""
+    if judge.case is not Case.MIXED:
+        return
+    lex = judge.lex
+    for m in COORDINATED.finditer(text):
+        items = [i for i in re.finditer(r"[^\W\d_]+", m.group(1)) if i.group(0) != "and"]
+        words = [i.group(0) for i in items]
+        if all((lex.is_name(w) or judge.unknown_proper(w)) and not lex.is_clinical(w) and not lex.is_drug(w)
+               and fold(w) not in STOP_AND_PRONOUNS for w in words) and \
+                any(judge.unknown_proper(w) or judge.lexical(w) >= 0.45 for w in words):
+            for i in items:
+                yield hit(text, m.start(1) + i.start(), m.start(1) + i.end(), EntityType.NAME, 0.65)
 
 
 def find_informed(text: str, judge: NameJudge) -> Iterator[Entity]:
@@ -536,6 +596,6 @@ def find_names(text: str) -> Iterator[Entity]:
     judge = NameJudge(lexicon(), document_case(text))
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
                    find_introduced, find_staff, find_initialled, find_roled, find_name_lists, find_speakers,
-                   find_informed, find_lowercase_cued,
+                   find_informed, find_lowercase_cued, find_person_subjects, find_coordinated,
                    find_lexical):
         yield from finder(text, judge)
