@@ -74,6 +74,7 @@ class EmbeddedDetector:
         found = _extend_addresses(text, _dedupe(found))
         found = _coordinated_names(text, found)
         found = _card_organisations(text, found)
+        found = _card_header(text, found)
         return _propagate_names(text, found)
 
 
@@ -311,6 +312,42 @@ def _card_organisations(text: str, entities: list[Entity]) -> list[Entity]:
                 extra.append(Entity(begin, end, EntityType.OTHER, 0.6, value))
                 done.add(begin)
             break
+    return entities + extra
+
+
+CARD_LABEL = re.compile(
+    r"[ \t>]*(?:personal\s+info(?:rmation)?|phone|tel|telephone|e-?mail|mobile|website)[ \t]*:",
+    re.IGNORECASE,
+)
+HEADER_LINE = re.compile(r"[ \t>]*([^\W\d_][^\d:@\n]{1,60}?)[ \t]*")
+
+
+def _card_header(text: str, entities: list[Entity]) -> list[Entity]:
+    """A résumé or contact card — a name line, a job-title line, then 'Personal Info:' /
+    'Phone:' lines: the first line is a name and the second a profession."""
+    lines = text[:600].split("\n")[:8]
+    if not any(CARD_LABEL.match(line) for line in lines):
+        return entities
+    lex = lexicon()
+    extra: list[Entity] = []
+    offset = 0
+    kinds = [EntityType.NAME, EntityType.PROFESSION]
+    for line in lines:
+        begin = offset
+        offset += len(line) + 1
+        if not line.strip():
+            continue
+        if CARD_LABEL.match(line) or not kinds:
+            break
+        m = HEADER_LINE.fullmatch(line)
+        words = m.group(1).split() if m else []
+        if not m or len(words) > 7 or any(lex.is_clinical(w) for w in words):
+            break
+        kind = kinds.pop(0)
+        if kind is EntityType.NAME and (len(words) > 4 or not any(
+                lex.is_name(w.rstrip(".")) or lex.zipf(w.rstrip(".")) < 3.0 for w in words)):
+            break
+        extra.append(Entity(begin + m.start(1), begin + m.end(1), kind, 0.7, m.group(1)))
     return entities + extra
 
 

@@ -62,7 +62,7 @@ INFORMED_AFTER = re.compile(
 INITIAL_SURNAME = re.compile(r"\b([A-Z])\.\s?([A-Z][A-Za-z'’-]{2,})\b")
 INTRODUCTIONS = re.compile(
     r"\b(?:my\s+name\s+is|name\s+is|i\s+am|i'm|this\s+is|call\s+me|named|called|"
-    r"named\s+(?:him|her|them)|(?:last|first|middle|maiden|full)\s+name\s*[?:]?|"
+    r"named\s+(?:him|her|them)|(?:last|first|middle|maiden|full)\s+name\s*(?:[?:]|\s+(?:is|was))?|"
     r"(?:hi|hello|dear|thanks|thank\s+you|regards|sincerely|cheers)\s*,?)\s+",
     re.IGNORECASE,
 )
@@ -503,6 +503,25 @@ def find_lowercase_cued(text: str, judge: NameJudge) -> Iterator[Entity]:
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.75)
 
 
+MIDDLE_INITIAL = re.compile(r"(?<![\w.'’-])([^\W\d_]{2,})[ \t]+([^\W\d_])\.?[ \t]+([^\W\d_]{2,})(?![\w'’-])")
+
+
+def find_middle_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'benjamin a seiler', 'Hanne K. Vestergaard': a first name, an initial and a surname,
+    in any letter case, when one side is a known name and neither is a common word."""
+    lex = judge.lex
+    for m in MIDDLE_INITIAL.finditer(text):
+        first, last = m.group(1), m.group(3)
+        if any(lex.is_clinical(w) or lex.is_drug(w) or fold(w) in STOP_AND_PRONOUNS for w in (first, last)):
+            continue
+        if judge.case is Case.MIXED and not (first[:1].isupper() and last[:1].isupper()):
+            continue
+        known = (fold(first) in lex.first_names and lex.zipf(first) < 4.0) or (
+            fold(last) in lex.last_names and lex.zipf(last) < 4.0)
+        if known and max(lex.zipf(first), lex.zipf(last)) < 4.5:
+            yield hit(text, m.start(1), m.end(3), EntityType.NAME, 0.75)
+
+
 def find_lexical(text: str, judge: NameJudge) -> Iterator[Entity]:
     """Runs of name-like words scored by the name lexicons."""
     toks = [Token(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
@@ -597,5 +616,6 @@ def find_names(text: str) -> Iterator[Entity]:
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
                    find_introduced, find_staff, find_initialled, find_roled, find_name_lists, find_speakers,
                    find_informed, find_lowercase_cued, find_person_subjects, find_coordinated,
+                   find_middle_initialled,
                    find_lexical):
         yield from finder(text, judge)

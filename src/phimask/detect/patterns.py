@@ -434,6 +434,51 @@ NUMBERED_STREET = re.compile(
 )
 
 
+ADDRESS_CUE = re.compile(
+    r"\b(?:lives?[ \t]+(?:at|on)|living[ \t]+at|located[ \t]+at|is[ \t]+at|off[ \t]+at|meet[ \t]+me[ \t]+at|"
+    r"address(?:[ \t]+is)?[ \t]*:?|(?:sent|send|return|deliver(?:ed)?|mail(?:ed)?)(?:[ \t]+it)?[ \t]+to|"
+    r"moved[ \t]+to|arrived[ \t]+at|enter[ \t]+on|taxi[ \t]+to|refers[ \t]+to)[ \t]+"
+    r"(?=\d{1,6}(?:[ -]\d{1,5})?[ \t]+[^\W\d_])",
+    I,
+)
+CUED_NUMBER = re.compile(r"\d{1,6}(?:[ -]\d{1,5})?")
+CUED_WORD = re.compile(r"[ \t]+([^\W\d_][^\s,;!?()]*|\d{1,5}[a-z]?\.?(?=[\s,;!?]|$))")
+STREET_PARTICLES = {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le", "les",
+                    "el", "van", "von", "der", "den", "e", "y", "u.", "út", "utca", "ul.", "str.", "st.",
+                    "rue", "via"}
+
+
+def find_cued_addresses(text: str) -> Iterator[Entity]:
+    """'lives at 79063 63 Rue de Kairouan', 'drops you off at 518 Árpád fejedelem útja 62.':
+    after an address cue, a house number and the words up to the punctuation are an address."""
+    lex = lexicon()
+    for m in ADDRESS_CUE.finditer(text):
+        number = CUED_NUMBER.match(text, m.end())
+        if number is None or MEASURE_AFTER.match(text, number.end()):
+            continue
+        value = number.group(0)
+        first = CUED_WORD.match(text, number.end())
+        if len(value) == 4 and int(value[:2]) < 24 and int(value[2:]) < 60 and not (
+                first and first.group(1)[:1].isupper() and not first.group(1).isupper()):
+            continue  # "weaned off at 0830 AFTER ...": a 24-hour time
+        end, words = number.end(), 0
+        while words < 7:
+            w = CUED_WORD.match(text, end)
+            if not w:
+                break
+            word = w.group(1)
+            key = fold(word)
+            bare = word.rstrip(".")
+            if not word[0].isdigit() and key not in STREET_PARTICLES and (
+                    lex.is_clinical(bare) or (word.islower() and lex.zipf(bare) >= 4.5)):
+                break  # "at 12 mg", "off at 2420 in the morning": a unit or an ordinary word ends it
+            end, words = w.end(), words + 1
+            if word[0].isdigit():
+                break
+        if words and any(c.isalpha() for c in text[number.end():end]):
+            yield hit(text, m.end(), end, EntityType.ADDRESS, 0.8)
+
+
 def _street_pattern() -> re.Pattern[str]:
     suffixes = sorted(lexicon().street_suffixes | set(STREET_WORDS.split("|")), key=len, reverse=True)
     words = "|".join(re.escape(s) for s in suffixes)
@@ -555,4 +600,5 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     find_dates,
     find_ages,
     find_addresses,
+    find_cued_addresses,
 )
