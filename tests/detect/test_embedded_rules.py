@@ -93,6 +93,8 @@ COVERED = [
                  "Local ferry deckhand", id="card-job-title"),
     pytest.param("ilse quorvath\n\nferry deckhand\n\npersonal info:\nphone:\n555 0100\n",
                  "ilse quorvath", id="card-name-lower"),
+    pytest.param("FAMILY IN TO VISIT, SPOKE WITH HO LINDQVIST ABOUT PLAN.", "LINDQVIST", id="house-officer"),
+    pytest.param("SOCIAL: SISTER & CHARLIE (SIGNIFICANT OTHER) IN.", "CHARLIE", id="roled-first-name"),
     # names with strong cues
     pytest.param("INR THIS AM 6.0. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
     pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",
@@ -113,6 +115,8 @@ NOT_TOUCHED = [
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
     pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("Hi Vinicio, I'm writing about a problem.", "I'm", id="contraction-not-name"),
+    pytest.param("she agreed, and on the last Sunday before we returned", "Sunday", id="weekday-not-name"),
     pytest.param("DOPA WEANED OFF AT 0830 AFTER PROPOFOL DECREASED.", "0830 AFTER",
                  id="cued-time-not-address"),
     pytest.param("Lasix given at 20 mg iv.", "20 mg", id="cued-dose-not-address"),

@@ -38,6 +38,10 @@ CLINICAL_PHRASES = re.compile(
 )
 
 
+NOT_A_NAME = re.compile(  # "I'm", "Sunday": pronoun contractions and weekdays are never names
+    r"(?i:i|you|we|they|he|she|it|that|there)['’](?i:m|re|ve|ll|d|s)|(?i:i|im)|"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|(?:MON|TUES|WEDNES|THURS|FRI|SATUR|SUN)DAY"
+)
 WORDLIKE = {EntityType.NAME, EntityType.ADDRESS, EntityType.OTHER, EntityType.PROFESSION}
 
 
@@ -75,7 +79,8 @@ class EmbeddedDetector:
         found = _coordinated_names(text, found)
         found = _card_organisations(text, found)
         found = _card_header(text, found)
-        return _propagate_names(text, found)
+        return [e for e in _propagate_names(text, found)
+                if e.type is not EntityType.NAME or not NOT_A_NAME.fullmatch(e.text)]
 
 
 def _windows(text: str) -> Iterator[tuple[int, str]]:

@@ -47,7 +47,7 @@ LABELS = re.compile(
     re.IGNORECASE,
 )
 STAFF_ROLES = re.compile(
-    r"\b(?:nurse|rn|np|resident|intern|fellow|attending|surgeon|physician|therapist|"
+    r"\b(?:nurse|rn|np|ho|md|resident|intern|fellow|attending|surgeon|physician|therapist|"
     r"social\s+worker|case\s+manager|pharmacist|dietitian|nutritionist|per|as\s+per|by|"
     r"with|from|to|called|paged|notified|informed|spoke\s+with|spoke\s+to)\s+",
     re.IGNORECASE,
@@ -347,6 +347,7 @@ def find_roled(text: str, judge: NameJudge) -> Iterator[Entity]:
         while back and not all(judge.plausible(t.word, strict=True) or judge.initial(t.word) for t in back):
             back.pop(0)
         if back and any(judge.lexical(t.word) >= 0.45 or judge.unknown_proper(t.word.capitalize())
+                        or (judge.lex.is_name(t.bare) and judge.lex.zipf(t.bare) < 4.5)
                         for t in back) and not judge.initial(back[-1].word):
             yield _name_span(text, back, 0.75)
 
