@@ -51,6 +51,7 @@ COVERED = [
                  id="cued-number-first"),
     pytest.param("The bus drops you off at 518 Kestrel fejedelem útja 62. Bye.",
                  "518 Kestrel fejedelem útja 62", id="cued-foreign-street"),
+    pytest.param("Ilse lives at 12 Kestrel Road, Port Varnholm.", "Port Varnholm", id="place-lead-word"),
     # organisations without a legal suffix
     pytest.param("Astrid Halvorsen\nBrightwave\n66029 Consul Place\nApt. 4\n",
                  "Brightwave", id="contact-card"),

@@ -143,6 +143,7 @@ def _detect_window(text: str) -> list[Entity]:
 
 PARTICLE = (r"(?:de|del|della|di|da|do|dos|das|du|des|la|le|les|el|van|von|der|den|nad|pod|am|an|im|"
             r"sur|u|v|e|y)")
+PARTICLES = set(PARTICLE[3:-1].split("|"))
 ADDRESS_TAIL = re.compile(
     rf",[ \t]*((?:[A-ZÀ-Þ][\wß-ÿ'.-]*[ \t]*)(?:(?:{PARTICLE}[ \t]+)?[A-ZÀ-Þ][\wß-ÿ'.-]*[ \t]*){{0,3}}"
     rf"(?:[A-Z]\b|\d{{3,6}})?)"
@@ -209,7 +210,44 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
             end = line.end(1)
         if end > e.end or begin < e.begin:
             extra.append(Entity(begin, end, EntityType.ADDRESS, e.score, text[begin:end]))
-    return _bridge_addresses(text, _postcodes_after(text, entities + extra))
+    return _bridge_addresses(text, _postcodes_after(text, _grow_places_left(text, entities + extra)))
+
+
+PLACE_LEAD = {"port", "fort", "mount", "mt", "mt.", "saint", "st", "st.", "san", "santa", "sao", "são",
+              "lake", "new", "north", "south", "east", "west", "upper", "lower", "great", "little", "bad",
+              "villa", "quinta", "cite", "cité", "ciudad", "vila", "porto", "puerto", "cape", "glen",
+              "bay", "station", "castle", "old", "las", "los", "el", "la", "le", "les", "den", "de", "del",
+              "di", "da", "do", "nad", "pod", "am", "an", "im", "sur", "sint", "sankt", "ste", "ste.",
+              "ban", "kota"}
+LEFT_WORD = re.compile(r"([^\W\d_][\w'.-]*)[ \t]+$")
+
+
+def _grow_places_left(text: str, entities: list[Entity]) -> list[Entity]:
+    """'Port Elmsby', 'Quinta de São Varn', 'Črni Vrh nad Elms': the place words and
+    particles (or words no dictionary knows) right before a confident place belong to it."""
+    lex = lexicon()
+    extra: list[Entity] = []
+    for e in entities:
+        if e.type is not EntityType.ADDRESS or e.score < 0.6:
+            continue
+        begin = e.begin
+        for _ in range(3):
+            m = LEFT_WORD.search(text, max(0, begin - 40), begin)
+            if not m:
+                break
+            word = m.group(1)
+            key = fold(word)
+            lead = key in PLACE_LEAD and (word[:1].isupper() or key in PARTICLES)
+            unknown = word[:1].isupper() and len(word) >= 4 and lex.raw_zipf(word) < 1.5 and \
+                not lex.is_clinical(word) and not lex.is_name(word) and not medical_or_misspelt(word)
+            if not (lead or unknown):
+                break
+            begin = m.start(1)
+        while begin < e.begin and fold(text[begin:].split(None, 1)[0]) in PARTICLES:
+            begin = text.index(" ", begin) + 1  # never start on "de", "nad"
+        if begin < e.begin:
+            extra.append(Entity(begin, e.end, EntityType.ADDRESS, e.score, text[begin:e.end]))
+    return entities + extra
 
 
 def _postcodes_after(text: str, entities: list[Entity]) -> list[Entity]:
