@@ -152,7 +152,7 @@ def misspelt(word: str) -> bool:
         candidates = [left + c + right for c in LETTERS]
         if right:
             candidates += [left + right[1:]] + [left + c + right[1:] for c in LETTERS if c != right[0]]
-        if any(c in medical or c in clinical for c in candidates):
+        if not medical.isdisjoint(candidates) or not clinical.isdisjoint(candidates):
             return True
     return False
 
