@@ -59,6 +59,7 @@ INFORMED_AFTER = re.compile(
     r"\b([^\W\d_]{3,})(?:[ \t]+([^\W\d_]{3,}))?[ \t]+(?:aware|notified|notifed|paged)\b",
     re.IGNORECASE,
 )
+LETTER_PAIR = re.compile(r"(?:\b[A-Z][ \t]*(?:and|&|\+|/)[ \t]*|[&+/'’])$")  # "D and I.", "A&O.", "90'S."
 INITIAL_SURNAME = re.compile(r"\b([A-Z])\.\s?([A-Z][A-Za-z'’-]{2,})\b")
 INTRODUCTIONS = re.compile(
     r"\b(?:my\s+name\s+is|name\s+is|i\s+am|i'm|this\s+is|call\s+me|named|called|"
@@ -358,7 +359,7 @@ def find_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
     lex = judge.lex
     for m in INITIAL_SURNAME.finditer(text):
         surname = POSSESSIVE.sub("", m.group(2))
-        if lex.is_clinical(surname) or lex.is_drug(surname):
+        if lex.is_clinical(surname) or lex.is_drug(surname) or LETTER_PAIR.search(text, 0, m.start()):
             continue
         known = lex.is_name(surname) and lex.zipf(surname) < 4.5
         unknown = lex.raw_zipf(surname) < 2.0 and not CLINICAL_MORPHOLOGY.search(surname)

@@ -311,13 +311,15 @@ def find_destinations(text: str) -> Iterator[Entity]:
     """Hospitals and wards a patient moves between: 'transferred to GH', 'admitted to
     Halloway 3' — acronyms or unknown words right after a movement verb."""
     lex = lexicon()
+    case = document_case(text)
     for m in MOVEMENT.finditer(text):
         token = PLACE_TOKEN.match(text, m.end())
         if not token:
             continue
         word = token.group(1)
-        if lex.is_clinical(word) or lex.is_drug(word):
-            continue
+        if lex.is_clinical(word) or lex.is_drug(word) or "-" in word or (
+                case is Case.MIXED and word.islower()):
+            continue  # "to step-down", "plan to transfuse": no place
         acronym = (word.isupper() and 2 <= len(word) <= 5 and lex.zipf(word) < 4.5
                    and not lex.is_common_noun(word))
         unknown = len(word) >= 4 and lex.zipf(word) < 2.0 and lex.raw_zipf(word) < 3.0 and \
