@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
 from phimask.detect.names import WORD, Case, document_case
-from phimask.detect.patterns import STATE_ABBREVIATIONS, hit
+from phimask.detect.patterns import MEASURE_AFTER, STATE_ABBREVIATIONS, hit
 from phimask.entities import Entity, EntityType
 
 PLACE_CONTEXT = re.compile(
@@ -387,6 +387,8 @@ def find_wards(text: str) -> Iterator[Entity]:
     lex = lexicon()
     for m in WARD.finditer(text):
         word = m.group(1)
+        if MEASURE_AFTER.match(text, m.end()):
+            continue  # "plan to transfuse 1 unit"
         if lex.raw_zipf(word) < 2.0 and not lex.is_clinical(word) and not lex.is_drug(word) and \
                 not medical_or_misspelt(word):
             yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)  # the ward number is not PHI
