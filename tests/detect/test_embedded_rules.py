@@ -52,6 +52,8 @@ COVERED = [
     pytest.param("The bus drops you off at 518 Kestrel fejedelem útja 62. Bye.",
                  "518 Kestrel fejedelem útja 62", id="cued-foreign-street"),
     pytest.param("Ilse lives at 12 Kestrel Road, Port Varnholm.", "Port Varnholm", id="place-lead-word"),
+    pytest.param("APO AA 61487\n416 60 039 office\n", "416 60 039", id="phone-not-joined-across-lines"),
+    pytest.param("phone:\n0393 1144137\n", "0393 1144137", id="phone-long-subscriber-group"),
     # organisations without a legal suffix
     pytest.param("Astrid Halvorsen\nBrightwave\n66029 Consul Place\nApt. 4\n",
                  "Brightwave", id="contact-card"),
@@ -116,6 +118,7 @@ NOT_TOUCHED = [
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
     pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("Call 21 253 109 8211-Office today", "-Office", id="phone-label-not-id"),
     pytest.param("Dsg D and I. Xanthor confirmed placement.", "I. Xanthor", id="dry-and-intact-initial"),
     pytest.param("NEURO: A&O. PLEASANT & COOPERATIVE.", "O. PLEASANT", id="alert-oriented-initial"),
     pytest.param("PLAN: transfer to step-down unit after rounds.", "step-down", id="hyphenated-destination"),

@@ -81,7 +81,7 @@ def find_contacts(text: str) -> Iterator[Entity]:
 
 PHONE = re.compile(
     r"(?<![\w/.-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)\s?(?:\(0\)\s?)?)?"
-    r"\d{1,5}(?:[\s.-]{1,2}\d{1,5}){1,5}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w/]|\.\d)",
+    r"\d{1,5}(?:[ \t.-]{1,2}\d{1,5}){0,4}[ \t.-]{1,2}\d{1,8}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w/]|\.\d)",
     I,
 )
 PHONE_CONTEXT = re.compile(
@@ -210,8 +210,9 @@ def find_identifiers(text: str) -> Iterator[Entity]:
         yield hit(text, m.start(), m.end(), kind, 0.8 if len(value) >= 7 else 0.6)
     for m in MIXED_ID.finditer(text):
         value = m.group(0)
-        if UNIT_SUFFIX.match(value) or _digits(value) < 4 or value.count("-") > 3:
-            continue
+        if UNIT_SUFFIX.match(value) or _digits(value) < 4 or value.count("-") > 3 or \
+                re.fullmatch(r"[\d-]+-(?:office|fax|mobile|home|work|cell|desk)", value, re.IGNORECASE):
+            continue  # "8211-Office": the end of a phone number and its label
         if re.fullmatch(r"[\d.,/-]+(?:x[\d.]+)?[a-z]{0,4}s?", value, re.IGNORECASE) or \
                 max(len(run) for run in re.findall(r"\d+", value)) < 4:
             continue  # "20-30cc", "600x12", "70s-80s": ranges and settings
