@@ -79,6 +79,7 @@ COVERED = [
     pytest.param("Last crit on am of 8/28 was 36.6.", "8/28", id="am-of-date"),
     pytest.param("Moved to the CCU at 12am 9/3.", "9/3", id="clock-then-date"),
     pytest.param("PMH: 3VD (7/2 cath: patent grafts).", "7/2", id="date-before-procedure"),
+    pytest.param("PMHX of old CVA 2008 with right hemi.", "2008", id="year-after-event"),
     # lower-case names after a title, role or relative
     pytest.param("Pt. weaned well. Some stridor noted, dr marsh aware. Cough strong.", "marsh",
                  id="lower-after-title"),
@@ -118,6 +119,7 @@ NOT_TOUCHED = [
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
     pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("Repeat lytes at 2000 tonight.", "2000", id="clock-not-year"),
     pytest.param("Call 21 253 109 8211-Office today", "-Office", id="phone-label-not-id"),
     pytest.param("Dsg D and I. Xanthor confirmed placement.", "I. Xanthor", id="dry-and-intact-initial"),
     pytest.param("NEURO: A&O. PLEASANT & COOPERATIVE.", "O. PLEASANT", id="alert-oriented-initial"),

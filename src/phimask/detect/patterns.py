@@ -285,7 +285,9 @@ SETTING_AFTER = re.compile(r"\s*(?:x\s*)?\d{2,3}\s*%")  # "5/10 30%": ventilator
 PAIN_BEFORE = re.compile(r"(?:pain|cp|rat(?:ing|ed|es)|scale|discomfort|#|\()", I)
 YEAR_CONTEXT = re.compile(
     r"(?:\bin|since|year|born|\bdx|diagnosed|s/p|\bhx|history|cabg|surgery|married|"
-    r"retired|until|before|after|from|of|during|\bsince|class|')\s*(?:early|late|mid|the)?\s*$",
+    r"retired|until|before|after|from|of|during|\bsince|class|its|it's|'|"
+    r"\b(?:mi|nstemi|stemi|cva|tia|ptca|pci|stent|avr|mvr|chf|ca|dvt|pe|turp|lap\s+chole|repair|replacement))"
+    r"\s*(?:early|late|mid|the)?\s*$",
     I,
 )
 YEAR_UNITS_AFTER = re.compile(
