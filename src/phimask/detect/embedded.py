@@ -79,6 +79,7 @@ class EmbeddedDetector:
         found = _coordinated_names(text, found)
         found = _card_organisations(text, found)
         found = _card_header(text, found)
+        found = _affiliations(text, found)
         return [e for e in _propagate_names(text, found)
                 if e.type is not EntityType.NAME or not NOT_A_NAME.fullmatch(e.text)]
 
@@ -391,6 +392,32 @@ def _card_header(text: str, entities: list[Entity]) -> list[Entity]:
                 lex.is_name(w.rstrip(".")) or lex.zipf(w.rstrip(".")) < 3.0 for w in words)):
             break
         extra.append(Entity(begin + m.start(1), begin + m.end(1), kind, 0.7, m.group(1)))
+    return entities + extra
+
+
+AFFILIATION = re.compile(
+    r"[ \t]+(?:of|from)[ \t]+((?:[A-Z][\w&'.-]*)(?:[ \t]+[A-Z][\w&'.-]*){0,3}?)(?=['’]s\b|[ \t]*[,;:)]|"
+    r"[ \t]+(?:is|was|has|will|said|says|and|in|at)\b)"
+)
+
+
+def _affiliations(text: str, entities: list[Entity]) -> list[Entity]:
+    """'Ilse Marwood from Brightwell is the keynote speaker', 'Yuito Hirai of Quenta's': the
+    capitalised words after a confident name and 'of'/'from' name the person's organisation
+    (a known place stays an address)."""
+    lex = lexicon()
+    extra: list[Entity] = []
+    for e in entities:
+        if e.type is not EntityType.NAME or e.score < 0.7:
+            continue
+        m = AFFILIATION.match(text, e.end)
+        if not m:
+            continue
+        words = m.group(1).split()
+        if any(lex.is_clinical(w) or medical_or_misspelt(w) or _place(w) for w in words) or \
+                fold(words[0]) in {"the", "this", "that", "my", "his", "her", "our", "their"}:
+            continue
+        extra.append(Entity(m.start(1), m.end(1), EntityType.OTHER, 0.65, m.group(1)))
     return entities + extra
 
 

@@ -51,6 +51,10 @@ DESCRIBED_ORGANISATION = re.compile(  # "Brightwave Labs is a design agency base
     r"(?:is|was)[ \t]+(?:a|an|the)[ \t]+(?:[\w-]+[ \t]+){0,3}?(?:company|agency|firm|start-?up|multinational|"
     r"bank|organi[sz]ation|non-?profit|corporation|brainchild|consultancy|manufacturer|retailer)\b"
 )
+ORGANISATION_NOUN = re.compile(  # "The Lending Club Orchestra was founded", "The Mint office is at"
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))[Tt]he[ \t]+((?:[A-Z][\w&'.-]*)(?:[ \t]+[A-Z][\w&'.-]*){0,3})[ \t]+"
+    r"(?:office|offices|orchestra|band|choir|foundation|headquarters|board|employees)\b"
+)
 LEGAL_SUFFIXES = {"inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.", "corp", "corp.",
                   "corporation", "plc", "gmbh"}
 PROFESSION_CONTEXT = re.compile(
@@ -254,6 +258,10 @@ def find_organisations(text: str) -> Iterator[Entity]:
         words = m.group(1).split()
         if not lex.is_clinical(words[0]) and fold(words[0]) not in STOP_WORDS | {"she", "he", "it", "this"}:
             yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.7)
+    for m in ORGANISATION_NOUN.finditer(text):
+        words = m.group(1).split()
+        if not any(lex.is_clinical(w) or medical_or_misspelt(w) for w in words):
+            yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)
     for m in WEBSITE.finditer(text):
         words = m.group(1).split()
         if not lex.is_clinical(words[0]) and fold(words[0]) not in STOP_WORDS:
