@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Iterator
 
 from phimask.detect import names, patterns, places
-from phimask.detect.lexicon import fold, lexicon, medical_or_misspelt
+from phimask.detect.lexicon import fold, lexicon, medical_or_misspelt, medical_words, misspelt
 from phimask.entities import Entity, EntityType
 from phimask.errors import DetectorFailed, DetectorTimeout, PhimaskError, raised_at
 
@@ -414,9 +414,10 @@ def _affiliations(text: str, entities: list[Entity]) -> list[Entity]:
         if not m:
             continue
         words = m.group(1).split()
-        if any(lex.is_clinical(w) or medical_or_misspelt(w) or _place(w) for w in words) or \
+        medical = medical_words()
+        if any(lex.is_clinical(w) or fold(w) in medical or misspelt(w) or _place(w) for w in words) or \
                 fold(words[0]) in {"the", "this", "that", "my", "his", "her", "our", "their"}:
-            continue
+            continue  # "Dr. Lindqvist from Cardiology", "from Boston"
         extra.append(Entity(m.start(1), m.end(1), EntityType.OTHER, 0.65, m.group(1)))
     return entities + extra
 

@@ -53,7 +53,7 @@ DESCRIBED_ORGANISATION = re.compile(  # "Brightwave Labs is a design agency base
 )
 ORGANISATION_NOUN = re.compile(  # "The Lending Club Orchestra was founded", "The Mint office is at"
     r"(?:^|(?<=[.!?]\s)|(?<=\n))[Tt]he[ \t]+((?:[A-Z][\w&'.-]*)(?:[ \t]+[A-Z][\w&'.-]*){0,3})[ \t]+"
-    r"(?:office|offices|orchestra|band|choir|foundation|headquarters|board|employees)\b"
+    r"(?i:office|offices|orchestra|band|choir|foundation|headquarters|board|employees)\b"
 )
 LEGAL_SUFFIXES = {"inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.", "corp", "corp.",
                   "corporation", "plc", "gmbh"}
@@ -260,8 +260,8 @@ def find_organisations(text: str) -> Iterator[Entity]:
             yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.7)
     for m in ORGANISATION_NOUN.finditer(text):
         words = m.group(1).split()
-        if not any(lex.is_clinical(w) or medical_or_misspelt(w) for w in words):
-            yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)
+        if not any(lex.is_clinical(w) or (lex.zipf(w) < 3.0 and medical_or_misspelt(w)) for w in words):
+            yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)  # not "The Renal team"
     for m in WEBSITE.finditer(text):
         words = m.group(1).split()
         if not lex.is_clinical(words[0]) and fold(words[0]) not in STOP_WORDS:
