@@ -4,8 +4,10 @@ Usage: python bench/detector.py [--eval DIR] [--threshold T] [--tools phimask,pr
                                 [--split all|tune|held-out] [--show-misses [N]]
 
 Tools: phimask (embedded), presidio, tagger (the CRF tagger alone) and phimask+tagger
-(their union); ``tagger@T`` / ``phimask+tagger@T`` drop tagger entities scoring below T
-(the policy threshold still applies). ``PHIMASK_TAGGER_MODEL`` points to another model file.
+(their union as ``phimask --detector embedded+tagger`` runs it: tagger NAME/ADDRESS entities
+scoring 0.99+); ``tagger@T`` / ``phimask+tagger@T`` drop tagger entities scoring below T
+(the policy threshold still applies), ``phimask+tagger@T:NAME+ADDRESS`` keeps only those types.
+``PHIMASK_TAGGER_MODEL`` points to another model file.
 
 Each tool runs in its own process on one core (so peak memory is its own), note by
 note, over every corpus in ``DIR/text``; predictions are scored by the corpus's scorer
@@ -93,12 +95,16 @@ def presidio_predict(threshold: float, model: str) -> tuple[Any, str]:
     return predict, label
 
 
-def _tagger() -> Any:
+def _tagger(tool: str) -> Any:
+    """The tagger a tool name asks for: ``...@T:TYPE+TYPE`` keeps only those types."""
     import os
 
     from phimask.detect.tagger import TaggerDetector
+    from phimask.entities import EntityType
 
-    return TaggerDetector(os.environ.get("PHIMASK_TAGGER_MODEL"))  # default: the packaged model
+    spec = tool.partition("@")[2].partition(":")[2]
+    types = [EntityType(t) for t in spec.split("+")] if spec else None
+    return TaggerDetector(os.environ.get("PHIMASK_TAGGER_MODEL"), types)  # default: the packaged model
 
 
 def tagger_predict(threshold: float, _model: str, tool: str = "tagger") -> tuple[Any, str]:
@@ -107,8 +113,8 @@ def tagger_predict(threshold: float, _model: str, tool: str = "tagger") -> tuple
     from phimask.entities import entities_to_response
     from phimask.pipeline import find_phi
 
-    cut = float(tool.partition("@")[2] or 0.0)
-    detector = EnsembleDetector([Member(_tagger(), default=cut)])
+    cut = float(tool.partition("@")[2].partition(":")[0] or 0.0)
+    detector = EnsembleDetector([Member(_tagger(tool), default=cut)])
     detector.detect("warm up")
 
     def predict(text: str) -> dict[str, Any]:
@@ -118,13 +124,21 @@ def tagger_predict(threshold: float, _model: str, tool: str = "tagger") -> tuple
 
 
 def union_predict(threshold: float, _model: str, tool: str = "phimask+tagger") -> tuple[Any, str]:
-    """Embedded detector + CRF tagger (``phimask+tagger@T``: tagger entities below T dropped)."""
+    """Embedded detector + CRF tagger: plain ``phimask+tagger`` is what ``phimask --detector
+    embedded+tagger`` runs; ``phimask+tagger@T[:TYPES]`` tries another cut-off and types."""
+    import os
+
     from phimask.detect.ensemble import EnsembleDetector, Member
     from phimask.entities import entities_to_response
-    from phimask.pipeline import default_detector, find_phi
+    from phimask.pipeline import DETECTOR_ENV, TAGGER_MIN_SCORE, default_detector, find_phi
 
-    cut = float(tool.partition("@")[2] or 0.5)
-    detector = EnsembleDetector([default_detector(), Member(_tagger(), default=cut)])
+    if "@" not in tool:
+        os.environ[DETECTOR_ENV] = "embedded+tagger"
+        detector = default_detector()
+        cut = TAGGER_MIN_SCORE
+    else:
+        cut = float(tool.partition("@")[2].partition(":")[0] or 0.5)
+        detector = EnsembleDetector([default_detector(), Member(_tagger(tool), default=cut)])
     detector.detect("warm up")
 
     def predict(text: str) -> dict[str, Any]:
@@ -215,7 +229,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="the shared/eval folder")
     parser.add_argument("--threshold", type=float, default=0.5)
-    parser.add_argument("--tools", default="phimask,presidio")
+    parser.add_argument("--tools", default="phimask,presidio,phimask+tagger")
     parser.add_argument("--spacy-model", default="en_core_web_md")
     parser.add_argument("--split", choices=("all", *SPLITS), default="all",
                         help="notes to run and score (all also prints phimask per part)")

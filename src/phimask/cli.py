@@ -4,6 +4,7 @@ input text."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ from phimask.detect.base import DEFAULT_THRESHOLD, check_threshold
 from phimask.entities import entities_to_response
 from phimask.errors import PhimaskError
 from phimask.mask import MaskStyle
-from phimask.pipeline import effective_policy, find_phi, mask_document
+from phimask.pipeline import DETECTOR_CHOICES, DETECTOR_ENV, effective_policy, find_phi, mask_document
 from phimask.policy import Policy, resolve_policy
 from phimask.textio import decode_text, read_text
 
@@ -41,8 +42,13 @@ def threshold_option(command: F) -> F:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="phimask")
-def main() -> None:
+@click.option("--detector", type=click.Choice(DETECTOR_CHOICES), envvar=DETECTOR_ENV, default="embedded",
+              show_default=True,
+              help="Local detector: the embedded rules, or their union with the learned tagger "
+                   "(higher recall, lower precision and speed; needs pip install 'phimask[tagger]').")
+def main(detector: str) -> None:
     """Find protected health information (PHI) in clinical text and mask it."""
+    os.environ[DETECTOR_ENV] = detector  # batch workers and the server inherit it
 
 
 @main.command()

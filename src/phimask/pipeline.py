@@ -3,6 +3,7 @@ under a policy (the shipped default unless one is given)."""
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -16,12 +17,30 @@ if TYPE_CHECKING:
     from phimask.policy.apply import Applied
 
 
+DETECTOR_ENV = "PHIMASK_DETECTOR"
+DETECTOR_CHOICES = ("embedded", "embedded+tagger")
+TAGGER_MIN_SCORE = 0.99  # the tagger's NAME/ADDRESS entities it is this sure of (docs/detector.md)
+
+
 @cache
 def default_detector() -> Detector:
-    """The embedded detector, built once per process."""
+    """The local detector, built once per process: the embedded rules, or — with
+    $PHIMASK_DETECTOR=embedded+tagger (``phimask --detector``) — their union with the
+    learned tagger's NAME and ADDRESS entities (needs the ``tagger`` extra)."""
     from phimask.detect.embedded import EmbeddedDetector
 
-    return EmbeddedDetector()
+    choice = os.environ.get(DETECTOR_ENV, "").strip() or "embedded"
+    if choice not in DETECTOR_CHOICES:
+        raise InputError(f"{DETECTOR_ENV} must be one of: {', '.join(DETECTOR_CHOICES)}")
+    if choice == "embedded":
+        return EmbeddedDetector()
+    from phimask.detect.ensemble import EnsembleDetector, Member
+    from phimask.detect.tagger import TaggerDetector
+    from phimask.entities import EntityType
+
+    tagger = TaggerDetector(types=(EntityType.NAME, EntityType.ADDRESS))
+    tagger.load()
+    return EnsembleDetector([Member(EmbeddedDetector()), Member(tagger, default=TAGGER_MIN_SCORE)])
 
 
 def parse_style(style: str) -> MaskStyle:
