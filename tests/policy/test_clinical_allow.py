@@ -10,12 +10,16 @@ import time
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from itertools import accumulate
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from phimask.detect.lexicon import fold, lexicon
 from phimask.entities import Entity, EntityType
+from phimask.policy.lists import clinical_allow_entries, covering, phrase_list
 
 GROUPS = (
     "eponymous diseases and syndromes",
@@ -268,3 +272,23 @@ def test_the_default_policy_ships_this_file(api: Any) -> None:
     text = "Hunt and Hess grade 3 SAH, born at 24 2/7 weeks"
     assert [text[b:e] for b, e in policy.allow.spans(text)][:1] == ["Hunt and Hess grade 3"]
     assert policy.without_allow_list().allow.spans(text) == []
+
+
+PIECES = ["Hunt and Hess grade 3", "Glasgow Coma Scale 14", "PEEP 5/8", "Foley cath", "Ilse", "Quorvath",
+          "Dr. Okafor aware", "q4h prn", "BP 120/80", "-", "\n"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=200),
+       st.lists(st.tuples(st.integers(0, 799), st.integers(1, 3)), max_size=8))
+def test_allow_matches_near_the_spans_cover_what_a_full_scan_covers(pieces: list[str],
+                                                                    picks: list[tuple[int, int]]) -> None:
+    """The allow-list is matched only around found spans: for every such span (a run of
+    words), whether an allowed phrase covers it is the same as with a scan of the whole text."""
+    allow = phrase_list(clinical_allow_entries())
+    text = " ".join(pieces)
+    words = text.split(" ")
+    starts = list(accumulate((len(w) + 1 for w in words), initial=0))
+    spans = [(starts[i], starts[min(i + n, len(words))] - 1) for i, n in picks if i < len(words)]
+    full, near = covering(allow.spans(text)), covering(allow.spans(text, near=spans))
+    assert all(full(b, e) == near(b, e) for b, e in spans)

@@ -24,8 +24,8 @@ class PolicyDetector:
     def detect(self, text: str) -> list[Entity]:
         policy = self.policy
         found = [e for e in self.base.detect(text) if e.score >= policy.threshold_for(e.type)]
-        if policy.allow:
-            allowed = policy.allow.spans(text)
+        if policy.allow and found:
+            allowed = policy.allow.spans(text, near=[(e.begin, e.end) for e in found])
             if allowed:
                 covered = covering(allowed)
                 found = [e for e in found if not covered(e.begin, e.end)]

@@ -63,11 +63,20 @@ class PhraseList:
     def __bool__(self) -> bool:
         return bool(self.entries)
 
-    def matches(self, text: str) -> list[tuple[int, int, ListEntry]]:
-        """Every occurrence ``(begin, end, entry)``, sorted by offset."""
+    def matches(self, text: str, near: Sequence[tuple[int, int]] | None = None
+                ) -> list[tuple[int, int, ListEntry]]:
+        """Every occurrence ``(begin, end, entry)``, sorted by offset; with ``near``, only
+        those within ``NEAR`` characters of one of those spans (an allow-list only matters
+        where something was found, and its regexes are what a scan costs)."""
         found: list[tuple[int, int, ListEntry]] = []
+        for pos, endpos in [(0, len(text))] if near is None else _windows(text, near):
+            self._scan(text, pos, endpos, found)
+        found.sort(key=lambda item: (item[0], -item[1]))
+        return found
+
+    def _scan(self, text: str, pos: int, endpos: int, found: list[tuple[int, int, ListEntry]]) -> None:
         if self._by_first_word:
-            for word in _WORD.finditer(text):
+            for word in _WORD.finditer(text, pos, endpos):
                 candidates = self._by_first_word.get(word.group().casefold())
                 if not candidates:
                     continue
@@ -78,13 +87,32 @@ class PhraseList:
                             found.append((hit.start(), hit.end(), entry))
                             break
         for pattern, entry in self._anywhere:
-            found.extend((m.start(), m.end(), entry) for m in pattern.finditer(text) if m.end() > m.start())
-        found.sort(key=lambda item: (item[0], -item[1]))
-        return found
+            found.extend((m.start(), m.end(), entry) for m in pattern.finditer(text, pos, endpos)
+                         if m.end() > m.start())
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """The occurrences as ``(begin, end)`` pairs, sorted."""
-        return [(begin, end) for begin, end, _ in self.matches(text)]
+    def spans(self, text: str, near: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+        """The occurrences as ``(begin, end)`` pairs, sorted (``near``: as in ``matches``)."""
+        return [(begin, end) for begin, end, _ in self.matches(text, near)]
+
+
+NEAR = 256  # characters around a found span where an allow-list phrase may still cover it
+
+
+def _windows(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merged ``[pos, endpos)`` windows of ``NEAR`` characters around ``spans``, widened to
+    whitespace so that no word is cut at a window's edge."""
+    windows: list[tuple[int, int]] = []
+    for begin, end in sorted(spans):
+        pos, endpos = max(0, begin - NEAR), min(len(text), end + NEAR)
+        while pos > 0 and not text[pos - 1].isspace():
+            pos -= 1
+        while endpos < len(text) and not text[endpos].isspace():
+            endpos += 1
+        if windows and pos <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], endpos))
+        else:
+            windows.append((pos, endpos))
+    return windows
 
 
 def _starts(text: str, word_start: int) -> Iterable[int]:
