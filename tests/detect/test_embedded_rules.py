@@ -101,6 +101,7 @@ COVERED = [
                  "ilse quorvath", id="card-name-lower"),
     pytest.param("FAMILY IN TO VISIT, SPOKE WITH HO LINDQVIST ABOUT PLAN.", "LINDQVIST", id="house-officer"),
     pytest.param("SOCIAL: SISTER & CHARLIE (SIGNIFICANT OTHER) IN.", "CHARLIE", id="roled-first-name"),
+    pytest.param("It's under my partner's name Kristin Quorvath", "Kristin Quorvath", id="name-grows-right"),
     # names with strong cues
     pytest.param("INR THIS AM 6.0. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
     pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",
@@ -121,6 +122,8 @@ NOT_TOUCHED = [
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
     pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("Seen by Dr. Okafor Tuesday; spoke with Ilse Halvorsen Regarding plan.", "Regarding",
+                 id="name-does-not-grow-over-words"),
     pytest.param("Dr. Lindqvist from Cardiology is aware.", "Cardiology", id="affiliation-clinical"),
     pytest.param("The Renal team is aware.", "Renal", id="clinical-team"),
     pytest.param("Repeat lytes at 2000 tonight.", "2000", id="clock-not-year"),

@@ -77,6 +77,7 @@ class EmbeddedDetector:
                 found.append(_shift(entity, offset))
         found = _extend_addresses(text, _dedupe(found))
         found = _coordinated_names(text, found)
+        found = _grow_names(text, found)
         found = _card_organisations(text, found)
         found = _card_header(text, found)
         found = _affiliations(text, found)
@@ -276,6 +277,41 @@ def _bridge_addresses(text: str, entities: list[Entity]) -> list[Entity]:
                                 text[reach.begin:e.end]))
         if reach is None or e.end > reach.end:
             reach = e
+    return entities + extra
+
+
+NAME_RIGHT = re.compile(r"[ \t]((?:[A-ZÀ-Þ]\.?[ \t])?([A-ZÀ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)?))(?![\w'’-])")
+NAME_LEFT = re.compile(r"(?<![\w'’.-])([A-ZÀ-Þ][^\W\d_]+)[ \t]$")
+
+
+def _name_word(word: str, first: bool = False) -> bool:
+    """A capitalised word that may complete a name: a known name (a first name, when
+    ``first``) or a word no dictionary knows; never a clinical, medical or common word."""
+    lex = lexicon()
+    bare = word.rstrip(".")
+    if lex.is_clinical(bare) or lex.is_drug(bare) or medical_or_misspelt(bare) or bare.isupper():
+        return False
+    if fold(bare) in (lex.first_names if first else lex.first_names | lex.last_names):
+        return lex.zipf(bare) < 4.5
+    return lex.raw_zipf(bare) < 3.0 and not lex.is_common_noun(bare)
+
+
+def _grow_names(text: str, entities: list[Entity]) -> list[Entity]:
+    """'Maha Quorvath', 'Ilse D. Quorvath': a confident name takes the name-like word right
+    after it (with a middle initial) and a first name or unknown word right before it."""
+    extra: list[Entity] = []
+    for e in entities:
+        if e.type is not EntityType.NAME or e.score < 0.7 or len(e.text.split()) > 2:
+            continue  # three words are a whole name already
+        begin, end = e.begin, e.end
+        right = NAME_RIGHT.match(text, end)
+        if right and _name_word(right.group(2)):
+            end = right.end(1)
+        left = NAME_LEFT.search(text, max(0, begin - 30), begin)
+        if left and _name_word(left.group(1), first=True) and not names.TITLES.fullmatch(left.group(1) + " "):
+            begin = left.start(1)
+        if (begin, end) != (e.begin, e.end):
+            extra.append(Entity(begin, end, EntityType.NAME, e.score - 0.05, text[begin:end]))
     return entities + extra
 
 
