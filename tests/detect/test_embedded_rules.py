@@ -102,6 +102,7 @@ COVERED = [
     pytest.param("FAMILY IN TO VISIT, SPOKE WITH HO LINDQVIST ABOUT PLAN.", "LINDQVIST", id="house-officer"),
     pytest.param("SOCIAL: SISTER & CHARLIE (SIGNIFICANT OTHER) IN.", "CHARLIE", id="roled-first-name"),
     pytest.param("It's under my partner's name Kristin Quorvath", "Kristin Quorvath", id="name-grows-right"),
+    pytest.param("Remember me, Kelly? It was years ago.", "Kelly", id="vocative"),
     # names with strong cues
     pytest.param("INR THIS AM 6.0. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
     pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",
@@ -122,6 +123,7 @@ NOT_TOUCHED = [
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
     pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("BP soft overnight, Lasix? Ask team.", "Lasix", id="drug-not-vocative"),
     pytest.param("Seen by Dr. Okafor Tuesday; spoke with Ilse Halvorsen Regarding plan.", "Regarding",
                  id="name-does-not-grow-over-words"),
     pytest.param("Dr. Lindqvist from Cardiology is aware.", "Cardiology", id="affiliation-clinical"),

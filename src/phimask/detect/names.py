@@ -441,6 +441,21 @@ def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
             yield hit(text, begin, m.start(), EntityType.NAME, 0.65)
 
 
+VOCATIVE = re.compile(r"(?:,[ \t]+|\bme[ \t]+)([A-Z][a-z]+)[ \t]*(?=[?!]|,[ \t]+[a-z])")
+
+
+def find_vocatives(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'Remember me, Kelly?', 'Don't go, Mark!': a first name someone is spoken to."""
+    if judge.case is not Case.MIXED:
+        return
+    lex = judge.lex
+    for m in VOCATIVE.finditer(text):
+        word = m.group(1)
+        if fold(word) in lex.first_names and not lex.is_clinical(word) and not lex.is_drug(word) \
+                and lex.zipf(word) < 5.5:
+            yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.6)
+
+
 def find_coordinated(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Monjeau, Graves and Reed', 'Usamov and Bowers': capitalised words listed together
     are all names when each is a known name or a word no dictionary knows."""
@@ -617,7 +632,7 @@ def find_names(text: str) -> Iterator[Entity]:
     judge = NameJudge(lexicon(), document_case(text))
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
                    find_introduced, find_staff, find_initialled, find_roled, find_name_lists, find_speakers,
-                   find_informed, find_lowercase_cued, find_person_subjects, find_coordinated,
+                   find_informed, find_lowercase_cued, find_person_subjects, find_coordinated, find_vocatives,
                    find_middle_initialled,
                    find_lexical):
         yield from finder(text, judge)
