@@ -291,7 +291,8 @@ def _name_word(word: str, first: bool = False) -> bool:
     bare = word.rstrip(".")
     if lex.is_clinical(bare) or lex.is_drug(bare) or medical_or_misspelt(bare) or bare.isupper():
         return False
-    if fold(bare) in (lex.first_names if first else lex.first_names | lex.last_names):
+    key = fold(bare)
+    if key in lex.first_names or (not first and key in lex.last_names):
         return lex.zipf(bare) < 4.5
     return lex.raw_zipf(bare) < 3.0 and not lex.is_common_noun(bare)
 

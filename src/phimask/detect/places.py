@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
 from phimask.detect.names import WORD, Case, document_case
@@ -85,14 +86,31 @@ def _proper(word: str, lex: Lexicon, case: Case) -> bool:
     return lex.zipf(bare) < 3.5
 
 
+@cache
+def _place_heads() -> frozenset[str]:
+    """The first word of every city, state and country name (a word that is none is skipped)."""
+    lex = lexicon()
+    names = lex.cities | lex.countries | lex.us_states
+    return frozenset(key.replace("-", " ").split(" ")[0] for key in names)
+
+
+@cache
+def _profession_starts() -> frozenset[str]:
+    return frozenset(key.split(" ")[0] for key in lexicon().professions)
+
+
 def find_places(text: str) -> Iterator[Entity]:
     """Cities, US states and countries (1-3 word look-ups)."""
     lex = lexicon()
     case = document_case(text)
     words = list(WORD.finditer(text))
+    heads = _place_heads()
     i = 0
     while i < len(words):
         matched = False
+        if fold(words[i].group(0).rstrip(".")).replace("-", " ").split(" ")[0] not in heads:
+            i += 1
+            continue
         for size in (3, 2, 1):
             group = words[i:i + size]
             if len(group) < size:
@@ -277,8 +295,12 @@ def find_professions(text: str) -> Iterator[Entity]:
     """Job titles from the profession list; staff roles only with an occupation cue."""
     lex = lexicon()
     words = list(WORD.finditer(text))
+    starts = _profession_starts()
     i = 0
     while i < len(words):
+        if fold(words[i].group(0).rstrip(".")) not in starts:
+            i += 1
+            continue
         for size in (4, 3, 2, 1):
             group = words[i:i + size]
             if len(group) < size:
