@@ -228,7 +228,8 @@ def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False)
     for i, tok in enumerate(toks):
         if not judge.plausible(tok.word, strict=strict_first and i == 0):
             break
-        if i and judge.case is not Case.MIXED and not judge.initial(tok.word) and \
+        stands_out = judge.case is Case.LOWER and tok.word[:1].isupper() and not tok.word.isupper()
+        if i and judge.case is not Case.MIXED and not judge.initial(tok.word) and not stands_out and \
                 judge.lexical(tok.word) == 0 and judge.lex.zipf(tok.bare) >= 2.5:
             break  # "LAVELY NOTIFIED": in capitals, a second word must look like a name
         taken.append(tok)
@@ -479,6 +480,9 @@ def find_informed(text: str, judge: NameJudge) -> Iterator[Entity]:
         words = [(m.start(i), m.group(i)) for i in (1, 2) if m.group(i)]
         kept = [(b, w) for b, w in words if not lex.is_clinical(w) and (
             judge.lexical(w) >= 0.45 or (lex.raw_zipf(w) < 2.0 and not CLINICAL_MORPHOLOGY.search(w)))]
+        if len(words) == 2 and kept == words[1:] and fold(words[0][1]) in lex.first_names and \
+                not lex.is_clinical(words[0][1]):
+            kept = words  # "grace dudak aware": a first name before a surname, however common
         while kept and kept[0] != words[0] and len(kept) < len(words):
             words.pop(0)
         if kept and kept[-1] == words[-1]:
@@ -488,11 +492,11 @@ def find_informed(text: str, judge: NameJudge) -> Iterator[Entity]:
 
 LOWER_CUE = re.compile(
     r"\b(?:dr\.?|np|rn|pa|md|per|wife|husband|son|daughter|dtr|sister|brother|mother|father|"
-    r"significant\s+other|s\.?o\.?|friend|partner)[,.]?[ \t]+"
-    r"([a-z][a-z'’-]+)(?:[ \t]+(?:([a-z])\.?[ \t]+)?([a-z][a-z'’-]+))?",
+    r"significant\s+other|s\.?o\.?|friend|partner)[,.]?[ \t]+(?!(?:dr|np|rn|pa|md|per)\b)"
+    r"([a-z][a-z'’-]*)\.?(?:[ \t]+(?:([a-z])\.?[ \t]+)?([a-z][a-z'’-]+))?",
     re.IGNORECASE,
 )
-NAME_ENDS = re.compile(r"[ \t]*(?:[,)]|\.(?!\w)|(?:made[ \t]+)?(?:aware|notified|paged|called|updated|"
+NAME_ENDS = re.compile(r"[ \t]*(?:[,)]|\.(?!\d)|(?:made[ \t]+)?(?:aware|notified|paged|called|updated|"
                        r"visited|at[ \t]+bedside|in[ \t]+to)\b)")
 
 
@@ -512,6 +516,9 @@ def find_lowercase_cued(text: str, judge: NameJudge) -> Iterator[Entity]:
 
     for m in LOWER_CUE.finditer(text):
         first, initial, last = m.group(1), m.group(2), m.group(3)
+        if len(first) == 1 and not initial and last and known(last) and NAME_ENDS.match(text, m.end(3)):
+            yield hit(text, m.start(1), m.end(3), EntityType.NAME, 0.75)  # "per d ross."
+            continue
         if not known(first):
             continue
         if last and known(last) and NAME_ENDS.match(text, m.end(3)):
