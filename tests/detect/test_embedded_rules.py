@@ -112,6 +112,9 @@ COVERED = [
                  id="first-name-informed"),
     pytest.param("CONTACT--CELLULAR-410 555-0169 & HOME-410 555-0172.", "410 555-0169",
                  id="phone-after-label-dash"),
+    pytest.param("Seen by Dr Will Lindqvist (attending) and myself.", "Will Lindqvist",
+                 id="title-common-first"),
+    pytest.param("ORDER DOUBLE CHECKED W/MD SPEARS AS MED HELD", "SPEARS", id="caps-surname-after-md"),
     # names with strong cues
     pytest.param("INR THIS AM 6.0. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
     pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",

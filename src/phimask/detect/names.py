@@ -212,7 +212,7 @@ class NameJudge:
         if zipf < 3.0:
             return base
         if zipf < 4.0:
-            return base - 0.25
+            return round(base - 0.25, 2)  # 0.7 - 0.25 is 0.4499... in floating point
         return 0.3 if zipf < 5.0 else 0.0
 
 
@@ -247,6 +247,9 @@ def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
     for m in TITLES.finditer(text):
         toks = tokens_from(text, m.end(), 4)
         taken = _take_names(judge, toks)
+        if not taken and len(toks) >= 2 and toks[0].word[:1].isupper() and fold(toks[0].bare) in \
+                judge.lex.first_names and judge.plausible(toks[1].word) and judge.lex.is_name(toks[1].bare):
+            taken = toks[:2]  # "Dr Will Cole": a first name that is also a common word
         if taken and "\n" in m.group(0) and judge.lexical(taken[0].word) < 0.45:
             continue  # "Dr." ending a line: the next line's "PORTABLE" is no name
         if taken:
