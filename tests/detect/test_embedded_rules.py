@@ -82,6 +82,9 @@ COVERED = [
     pytest.param("Moved to the CCU at 12am 9/3.", "9/3", id="clock-then-date"),
     pytest.param("PMH: 3VD (7/2 cath: patent grafts).", "7/2", id="date-before-procedure"),
     pytest.param("PMHX of old CVA 2008 with right hemi.", "2008", id="year-after-event"),
+    pytest.param("PMH: CAD: NQWMI 13. HTN.", "13", id="two-digit-year-after-event"),
+    pytest.param("PMH: NIDDM. 09 PTCA to LCX.", "09", id="two-digit-year-before-event"),
+    pytest.param("PT SCREENED BY BALTIMORE REHAB TODAY.", "BALTIMORE", id="caps-town-facility"),
     # lower-case names after a title, role or relative
     pytest.param("Pt. weaned well. Some stridor noted, dr marsh aware. Cough strong.", "marsh",
                  id="lower-after-title"),
@@ -135,6 +138,8 @@ NOT_TOUCHED = [
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
     pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("PT TO BE SENT TO REHAB TODAY.", "TO", id="caps-to-rehab"),
+    pytest.param("s/p MI, stent 10 mm placed", "10", id="stent-size-not-year"),
     pytest.param("BP soft overnight, Lasix? Ask team.", "Lasix", id="drug-not-vocative"),
     pytest.param("Seen by Dr. Okafor Tuesday; spoke with Ilse Halvorsen Regarding plan.", "Regarding",
                  id="name-does-not-grow-over-words"),

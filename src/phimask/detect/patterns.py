@@ -281,6 +281,10 @@ EVENT_DATE_AFTER = re.compile(  # "7/2 cath:", "(10/4 ECHO-": a study or procedu
     r"bronch|biopsy|angio(?:gram)?)\b",
     I,
 )
+EVENT = r"(?:n?q?wmi|[nais]?mi|stemi|nstemi|cabg|ptca|pci|stents?|cva|tia|avr|mvr)"
+EVENT_YEAR = re.compile(  # "NQWMI 13", "09 PTCA": a two-digit year beside a cardiac or stroke event
+    rf"(?<![\w/.-])(?:(?i:{EVENT})[ \t]+('?\d\d)(?![\w/:%-]|\.\d)|('?\d\d)[ \t]+(?i:{EVENT})\b)"
+)
 SETTING_AFTER = re.compile(r"\s*(?:x\s*)?\d{2,3}\s*%")  # "5/10 30%": ventilator settings
 PAIN_BEFORE = re.compile(r"(?:pain|cp|rat(?:ing|ed|es)|scale|discomfort|#|\()", I)
 YEAR_CONTEXT = re.compile(
@@ -340,6 +344,10 @@ def find_dates(text: str) -> Iterator[Entity]:
         if not NOT_SHORT_DATE_BEFORE.search(_before(text, m.start(), 12)) and \
                 not NOT_SHORT_DATE_AFTER.match(text, m.end()):
             yield hit(text, m.start(), m.end(), EntityType.DATE, 0.7)
+    for m in EVENT_YEAR.finditer(text):
+        group = 1 if m.group(1) else 2
+        if not MEASURE_AFTER.match(text, m.end(group)):
+            yield hit(text, m.start(group), m.end(group), EntityType.DATE, 0.6)
     for m in APOSTROPHE_YEAR.finditer(text):
         group = 1 if m.group(1) else 2
         yield hit(text, m.start(group), m.end(group), EntityType.DATE, 0.6)

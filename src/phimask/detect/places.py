@@ -23,7 +23,7 @@ FACILITY = re.compile(
     r"(hospital|hosp|medical\s+cent(?:er|re)|health\s+(?:center|centre|system|care)|clinic|"
     r"healthcare|rehab(?:ilitation)?(?:\s+(?:center|hospital|facility))?|nursing\s+home|"
     r"nursing\s+facility|hospice|infirmary|memorial|institute|university|college|campus|"
-    r"medical\s+group|surgical\s+center|urgent\s+care|pharmacy|manor|assisted\s+living)\b"
+    r"medical\s+group|surgical\s+center|urgent\s+care|pharmacy|manor|assisted\s+living|va|vamc)\b"
     r"(?!\s+(?:hospital|hosp|medical|med\s+cent|health|clinic|rehab))",  # "Memorial Hospital": one name
     re.IGNORECASE,
 )
@@ -167,6 +167,8 @@ def find_facilities(text: str) -> Iterator[Entity]:
         kept: list[str] = []
         for word in reversed(words):
             if _proper(word, lex, case) or fold(word) in SAINTS or fold(word) in FACILITY_HEADS or (
+                    fold(word) in lex.cities and not lex.is_clinical(word) and fold(word) not in STOP_WORDS
+                    and not lex.is_common_noun(word)) or (
                     kept and fold(word) in FACILITY_GLUE):
                 kept.insert(0, word)
             else:
@@ -175,9 +177,9 @@ def find_facilities(text: str) -> Iterator[Entity]:
             kept.pop(0)
         if all(fold(w) in GENERIC_HEADS | FACILITY_GLUE for w in kept):
             kept = []
-        if not kept or (case is not Case.MIXED and not any(
+        if not kept or (case is not Case.MIXED and fold(" ".join(kept)) not in lex.cities and not any(
                 lex.zipf(w.rstrip(".")) < 4.0 and len(w) > 1 for w in kept)):
-            continue
+            continue  # in capitals a facility needs a rare word or a town ("BALTIMORE REHAB")
         begin = start + len(" ".join(words[:len(words) - len(kept)])) + (1 if len(kept) < len(words) else 0)
         begin = text.index(kept[0], max(start, begin - 2))
         proper = sum(lex.zipf(w.rstrip(".")) < 3.5 for w in kept)
