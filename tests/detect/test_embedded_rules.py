@@ -54,6 +54,8 @@ COVERED = [
     pytest.param("Ilse lives at 12 Kestrel Road, Port Varnholm.", "Port Varnholm", id="place-lead-word"),
     pytest.param("APO AA 61487\n416 60 039 office\n", "416 60 039", id="phone-not-joined-across-lines"),
     pytest.param("phone:\n0393 1144137\n", "0393 1144137", id="phone-long-subscriber-group"),
+    pytest.param("a 45 year old man who grew up in SUNDVIK.", "SUNDVIK", id="strong-place-cue-caps"),
+    pytest.param("Ilse, originally from ΚΑΤΩ ΒΑΡΝΟΣ, is 23.", "ΚΑΤΩ ΒΑΡΝΟΣ", id="strong-place-cue-greek"),
     # organisations without a legal suffix
     pytest.param("Astrid Halvorsen\nBrightwave\n66029 Consul Place\nApt. 4\n",
                  "Brightwave", id="contact-card"),
@@ -138,6 +140,7 @@ NOT_TOUCHED = [
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
     pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("Pt grew up in the city and lives alone.", "the city", id="strong-place-cue-common-words"),
     pytest.param("PT TO BE SENT TO REHAB TODAY.", "TO", id="caps-to-rehab"),
     pytest.param("s/p MI, stent 10 mm placed", "10", id="stent-size-not-year"),
     pytest.param("BP soft overnight, Lasix? Ask team.", "Lasix", id="drug-not-vocative"),

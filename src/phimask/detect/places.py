@@ -367,6 +367,37 @@ PLACE_PREPOSITION = re.compile(
 )
 
 
+STRONG_PLACE_CUE = re.compile(
+    r"\b(?:grew[ \t]+up[ \t]+in|originally[ \t]+from|flew[ \t]+to|home[ \t]+(?:city|town)|"
+    r"moved[ \t]+(?:here[ \t]+)?from|born[ \t]+in|raised[ \t]+in|hometown(?:[ \t]+is)?|"
+    r"(?:i[ \t]+am|i['’]m)[ \t]+in|where[ \t]*:)[ \t]+",
+    re.IGNORECASE,
+)
+PLACE_WORD = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?")
+
+
+def find_cued_places(text: str) -> Iterator[Entity]:
+    """'grew up in SUND', 'originally from ΚΑΤΩ ΠΟΛΕΜΙΔΙΑ', 'flew to finnbogastaðir': after
+    a cue that only a place follows, up to three words no dictionary knows as common
+    words (the first of them capitalised, unless the whole text is lower-case)."""
+    lex = lexicon()
+    lower = document_case(text) is Case.LOWER
+    for m in STRONG_PLACE_CUE.finditer(text):
+        end, words = m.end(), 0
+        while words < 3:
+            w = PLACE_WORD.match(text, end if not words else end + 1)
+            if not w or (words and text[end] != " "):
+                break
+            word = w.group(0).rstrip(".")
+            if lex.is_clinical(word) or fold(word) in STOP_WORDS or (
+                    not word[:1].isupper() and not (lower or words)) or (
+                    lex.zipf(word) >= 4.0 and fold(word) not in lex.cities):
+                break
+            end, words = w.start() + len(word), words + 1
+        if words:
+            yield hit(text, m.end(), end, EntityType.ADDRESS, 0.7)
+
+
 def find_unknown_places(text: str) -> Iterator[Entity]:
     """'I am in Flateyri', 'flew to Neupré': a capitalised word no list knows after a place
     preposition."""
@@ -428,5 +459,5 @@ def find_wards(text: str) -> Iterator[Entity]:
 
 RECOGNIZERS = (
     find_wards, find_job_titles, find_unknown_places, find_destinations, find_places, find_facilities,
-    find_named_hospitals, find_facility_acronyms, find_organisations, find_professions,
+    find_named_hospitals, find_facility_acronyms, find_organisations, find_professions, find_cued_places,
 )
