@@ -56,6 +56,9 @@ COVERED = [
     pytest.param("phone:\n0393 1144137\n", "0393 1144137", id="phone-long-subscriber-group"),
     pytest.param("a 45 year old man who grew up in SUNDVIK.", "SUNDVIK", id="strong-place-cue-caps"),
     pytest.param("Ilse, originally from ΚΑΤΩ ΒΑΡΝΟΣ, is 23.", "ΚΑΤΩ ΒΑΡΝΟΣ", id="strong-place-cue-greek"),
+    pytest.param("Write to 31401 ul. Śliwowa 10 Apt. 360 soon.", "31401 ul. Śliwowa 10", id="polish-street"),
+    pytest.param("looking to support Velmora in Bjertvik 6091 in its mission", "Bjertvik 6091",
+                 id="postcode-after-unknown-town"),
     # organisations without a legal suffix
     pytest.param("Astrid Halvorsen\nBrightwave\n66029 Consul Place\nApt. 4\n",
                  "Brightwave", id="contact-card"),

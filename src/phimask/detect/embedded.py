@@ -256,9 +256,11 @@ def _postcodes_after(text: str, entities: list[Entity]) -> list[Entity]:
     """'Norway 40117', 'Belgium (Dutch) 4021': a postcode right after a confident place."""
     extra: list[Entity] = []
     for e in entities:
-        if e.type is not EntityType.ADDRESS or e.score < 0.75:
+        if e.type is not EntityType.ADDRESS or e.score < 0.6:
             continue
         m = POSTCODE_AFTER.match(text, e.end)
+        if m and e.score < 0.75 and len(m.group(1).replace("-", "")) < 4:
+            continue  # after a less sure place, only a 4+ digit postcode
         if m and not patterns.MEASURE_AFTER.match(text, m.end()):
             extra.append(Entity(e.begin, m.end(), EntityType.ADDRESS, e.score, text[e.begin:m.end()]))
     return entities + extra
