@@ -59,6 +59,9 @@ COVERED = [
     pytest.param("Write to 31401 ul. Śliwowa 10 Apt. 360 soon.", "31401 ul. Śliwowa 10", id="polish-street"),
     pytest.param("looking to support Velmora in Bjertvik 6091 in its mission", "Bjertvik 6091",
                  id="postcode-after-unknown-town"),
+    pytest.param("I used to work for Velmora as Fumigator, but quit.", "Fumigator", id="occupation-as"),
+    pytest.param("Ilse Halvorsen, the Cinematographer, said hello.", "Cinematographer",
+                 id="occupation-apposition"),
     # organisations without a legal suffix
     pytest.param("Astrid Halvorsen\nBrightwave\n66029 Consul Place\nApt. 4\n",
                  "Brightwave", id="contact-card"),

@@ -430,6 +430,22 @@ def _profession_heads(lex: Lexicon) -> re.Pattern[str]:
 _HEADS: list[re.Pattern[str]] = []
 
 
+OCCUPATION_SLOT = re.compile(  # "as Fumigator, but quit", "Ilse Varn, the Cinematographer, said"
+    r"(?:\bas|,[ \t]+the)[ \t]+((?:[A-Z][a-z]+[ \t]+){0,2}[A-Z][a-z]*"
+    r"(?:er|or|ist|ian|ant|ent|man|woman|wife|smith|keeper|maker|worker|writer))(?=[ \t]*,)"
+)
+
+
+def find_occupations(text: str) -> Iterator[Entity]:
+    """A capitalised agent noun in an occupation slot, closed by a comma."""
+    lex = lexicon()
+    for m in OCCUPATION_SLOT.finditer(text):
+        words = m.group(1).split()
+        if not any(lex.is_clinical(w) or lex.is_drug(w) or (lex.is_name(w) and not lex.is_common_noun(w))
+                   for w in words):
+            yield hit(text, m.start(1), m.end(1), EntityType.PROFESSION, 0.65)
+
+
 def find_job_titles(text: str) -> Iterator[Entity]:
     """Job titles not in the list but shaped like one, in an occupation slot:
     'as Rolling machine operator', 'the Packager,'."""
@@ -460,4 +476,5 @@ def find_wards(text: str) -> Iterator[Entity]:
 RECOGNIZERS = (
     find_wards, find_job_titles, find_unknown_places, find_destinations, find_places, find_facilities,
     find_named_hospitals, find_facility_acronyms, find_organisations, find_professions, find_cued_places,
+    find_occupations,
 )
