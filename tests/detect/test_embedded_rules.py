@@ -126,6 +126,10 @@ COVERED = [
     pytest.param("Seen by Dr Will Lindqvist (attending) and myself.", "Will Lindqvist",
                  id="title-common-first"),
     pytest.param("ORDER DOUBLE CHECKED W/MD SPEARS AS MED HELD", "SPEARS", id="caps-surname-after-md"),
+    pytest.param("Quorvir shouted at the driver.", "Quorvir", id="person-verb-drug-like-ending"),
+    pytest.param("I'm so jealous! said Quorvath to Antonio", "Quorvath", id="said-name"),
+    pytest.param("Ilse is from Brightwell Labs.", "Ilse", id="is-from"),
+    pytest.param("I would like to remove my kid Agneta from the will.", "Agneta", id="kid"),
     # names with strong cues
     pytest.param("INR THIS AM 6.0. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
     pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",
@@ -146,6 +150,7 @@ NOT_TOUCHED = [
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
     pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("Lasix was started. Acyclovir began yesterday.", "Acyclovir", id="drug-subject"),
     pytest.param("Pt grew up in the city and lives alone.", "the city", id="strong-place-cue-common-words"),
     pytest.param("PT TO BE SENT TO REHAB TODAY.", "TO", id="caps-to-rehab"),
     pytest.param("s/p MI, stent 10 mm placed", "10", id="stent-size-not-year"),

@@ -31,7 +31,7 @@ RELATIVES = re.compile(
     r"bro|sister|sisters|sis|mother|mom|father|dad|friend|friends|aunt|aunts|uncle|"
     r"niece|nephew|grandson|granddaughter|grandmother|grandfather|cousin|girlfriend|"
     r"boyfriend|partner|fiance|fiancee|sibling|siblings|proxy|hcp|guardian|neighbor|"
-    r"neighbour|roommate|caregiver|in-law|stepson|stepdaughter|child|children|kids)"
+    r"neighbour|roommate|caregiver|in-law|stepson|stepdaughter|child|children|kid|kids)"
     r"(?:-in-law)?\b(?!-)"
     r"(?:\s*\([^)\n]{0,20}\))?\s*(?:,|:|-|named|is|was)?\s*",
     re.IGNORECASE,
@@ -419,8 +419,11 @@ def find_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
 PERSON_VERB = re.compile(  # verbs whose subject is a person: "Walker began writing", "Alvir spent a year"
     r"[ \t]+(?:spent|shouted|told|asked|said|says|lives|lived|works|worked|wrote|writes|sang|explained|"
     r"joined|became|married|moved|began|begins|starred|founded|studied|grew|graduated|flew|loves|"
-    r"replied|answered|smiled|laughed|cried|emailed|texted|complained|insisted|whispered)\b"
+    r"replied|answered|smiled|laughed|cried|emailed|texted|complained|insisted|whispered|"
+    r"(?:is|was)[ \t]+(?:from|born))\b"
 )
+SAID_TO = re.compile(r"\b(?:said|asked|replied|shouted|told|whispered|answered)[ \t]+([A-ZÀ-Þ][^\W\d_]+)"
+                     r"(?=[ \t]+to\b|[ \t]*[,.!?])")
 COORDINATED = re.compile(
     r"(?<![\w'’-])([A-ZÀ-Þ][^\W\d_]+(?:[ \t]*,[ \t]*[A-ZÀ-Þ][^\W\d_]+){0,4},?[ \t]+(?:and|&)[ \t]+"
     r"[A-ZÀ-Þ][^\W\d_]+)(?![\w'’-])"
@@ -441,8 +444,14 @@ def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
         bare = word.group(1)
         if not _sentence_start(text, begin) or lex.is_clinical(bare) or fold(bare) in STOP_AND_PRONOUNS:
             continue
-        if lex.is_name(bare) or judge.unknown_proper(bare):
+        if lex.is_name(bare) or judge.unknown_proper(bare) or (
+                lex.raw_zipf(bare) < 2.0 and not lex.is_drug(bare) and not medical_or_misspelt(bare)):
             yield hit(text, begin, m.start(), EntityType.NAME, 0.65)
+    for m in SAID_TO.finditer(text):  # "said Maslin to Antonio"
+        word = m.group(1)
+        if not lex.is_clinical(word) and fold(word) not in STOP_AND_PRONOUNS and (
+                lex.is_name(word) or (lex.raw_zipf(word) < 2.0 and not medical_or_misspelt(word))):
+            yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.65)
 
 
 VOCATIVE = re.compile(r"(?:,[ \t]+|\bme[ \t]+)([A-Z][a-z]+)[ \t]*(?=[?!]|,[ \t]+[a-z])")
