@@ -447,11 +447,11 @@ def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
         if lex.is_name(bare) or judge.unknown_proper(bare) or (
                 lex.raw_zipf(bare) < 2.0 and not lex.is_drug(bare) and not medical_or_misspelt(bare)):
             yield hit(text, begin, m.start(), EntityType.NAME, 0.65)
-    for m in SAID_TO.finditer(text):  # "said Maslin to Antonio"
-        word = m.group(1)
-        if not lex.is_clinical(word) and fold(word) not in STOP_AND_PRONOUNS and (
-                lex.is_name(word) or (lex.raw_zipf(word) < 2.0 and not medical_or_misspelt(word))):
-            yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.65)
+    for said in SAID_TO.finditer(text):  # "said Maslin to Antonio"
+        name = said.group(1)
+        if not lex.is_clinical(name) and fold(name) not in STOP_AND_PRONOUNS and (
+                lex.is_name(name) or (lex.raw_zipf(name) < 2.0 and not medical_or_misspelt(name))):
+            yield hit(text, said.start(1), said.end(1), EntityType.NAME, 0.65)
 
 
 VOCATIVE = re.compile(r"(?:,[ \t]+|\bme[ \t]+)([A-Z][a-z]+)[ \t]*(?=[?!]|,[ \t]+[a-z])")
