@@ -212,7 +212,7 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
             end = line.end(1)
         if end > e.end or begin < e.begin:
             extra.append(Entity(begin, end, EntityType.ADDRESS, e.score, text[begin:end]))
-    return _bridge_addresses(text, _postcodes_after(text, _grow_places_left(text, entities + extra)))
+    return _bridge_addresses(text, _postcodes_after(text, _grow_places(text, entities + extra)))
 
 
 PLACE_LEAD = {"port", "fort", "mount", "mt", "mt.", "saint", "st", "st.", "san", "santa", "sao", "são",
@@ -222,11 +222,16 @@ PLACE_LEAD = {"port", "fort", "mount", "mt", "mt.", "saint", "st", "st.", "san",
               "di", "da", "do", "nad", "pod", "am", "an", "im", "sur", "sint", "sankt", "ste", "ste.",
               "ban", "kota"}
 LEFT_WORD = re.compile(r"([^\W\d_][\w'.-]*)[ \t]+$")
+PLACE_TAIL = re.compile(  # "Shelly Park", "Tokoza Ext": a place word after a town's name
+    r"[ \t]+(?:Park|Lodge|Ext\.?|Extension|Fort|Village|Heights|Hills|Springs|Falls|Beach|Bay|Creek|Valley|"
+    r"Town|City|Island|Isle|Harbou?r|Point|Junction|Grove|Gardens|Estate|Mills?|Station|Vale|Green)\b"
+)
 
 
-def _grow_places_left(text: str, entities: list[Entity]) -> list[Entity]:
+def _grow_places(text: str, entities: list[Entity]) -> list[Entity]:
     """'Port Elmsby', 'Quinta de São Varn', 'Črni Vrh nad Elms': the place words and
-    particles (or words no dictionary knows) right before a confident place belong to it."""
+    particles (or words no dictionary knows) right before a confident place belong to it,
+    and so does a place word right after it ('Elmsby Park')."""
     lex = lexicon()
     extra: list[Entity] = []
     for e in entities:
@@ -247,8 +252,10 @@ def _grow_places_left(text: str, entities: list[Entity]) -> list[Entity]:
             begin = m.start(1)
         while begin < e.begin and fold(text[begin:].split(None, 1)[0]) in PARTICLES:
             begin = text.index(" ", begin) + 1  # never start on "de", "nad"
-        if begin < e.begin:
-            extra.append(Entity(begin, e.end, EntityType.ADDRESS, e.score, text[begin:e.end]))
+        tail = PLACE_TAIL.match(text, e.end)
+        end = tail.end() if tail else e.end
+        if begin < e.begin or end > e.end:
+            extra.append(Entity(begin, end, EntityType.ADDRESS, e.score, text[begin:end]))
     return entities + extra
 
 

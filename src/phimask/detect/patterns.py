@@ -413,6 +413,7 @@ STREET_WORDS = (
     r"terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|plaza|plz|alley|"
     r"crescent|close|row|walk|route|rte|pike|turnpike|expressway|freeway"
 )
+STREET_SET = frozenset(STREET_WORDS.split("|"))
 POST_BOX = re.compile(
     r"\b(?:(?:PSC|unit)\s+\d{3,5},?\s+box\s+\d{3,5}|p\.?\s?o\.?\s+box\s+\d+|"
     r"USNS\s+[A-Z][a-z]+|USS\s+[A-Z][a-z]+|USNV\s+[A-Z][a-z]+)"
@@ -420,9 +421,10 @@ POST_BOX = re.compile(
     I,
 )
 FOREIGN_STREET = re.compile(
-    r"\b(?:(?i:via|viale|piazza|corso|rua|avenida|avda\.?|av\.|calle|carrer|paseo|plaza|"
+    r"\b(?:(?:(?i:via|viale|piazza|corso|rua|avenida|avda\.?|av\.|calle|carrer|paseo|plaza|"
     r"rue|avenue|boulevard|chemin|place|allée|impasse|ul\.|ulica|al\.|aleja|utca|ulice|"
-    r"strada|str\.|calea|odos|leoforos)\s+(?:(?:de|da|do|dos|das|del|della|di|la|le|les|du|des)\s+)?"
+    r"strada|str\.|calea|odos|leoforos)\s+|(?i:c/)\s*)(?:(?:de|da|do|dos|das|del|della|dei|degli|delle|di|la|"
+    r"le|les|du|des)\s+)?"
     r"[A-ZÀ-ÞĀ-ž][^\W\d_A-Z][\w'.-]*(?:\s+[A-ZÀ-ÞĀ-ž][\w'.-]*){0,3}(?:,?\s+\d+[a-z]?)?"
     r"|[A-ZÀ-Þ][\wà-ÿ]*(?:stra(?:ss|ß)e|gasse|weg|vej|gatan|gata|vägen|veien|vegen|laan|"
     r"straat|plein|gade|tie|katu|polku|kuja|allee|platz|ring|dreef|kade|gracht)"
@@ -457,6 +459,28 @@ CUED_WORD = re.compile(r"[ \t]+([^\W\d_][^\s,;!?()]*|\d{1,5}[a-z]?\.?(?=[\s,;!?]
 STREET_PARTICLES = {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le", "les",
                     "el", "van", "von", "der", "den", "e", "y", "u.", "út", "utca", "ul.", "str.", "st.",
                     "rue", "via"}
+
+
+NAMED_STREET = re.compile(  # "shows on Marina Fort Street", "lives off Kestrel Lane"
+    r"\b(?:on|at|off|near|along|down|up|in)[ \t]+((?:[A-Z][\w'’-]+[ \t]+){1,3}"
+    r"(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Lane|Drive|Way|Terrace|Crescent|Close|Parkway|"
+    r"Highway))(?![\w-])"
+)
+HUNGARIAN_STREET = re.compile(  # "Király u. 15.", "Árpád fejedelem útja 62."
+    r"\b((?:[A-ZÀ-ÞĀ-ž][\w'’-]*[ \t]+(?:and[ \t]+)?){1,3}(?:[a-zà-ÿ]+[ \t]+)?(?:u\.|utca|út|útja|körút|tér)"
+    r"[ \t]+\d{1,4}\.?)"
+)
+
+
+def find_named_streets(text: str) -> Iterator[Entity]:
+    """Streets named without a house number, and Hungarian 'X u. 15.' forms."""
+    lex = lexicon()
+    for m in NAMED_STREET.finditer(text):
+        words = m.group(1).split()[:-1]
+        if not any(lex.is_clinical(w) or lex.is_drug(w) or fold(w) in {"the", "a", "an"} for w in words):
+            yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)
+    for m in HUNGARIAN_STREET.finditer(text):
+        yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.8)
 
 
 def find_cued_addresses(text: str) -> Iterator[Entity]:
@@ -527,8 +551,9 @@ def find_addresses(text: str) -> Iterator[Entity]:
             continue
         middle = [w for w in re.findall(r"[^\W\d_][\w'.-]*", m.group(1))[:-1]
                   if fold(w.rstrip(".")) not in {"n", "s", "e", "w", "north", "south", "east", "west"}]
-        if not middle or any(lex.is_clinical(w.rstrip(".")) for w in middle):
-            continue
+        if not middle or any(lex.is_clinical(w.rstrip(".")) and fold(w.rstrip(".")) not in STREET_SET
+                             for w in middle):
+            continue  # "10 CC NS ..." is no street; "1668 Glyn St street" is ("ST" is also a rhythm)
         title_case = sum(w[:1].isupper() and not w.isupper() for w in middle)
         if not title_case and any(lex.zipf(w.rstrip(".")) >= 4.5 for w in middle):
             continue  # "10 AND TOLERATING WELL": ordinary words in capitals
@@ -612,4 +637,5 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     find_ages,
     find_addresses,
     find_cued_addresses,
+    find_named_streets,
 )
