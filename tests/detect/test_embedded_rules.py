@@ -70,6 +70,12 @@ COVERED = [
                  id="hungarian-street"),
     pytest.param("support Velmora in Tokvarn Ext 1426 in its mission", "Tokvarn Ext 1426",
                  id="place-tail-word"),
+    pytest.param("Ship to:\nBrucker Kestrelgatan 12\nElmsby\n", "Brucker Kestrelgatan 12",
+                 id="address-opens-line"),
+    pytest.param("it is 12 Kestrel Road\nVarnholm, nan 78618", "Varnholm, nan 78618",
+                 id="placeholder-in-address"),
+    pytest.param("send it to 4410 Kestrel Road\nCaxias do Sul, RS 24893", "Caxias do Sul, RS 24893",
+                 id="town-region-postcode-line"),
     # organisations without a legal suffix
     pytest.param("Astrid Halvorsen\nBrightwave\n66029 Consul Place\nApt. 4\n",
                  "Brightwave", id="contact-card"),

@@ -159,22 +159,30 @@ POSTCODE_AFTER = re.compile(
 )
 POSTCODE_LINE = re.compile(r"[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?")
 BUILDING_NUMBER = re.compile(r"(?<![\w.,/-])\d{1,6}[ \t]+$")
+PLACEHOLDERS = {"nan", "null", "none", "n/a"}  # missing values printed by data pipelines
+PLACEHOLDER = re.compile(r"[ \t,]*(?:nan|null|None|N/A)\b(?:[ \t]+\d{3,6}(?:[ -]\d{2,4})?)?")
+LINE_LEAD = re.compile(r"(?:^|\n)[ \t>]*((?:[A-ZÀ-ÞĀ-ž][\w'’.-]*[ \t]+(?:and[ \t]+)?){1,2})$")
 ADDRESS_LINE = re.compile(r"\n[ \t>]*([^\n]{1,40}?)[ \t]*(?=\n|$)")
 
 
-def _address_line(line: str) -> bool:
-    """A short line that continues a postal address: town, region, country, postcode."""
+TOWN_REGION_POSTCODE = re.compile(
+    r"[^\W\d_][\w'.-]*(?:[ \t]+[^\W\d_][\w'.-]*){0,3},?[ \t]+[A-Za-z]{2}[ \t]+\d{4,6}")
+
+
+def _address_line(line: str, lower: bool = False) -> bool:
+    """A short line that continues a postal address: town, region, country, postcode (in
+    any letter case when the whole text is lower-case)."""
     lex = lexicon()
-    words = re.findall(r"[^\W\d_][\w'.-]*", line)
-    if POSTCODE_LINE.fullmatch(line.strip()):
-        return True
+    words = [w for w in re.findall(r"[^\W\d_][\w'.-]*", line) if fold(w) not in PARTICLES | PLACEHOLDERS]
+    if POSTCODE_LINE.fullmatch(line.strip()) or TOWN_REGION_POSTCODE.fullmatch(line.strip()):
+        return True  # "B0J 2H0", "Caxias do Sul, RS 24893"
     if line.startswith(",") and len(words) <= 2 and not any(lex.is_clinical(w) for w in words):
         return True  # ", ZQ", ", 41": the region after a town line
     if not words:
         return False
     if len(words) > 4 or any(lex.is_clinical(w) for w in words) or ":" in line:
         return False
-    capitalised = all(w[:1].isupper() or lex.zipf(w) < 2.0 for w in words)
+    capitalised = all(w[:1].isupper() or lower or lex.zipf(w) < 2.0 for w in words)
     distinctive = _place(line) or any(
         lex.zipf(w) < 3.5 or (w.isupper() and len(w) <= 3) for w in words)
     return capitalised and distinctive
@@ -190,6 +198,7 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
     """Grow confident addresses over the rest of a postal address: ', Ravensholt' on the same
     line, and up to four short following lines (town, region, country, postcode)."""
     extra: list[Entity] = []
+    lower = names.document_case(text) is names.Case.LOWER
     for e in entities:
         if e.type is not EntityType.ADDRESS or e.score < 0.75 or not any(c.isdigit() for c in e.text):
             continue
@@ -207,9 +216,15 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
             end = town.end()
         for _ in range(4):
             line = ADDRESS_LINE.match(text, end)
-            if not line or not _address_line(line.group(1)):
+            if not line or not _address_line(line.group(1), lower):
                 break
             end = line.end(1)
+        placeholder = PLACEHOLDER.match(text, end)
+        if placeholder:
+            end = placeholder.end()  # "…, nan 78618": a missing value printed inside the address
+        lead = LINE_LEAD.search(text, max(0, begin - 60), begin)
+        if lead and not any(lexicon().is_clinical(w) for w in lead.group(1).split()):
+            begin = lead.start(1)  # "Brucker Kestrelgatan 12": the address opens its line
         if end > e.end or begin < e.begin:
             extra.append(Entity(begin, end, EntityType.ADDRESS, e.score, text[begin:end]))
     return _bridge_addresses(text, _postcodes_after(text, _grow_places(text, entities + extra)))
