@@ -76,6 +76,8 @@ COVERED = [
                  id="placeholder-in-address"),
     pytest.param("send it to 4410 Kestrel Road\nCaxias do Sul, RS 24893", "Caxias do Sul, RS 24893",
                  id="town-region-postcode-line"),
+    pytest.param("daughter peggy returned to new haven today, back soon", "new haven",
+                 id="lower-town-after-cue"),
     # organisations without a legal suffix
     pytest.param("Astrid Halvorsen\nBrightwave\n66029 Consul Place\nApt. 4\n",
                  "Brightwave", id="contact-card"),
@@ -164,6 +166,7 @@ NOT_TOUCHED = [
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
     pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("pt wants to go home to rest tonight", "home", id="lower-single-word-not-town"),
     pytest.param("PT IN NSR, ST 110 AT 10 AM", "ST 110", id="sinus-tachycardia"),
     pytest.param("Lasix was started. Acyclovir began yesterday.", "Acyclovir", id="drug-subject"),
     pytest.param("Pt grew up in the city and lives alone.", "the city", id="strong-place-cue-common-words"),

@@ -118,8 +118,9 @@ def find_places(text: str) -> Iterator[Entity]:
             if any(text[a.end():b.start()] not in {" ", "-"} for a, b in itertools.pairwise(group)):
                 continue
             first = group[0].group(0)
-            if case is Case.MIXED and not first[:1].isupper():
-                continue
+            if case is Case.MIXED and not first[:1].isupper() and (size == 1 or not PLACE_CONTEXT.search(
+                    text, max(0, group[0].start() - 20), group[0].start())):
+                continue  # lower-case: only a multi-word town after a place cue ("returned to new haven")
             phrase = text[group[0].start():group[-1].end()].rstrip(".")
             key = fold(phrase).replace("-", " ")
             kind = ("country" if key in lex.countries else "state" if key in lex.us_states
@@ -147,6 +148,8 @@ def find_places(text: str) -> Iterator[Entity]:
                 score = 0.5 if context and followed else 0.2
             if case is not Case.MIXED and kind == "city":
                 score -= 0.15
+            if size > 1 and context and not first[:1].isupper():
+                score = max(score, 0.6)  # a multi-word town written in lower case after a place cue
             end = group[0].start() + len(phrase)
             yield hit(text, group[0].start(), end, EntityType.ADDRESS, score)
             i += size
