@@ -56,6 +56,16 @@ ORGANISATION_NOUN = re.compile(  # "The Lending Club Orchestra was founded", "Th
     r"(?:^|(?<=[.!?]\s)|(?<=\n))[Tt]he[ \t]+((?:[A-Z][\w&'.-]*)(?:[ \t]+[A-Z][\w&'.-]*){0,3})[ \t]+"
     r"(?i:office|offices|orchestra|band|choir|foundation|headquarters|board|employees)\b"
 )
+ORGANISATION_VERB = re.compile(  # "During 2008, Sp Capital Iq invested heavily", "Estately announced"
+    r"(?:^|(?<=,[ \t])|(?<=\n))((?:[A-Z][\w&'.-]*[ \t]+){0,3}[A-Z][\w&'.-]*)[ \t]+"
+    r"(?:invested|announced|acquired|reported|launched|raised|merged|employs|partnered|expanded)\b"
+)
+RELATIVE_WORD = re.compile(r"(?i:family|wife|husband|son|daughter|mother|father|sister|brother|patient|team|"
+                           r"doctor|nurse|staff|physician|surgeon|friend)")
+LOWER_EMPLOYER = re.compile(  # lower-case texts: "looking to support foursquare in ..."
+    r"\b(?:work(?:s|ed|ing)?[ \t]+(?:for|at)|employed[ \t]+(?:by|at)|support|recorded[ \t]+for|joined)[ \t]+"
+    r"([a-z][\w&'.-]*(?:[ \t]+[a-z][\w&'.-]*)?)(?=[ \t]+(?:in|as|and|became|is|was|for)\b|[ \t]*[.,;]|$)"
+)
 LEGAL_SUFFIXES = {"inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.", "corp", "corp.",
                   "corporation", "plc", "gmbh"}
 PROFESSION_CONTEXT = re.compile(
@@ -281,6 +291,20 @@ def find_organisations(text: str) -> Iterator[Entity]:
         words = m.group(1).split()
         if not lex.is_clinical(words[0]) and fold(words[0]) not in STOP_WORDS | {"she", "he", "it", "this"}:
             yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.7)
+    for m in ORGANISATION_VERB.finditer(text):
+        words = [w.rstrip(".") for w in m.group(1).split()]
+        if len(words) > 1 and fold(words[0]) == "the":
+            words = words[1:]  # "The Vanguard Group invested": the article is part of the name
+        if any(lex.is_clinical(w) or fold(w) in STOP_WORDS | {"he", "she", "they", "it", "we", "i"} or
+               (lex.is_name(w) and not lex.is_common_noun(w)) or RELATIVE_WORD.fullmatch(w) for w in words):
+            continue  # "Dr. Okafor reported", "Family reported", "Pt reported"
+        if any(not lex.is_common_noun(w) and lex.zipf(w) < 4.0 for w in words):
+            yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)
+    if document_case(text) is Case.LOWER:
+        for m in LOWER_EMPLOYER.finditer(text):
+            words = m.group(1).split()
+            if not any(lex.is_clinical(w) or fold(w) in STOP_WORDS or lex.zipf(w) >= 4.0 for w in words):
+                yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)
     for m in ORGANISATION_NOUN.finditer(text):
         words = m.group(1).split()
         if not any(lex.is_clinical(w) or (lex.zipf(w) < 3.0 and medical_or_misspelt(w)) for w in words):
