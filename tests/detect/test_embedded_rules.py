@@ -148,6 +148,9 @@ COVERED = [
     pytest.param("I'm so jealous! said Quorvath to Antonio", "Quorvath", id="said-name"),
     pytest.param("Ilse is from Brightwell Labs.", "Ilse", id="is-from"),
     pytest.param("I would like to remove my kid Agneta from the will.", "Agneta", id="kid"),
+    pytest.param("you picked a fine time to leave me agneta, four hungry kids", "agneta",
+                 id="lower-vocative"),
+    pytest.param("halvorsen began writing as a teenager, she said", "halvorsen", id="lower-person-verb"),
     # names with strong cues
     pytest.param("INR THIS AM 6.0. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
     pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",

@@ -432,19 +432,24 @@ COORDINATED = re.compile(
 
 def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Walker began writing', 'Alvir spent a year': a capitalised name-like word opening a
-    sentence whose verb needs a person."""
-    if judge.case is not Case.MIXED:
+    sentence whose verb needs a person (in a lower-case text: a known name in lower case)."""
+    if judge.case is Case.UPPER:
         return
+    lower = judge.case is Case.LOWER
+    subject = re.compile(r"([^\W\d_'’-]+)$" if lower else r"([A-ZÀ-Þ][^\W\d_'’-]+)$")
     lex = judge.lex
     for m in PERSON_VERB.finditer(text):
-        word = re.search(r"([A-ZÀ-Þ][^\W\d_'’-]+)$", text[max(0, m.start() - 30):m.start()])
+        word = subject.search(text, max(0, m.start() - 30), m.start())
         if not word:
             continue
         begin = m.start() - len(word.group(1))
         bare = word.group(1)
         if not _sentence_start(text, begin) or lex.is_clinical(bare) or fold(bare) in STOP_AND_PRONOUNS:
             continue
-        if lex.is_name(bare) or judge.unknown_proper(bare) or (
+        if lower:
+            if lex.is_name(bare) and not lex.is_common_noun(bare) and not lex.is_drug(bare):
+                yield hit(text, begin, m.start(), EntityType.NAME, 0.6)
+        elif lex.is_name(bare) or judge.unknown_proper(bare) or (
                 lex.raw_zipf(bare) < 2.0 and not lex.is_drug(bare) and not medical_or_misspelt(bare)):
             yield hit(text, begin, m.start(), EntityType.NAME, 0.65)
     for said in SAID_TO.finditer(text):  # "said Maslin to Antonio"
@@ -455,17 +460,20 @@ def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
 
 
 VOCATIVE = re.compile(r"(?:,[ \t]+|\bme[ \t]+)([A-Z][a-z]+)[ \t]*(?=[?!]|,[ \t]+[a-z])")
+LOWER_VOCATIVE = re.compile(r"(?:,[ \t]+|\bme[ \t]+)([a-z]+)[ \t]*(?=[?!]|,[ \t]+[a-z])")
 
 
 def find_vocatives(text: str, judge: NameJudge) -> Iterator[Entity]:
-    """'Remember me, Kelly?', 'Don't go, Mark!': a first name someone is spoken to."""
-    if judge.case is not Case.MIXED:
+    """'Remember me, Kelly?', 'Don't go, Mark!': a first name someone is spoken to (in a
+    lower-case text, one that is not also a common word)."""
+    if judge.case is Case.UPPER:
         return
+    lower = judge.case is Case.LOWER
     lex = judge.lex
-    for m in VOCATIVE.finditer(text):
+    for m in (LOWER_VOCATIVE if lower else VOCATIVE).finditer(text):
         word = m.group(1)
         if fold(word) in lex.first_names and not lex.is_clinical(word) and not lex.is_drug(word) \
-                and lex.zipf(word) < 5.5:
+                and lex.zipf(word) < (3.5 if lower else 5.5):
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.6)
 
 
