@@ -78,6 +78,9 @@ COVERED = [
                  id="town-region-postcode-line"),
     pytest.param("daughter peggy returned to new haven today, back soon", "new haven",
                  id="lower-town-after-cue"),
+    pytest.param("journalism at the University of PORVARN.", "PORVARN", id="university-town"),
+    pytest.param("Ms. Halvorsen flew to New Varnholm on Saturday.", "New Varnholm", id="cued-place-new"),
+    pytest.param("no message on my registered 555 0102. Could you", "555 0102", id="registered-phone"),
     # organisations without a legal suffix
     pytest.param("Astrid Halvorsen\nBrightwave\n66029 Consul Place\nApt. 4\n",
                  "Brightwave", id="contact-card"),
@@ -151,6 +154,8 @@ COVERED = [
     pytest.param("you picked a fine time to leave me agneta, four hungry kids", "agneta",
                  id="lower-vocative"),
     pytest.param("halvorsen began writing as a teenager, she said", "halvorsen", id="lower-person-verb"),
+    pytest.param("Ubul: What a wife.\nLisa: indeed.", "Ubul", id="short-unknown-speaker"),
+    pytest.param("What's your name? Jildau S Quorvath", "Jildau S Quorvath", id="whats-your-name"),
     # names with strong cues
     pytest.param("INR THIS AM 6.0. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
     pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",

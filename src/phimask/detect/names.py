@@ -64,7 +64,7 @@ INITIAL_SURNAME = re.compile(r"\b([A-Z])\.\s?([A-Z][A-Za-z'’-]{2,})\b")
 INTRODUCTIONS = re.compile(
     r"\b(?:my\s+name\s+is|name\s+is|i\s+am|i'm|this\s+is|call\s+me|named|called|"
     r"named\s+(?:him|her|them)|(?:last|first|middle|maiden|full)\s+name\s*(?:[?:]|\s+(?:is|was))?|"
-    r"(?:hi|hello|dear|thanks|thank\s+you|regards|sincerely|cheers)\s*,?)\s+",
+    r"what['’]?s\s+your\s+name\s*\?|(?:hi|hello|dear|thanks|thank\s+you|regards|sincerely|cheers)\s*,?)\s+",
     re.IGNORECASE,
 )
 LIST_GLUE = re.compile(r"\s*(?:,|;|/|&|\band\b|\bor\b)\s*", re.IGNORECASE)
@@ -411,7 +411,8 @@ def find_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
         key = fold(word)
         if word.isupper() or key in NOT_SPEAKERS or lex.is_clinical(word):
             continue
-        named = key in lex.first_names or judge.unknown_proper(word)
+        named = key in lex.first_names or judge.unknown_proper(word) or (
+            len(word) >= 3 and lex.raw_zipf(word) == 0)  # "Ubul:": too short for unknown_proper
         if judge.lexical(word) >= 0.6 or (named and not headed):
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.65)
 

@@ -86,7 +86,7 @@ PHONE = re.compile(
 )
 PHONE_CONTEXT = re.compile(
     r"(phone|tel\b|telephone|call|cell|mobile|fax|pager|beeper|contact|home|work|reach|"
-    r"number|#|ph\b|office)",
+    r"number|#|ph\b|office|registered)",
     I,
 )
 PHONE_AFTER = re.compile(r"[ \t]*\(?(?:office|fax|mobile|cell|home|work|phone|tel)\b", I)

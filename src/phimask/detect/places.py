@@ -394,6 +394,11 @@ PLACE_PREPOSITION = re.compile(
 )
 
 
+PLACE_PREFIXES = frozenset({"new", "north", "south", "east", "west", "upper", "lower", "port", "fort",
+                            "saint", "san", "santa", "mount", "lake", "great", "little", "old"})
+UNIVERSITY_PLACE = re.compile(  # "University of Porvoo": the town a university is named after
+    r"\b(?i:university|univ\.)[ \t]+of[ \t]+([^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*)?)"
+)
 STRONG_PLACE_CUE = re.compile(
     r"\b(?:grew[ \t]+up[ \t]+in|originally[ \t]+from|flew[ \t]+to|home[ \t]+(?:city|town)|"
     r"moved[ \t]+(?:here[ \t]+)?from|born[ \t]+in|raised[ \t]+in|hometown(?:[ \t]+is)?|"
@@ -418,11 +423,35 @@ def find_cued_places(text: str) -> Iterator[Entity]:
             word = w.group(0).rstrip(".")
             if lex.is_clinical(word) or fold(word) in STOP_WORDS or (
                     not word[:1].isupper() and not (lower or words)) or (
-                    lex.zipf(word) >= 4.0 and fold(word) not in lex.cities):
+                    lex.zipf(word) >= 4.0 and not _town_word(word, lex)):
                 break
             end, words = w.start() + len(word), words + 1
         if words:
             yield hit(text, m.end(), end, EntityType.ADDRESS, 0.7)
+
+
+def _town_word(word: str, lex: Lexicon) -> bool:
+    """A common word that may still be (part of) a town's name: 'Reading', 'New'."""
+    key = fold(word)
+    return key in lex.cities or key in PLACE_PREFIXES
+
+
+def find_university_places(text: str) -> Iterator[Entity]:
+    """'at the University of Porvoo': the place a university is named after (capitalised, or
+    any case in a lower-case text); US states are left to the hospital rule."""
+    lex = lexicon()
+    lower = document_case(text) is Case.LOWER
+    for m in UNIVERSITY_PLACE.finditer(text):
+        words = m.group(1).split()
+        kept: list[str] = []
+        for word in words:
+            if lex.is_clinical(word) or fold(word) in STOP_WORDS or not (word[:1].isupper() or lower) or (
+                    lex.zipf(word) >= 4.0 and not _town_word(word, lex) and len(word) > 1):
+                break
+            kept.append(word)
+        if kept and fold(" ".join(kept)) not in lex.us_states:
+            end = m.start(1) + len(" ".join(kept).rstrip("."))
+            yield hit(text, m.start(1), end, EntityType.ADDRESS, 0.7)
 
 
 def find_unknown_places(text: str) -> Iterator[Entity]:
@@ -503,5 +532,5 @@ def find_wards(text: str) -> Iterator[Entity]:
 RECOGNIZERS = (
     find_wards, find_job_titles, find_unknown_places, find_destinations, find_places, find_facilities,
     find_named_hospitals, find_facility_acronyms, find_organisations, find_professions, find_cued_places,
-    find_occupations,
+    find_occupations, find_university_places,
 )
