@@ -176,6 +176,7 @@ NOT_TOUCHED = [
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
     pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("Pt ok. Unable to wedge right groin pa line. Repeat sat.", "line", id="pa-line"),
     pytest.param("Radiology reported a new effusion. Family reported a fall.", "Radiology",
                  id="department-not-organisation"),
     pytest.param("pt wants to go home to rest tonight", "home", id="lower-single-word-not-town"),

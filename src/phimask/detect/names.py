@@ -512,7 +512,7 @@ def find_informed(text: str, judge: NameJudge) -> Iterator[Entity]:
 
 
 LOWER_CUE = re.compile(
-    r"\b(?:dr\.?|np|rn|pa|md|per|wife|husband|son|daughter|dtr|sister|brother|mother|father|"
+    r"\b(?:dr\.?|np|rn|md|per|wife|husband|son|daughter|dtr|sister|brother|mother|father|"
     r"significant\s+other|s\.?o\.?|friend|partner)[,.]?[ \t]+(?!(?:dr|np|rn|pa|md|per)\b)"
     r"([a-z][a-z'’-]*)\.?(?:[ \t]+(?:([a-z])\.?[ \t]+)?([a-z][a-z'’-]+))?",
     re.IGNORECASE,
