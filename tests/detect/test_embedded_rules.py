@@ -81,6 +81,9 @@ COVERED = [
     pytest.param("journalism at the University of PORVARN.", "PORVARN", id="university-town"),
     pytest.param("Ms. Halvorsen flew to New Varnholm on Saturday.", "New Varnholm", id="cued-place-new"),
     pytest.param("no message on my registered 555 0102. Could you", "555 0102", id="registered-phone"),
+    pytest.param("We moved here from Cyprus (Greek)", "Cyprus (Greek)", id="place-language-tag"),
+    pytest.param("arrived at 12 Kestrel Road\n Apt. 4\n St Varnholm\n Elmsby 40117", "St Varnholm",
+                 id="saint-town-line"),
     # organisations without a legal suffix
     pytest.param("Astrid Halvorsen\nBrightwave\n66029 Consul Place\nApt. 4\n",
                  "Brightwave", id="contact-card"),

@@ -180,8 +180,9 @@ def _address_line(line: str, lower: bool = False) -> bool:
         return True  # ", ZQ", ", 41": the region after a town line
     if not words:
         return False
-    if len(words) > 4 or any(lex.is_clinical(w) for w in words) or ":" in line:
-        return False
+    if len(words) > 4 or any(lex.is_clinical(w) and fold(w.rstrip(".")) not in patterns.STREET_SET
+                             for w in words) or ":" in line:
+        return False  # "St Elmsby" is a town line although "ST" is also a heart rhythm
     capitalised = all(w[:1].isupper() or lower or lex.zipf(w) < 2.0 for w in words)
     distinctive = _place(line) or any(
         lex.zipf(w) < 3.5 or (w.isupper() and len(w) <= 3) for w in words)
@@ -237,6 +238,7 @@ PLACE_LEAD = {"port", "fort", "mount", "mt", "mt.", "saint", "st", "st.", "san",
               "di", "da", "do", "nad", "pod", "am", "an", "im", "sur", "sint", "sankt", "ste", "ste.",
               "ban", "kota"}
 LEFT_WORD = re.compile(r"([^\W\d_][\w'.-]*)[ \t]+$")
+PLACE_TAG = re.compile(r"[ \t]*\(([A-Za-z][a-z]+)\)")
 PLACE_TAIL = re.compile(  # "Shelly Park", "Tokoza Ext": a place word after a town's name
     r"[ \t]+(?:Park|Lodge|Ext\.?|Extension|Fort|Village|Heights|Hills|Springs|Falls|Beach|Bay|Creek|Valley|"
     r"Town|City|Island|Isle|Harbou?r|Point|Junction|Grove|Gardens|Estate|Mills?|Station|Vale|Green)\b"
@@ -269,6 +271,9 @@ def _grow_places(text: str, entities: list[Entity]) -> list[Entity]:
             begin = text.index(" ", begin) + 1  # never start on "de", "nad"
         tail = PLACE_TAIL.match(text, e.end)
         end = tail.end() if tail else e.end
+        tag = PLACE_TAG.match(text, end)
+        if tag and not lex.is_clinical(tag.group(1)):
+            end = tag.end()  # "Paphos (Greek)", "Unionville (Orange)": a language or region tag
         if begin < e.begin or end > e.end:
             extra.append(Entity(begin, end, EntityType.ADDRESS, e.score, text[begin:end]))
     return entities + extra
