@@ -84,6 +84,7 @@ COVERED = [
     pytest.param("We moved here from Cyprus (Greek)", "Cyprus (Greek)", id="place-language-tag"),
     pytest.param("arrived at 12 Kestrel Road\n Apt. 4\n St Varnholm\n Elmsby 40117", "St Varnholm",
                  id="saint-town-line"),
+    pytest.param("songs from around the world to Port Varnholm to share", "Port Varnholm", id="port-town"),
     # organisations without a legal suffix
     pytest.param("Astrid Halvorsen\nBrightwave\n66029 Consul Place\nApt. 4\n",
                  "Brightwave", id="contact-card"),

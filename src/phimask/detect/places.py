@@ -395,7 +395,8 @@ PLACE_PREPOSITION = re.compile(
 
 
 PLACE_PREFIXES = frozenset({"new", "north", "south", "east", "west", "upper", "lower", "port", "fort",
-                            "saint", "san", "santa", "mount", "lake", "great", "little", "old"})
+                            "saint", "san", "santa", "mount", "lake", "great", "little", "old", "station",
+                            "store", "lille", "cite"})
 UNIVERSITY_PLACE = re.compile(  # "University of Porvoo": the town a university is named after
     r"\b(?i:university|univ\.)[ \t]+of[ \t]+([^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*)?)"
 )
@@ -464,12 +465,17 @@ def find_unknown_places(text: str) -> Iterator[Entity]:
         word = WORD.match(text, m.end())
         if not word:
             continue
+        begin = word.start()
+        if fold(word.group(0)) in PLACE_PREFIXES and word.group(0)[:1].isupper():
+            word = WORD.match(text, word.end() + 1) if text[word.end():word.end() + 1] == " " else None
+            if not word:  # "to Port Paien": the place word belongs to the name
+                continue
         bare = word.group(0).rstrip(".")
         shaped = bare[1:].islower() or (bare.isupper() and len(bare) >= 5)
         if (len(bare) >= 4 and bare[0].isupper() and shaped and lex.raw_zipf(bare) < 2.0
                 and not lex.is_clinical(bare) and not lex.is_drug(bare) and not lex.is_name(bare)
                 and not medical_or_misspelt(bare)):
-            yield hit(text, word.start(), word.start() + len(bare), EntityType.ADDRESS, 0.6)
+            yield hit(text, begin, word.start() + len(bare), EntityType.ADDRESS, 0.6)
 
 
 def _profession_heads(lex: Lexicon) -> re.Pattern[str]:
