@@ -101,24 +101,10 @@ def word_features(word: str) -> tuple[str, ...]:
     if word[:1].isalpha():
         feats.append(f"zipf={_zipf_bin(lex.zipf(word))}")
         feats.append(f"rzipf={_zipf_bin(lex.raw_zipf(word))}")
-        if key in lex.first_names:
-            feats.append("first")
-        if key in lex.last_names:
-            feats.append("last")
-        if key in lex.cities:
-            feats.append("city")
-        if key in lex.countries:
-            feats.append("country")
-        if key in lex.us_states:
-            feats.append("state")
-        if key in lex.professions:
-            feats.append("prof")
-        if key in lex.street_suffixes:
-            feats.append("street")
-        if key in lex.drugs:
-            feats.append("drug")
-        if key in lex.clinical_terms:
-            feats.append("clin")
+        lists = (("first", lex.first_names), ("last", lex.last_names), ("city", lex.cities),
+                 ("country", lex.countries), ("state", lex.us_states), ("prof", lex.professions),
+                 ("street", lex.street_suffixes), ("drug", lex.drugs), ("clin", lex.clinical_terms))
+        feats.extend(name for name, words in lists if key in words)
         if lex.is_common_noun(word):
             feats.append("noun")
     elif word.isdigit():
