@@ -160,6 +160,8 @@ COVERED = [
     pytest.param("halvorsen began writing as a teenager, she said", "halvorsen", id="lower-person-verb"),
     pytest.param("Ubul: What a wife.\nLisa: indeed.", "Ubul", id="short-unknown-speaker"),
     pytest.param("What's your name? Jildau S Quorvath", "Jildau S Quorvath", id="whats-your-name"),
+    pytest.param("Quenvaro songwriter Zoe Young employs corporate lingo", "Zoe Young",
+                 id="first-name-common-surname"),
     # names with strong cues
     pytest.param("INR THIS AM 6.0. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
     pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",
@@ -180,6 +182,7 @@ NOT_TOUCHED = [
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
     pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("Seen by Dr. Okafor. Ann Will call later.", "Will", id="verb-not-surname"),
     pytest.param("Pt ok. Unable to wedge right groin pa line. Repeat sat.", "line", id="pa-line"),
     pytest.param("Radiology reported a new effusion. Family reported a fall.", "Radiology",
                  id="department-not-organisation"),

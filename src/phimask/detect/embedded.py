@@ -326,6 +326,16 @@ def _name_word(word: str, first: bool = False) -> bool:
     return lex.raw_zipf(bare) < 3.0 and not lex.is_common_noun(bare)
 
 
+VERB_LIKE_SURNAMES = {"will", "may", "can", "so", "be", "do", "is", "see", "say", "else", "ever", "call",
+                      "calls", "still", "well", "more", "most", "less", "last", "next", "back", "here"}
+
+
+def _known_surname(word: str) -> bool:
+    lex = lexicon()
+    return fold(word) in lex.last_names and not lex.is_clinical(word) and not word.isupper() and \
+        fold(word) not in VERB_LIKE_SURNAMES
+
+
 def _grow_names(text: str, entities: list[Entity]) -> list[Entity]:
     """'Maha Quorvath', 'Ilse D. Quorvath': a confident name takes the name-like word right
     after it (with a middle initial) and a first name or unknown word right before it."""
@@ -335,8 +345,10 @@ def _grow_names(text: str, entities: list[Entity]) -> list[Entity]:
             continue  # three words are a whole name already
         begin, end = e.begin, e.end
         right = NAME_RIGHT.match(text, end)
-        if right and _name_word(right.group(2)):
-            end = right.end(1)
+        surname = right.group(2) if right else ""
+        after_first = len(e.text.split()) == 1 and fold(e.text) in lexicon().first_names
+        if right and (_name_word(surname) or (after_first and _known_surname(surname))):
+            end = right.end(1)  # "Zoe Young": after a first name, a capitalised surname however common
         left = NAME_LEFT.search(text, max(0, begin - 30), begin)
         if left and _name_word(left.group(1), first=True) and not names.TITLES.fullmatch(left.group(1) + " "):
             begin = left.start(1)
