@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from phimask.detect.lexicon import fold, lexicon
 from phimask.entities import Entity, EntityType
-from phimask.policy.lists import clinical_allow_entries, covering, phrase_list
+from phimask.policy.lists import clinical_allow_entries, covering, phrase_list, word_leads
 
 GROUPS = (
     "eponymous diseases and syndromes",
@@ -292,3 +292,32 @@ def test_allow_matches_near_the_spans_cover_what_a_full_scan_covers(pieces: list
     spans = [(starts[i], starts[min(i + n, len(words))] - 1) for i, n in picks if i < len(words)]
     full, near = covering(allow.spans(text)), covering(allow.spans(text, near=spans))
     assert all(full(b, e) == near(b, e) for b, e in spans)
+
+
+REGEX_PIECES = ["Addison's disease", "Crohns disease", "Wegener's granulomatosis", "non-Hodgkin lymphoma",
+                "Babinski sign", "S1S2", "Gleason 3+4", "GCS 14", "E4V5M6", "apgars 8,9", "pain 4/10",
+                "strength 5/5", "PEEP 5/8", "SVG to LAD", "stents to the LAD", "made CMO", "the NICU",
+                "MICU-7", "ICD-10 I21.4", "CPT 99213", "in reverse Trendelenburg", "Ilse", "Quorvath", "\n",
+                "G2P1", "32 weeks 4 days", "L4-5", "NSR in the 80s", "LIMA to LAD", "x", "(", "-"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(REGEX_PIECES), min_size=1, max_size=60))
+def test_regex_entries_skipped_by_their_leads_would_not_have_matched(pieces: list[str]) -> None:
+    """A regex entry is skipped in a window where no word begins the way its matches must:
+    what is found equals what every regex finds over the whole text."""
+    allow = phrase_list(clinical_allow_entries())
+    text = " ".join(pieces)
+    brute = sorted((m.start(), m.end(), e) for e in clinical_allow_entries() if e.kind == "regex"
+                   for m in re.compile(e.value).finditer(text) if m.end() > m.start())
+    found = sorted((b, e2, entry) for b, e2, entry in allow.matches(text) if entry.kind == "regex")
+    assert [(b, e) for b, e, _ in found] == [(b, e) for b, e, _ in brute]
+
+
+def test_leads_of_regex_entries() -> None:
+    assert word_leads(r"(?i)\b(?:Crohn|Cushing)s\s{1,3}disease\b") == {"cro", "cus"}
+    assert word_leads(r"(?i)\bWege?ner\b") == {"weg"}
+    assert word_leads(r"(?i)\bapgars?\b") == {"apg"}
+    assert word_leads(r"(?i)\bE[1-4]V[1-5]\b") is None  # one letter only
+    assert word_leads(r"(?i)\b(?:modified\s)?Fisher\b") is None  # optional group
+    assert word_leads(r"\d+/\d+") is None  # not anchored at a word

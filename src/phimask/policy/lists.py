@@ -47,16 +47,19 @@ class PhraseList:
     entries: tuple[ListEntry, ...]
     _by_first_word: dict[str, list[tuple[re.Pattern[str], ListEntry]]] = field(default_factory=dict)
     _anywhere: list[tuple[re.Pattern[str], ListEntry]] = field(default_factory=list)
+    _leads: list[frozenset[str] | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for entry in self.entries:
             if entry.kind == "regex":
                 self._anywhere.append((re.compile(entry.value), entry))
+                self._leads.append(word_leads(entry.value))
                 continue
             pattern = _phrase_pattern(entry.value, entry.kind == "text")
             first = _FIRST_WORD.match(entry.value)
             if first is None:  # no word character at all: try it everywhere
                 self._anywhere.append((pattern, entry))
+                self._leads.append(None)
             else:
                 self._by_first_word.setdefault(first.group(1).casefold(), []).append((pattern, entry))
 
@@ -86,13 +89,69 @@ class PhraseList:
                         if hit is not None and hit.end() > hit.start():
                             found.append((hit.start(), hit.end(), entry))
                             break
-        for pattern, entry in self._anywhere:
+        starts: set[str] = set()
+        for word in _WORD.finditer(text, pos, endpos):
+            lowered = word.group().lower()
+            starts.update((lowered[:2], lowered[:3]))
+        for (pattern, entry), leads in zip(self._anywhere, self._leads, strict=True):
+            if leads is not None and leads.isdisjoint(starts):
+                continue  # no word in the window begins the way every match must
             found.extend((m.start(), m.end(), entry) for m in pattern.finditer(text, pos, endpos)
                          if m.end() > m.start())
 
     def spans(self, text: str, near: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
         """The occurrences as ``(begin, end)`` pairs, sorted (``near``: as in ``matches``)."""
         return [(begin, end) for begin, end, _ in self.matches(text, near)]
+
+
+_QUANTIFIERS = "?*{"
+_META = "\\[](){}?*+.|^$"
+
+
+def word_leads(pattern: str) -> frozenset[str] | None:
+    """The lower-case 2-3 letter beginnings one of which every match of a regex starting with
+    ``\\b`` must start with ("(?i)\\b(?:Crohn|Cushing)s ..." -> {"cro", "cus"}), or None when
+    that cannot be read off the pattern (then the regex always runs)."""
+    body = pattern[4:] if pattern.startswith("(?i)") else pattern
+    if not body.startswith("\\b"):
+        return None
+    body = body[2:]
+    if body.startswith("(?:"):
+        depth, end = 0, -1
+        for i, c in enumerate(body):
+            if c == "(" and body[i - 1:i] != "\\":
+                depth += 1
+            elif c == ")" and body[i - 1:i] != "\\":
+                depth -= 1
+                if depth == 0:
+                    end = i
+                    break
+        if end < 0 or body[end + 1:end + 2] in tuple(_QUANTIFIERS):
+            return None  # unbalanced, or the whole group is optional
+        alternatives, depth, current = [], 0, ""
+        for c in body[3:end]:
+            depth += (c == "(") - (c == ")")
+            if c == "|" and depth == 0:
+                alternatives.append(current)
+                current = ""
+            else:
+                current += c
+        alternatives.append(current)
+    else:
+        alternatives = [body]
+    leads: set[str] = set()
+    for alternative in alternatives:
+        literal = ""
+        for i, c in enumerate(alternative):
+            if not c.isalnum():
+                break
+            if alternative[i + 1:i + 2] and alternative[i + 1] in _QUANTIFIERS:
+                break  # an optional letter ends the literal part
+            literal += c
+        if len(literal) < 2:
+            return None
+        leads.add(literal[:3].lower())
+    return frozenset(leads)
 
 
 NEAR = 256  # characters around a found span where an allow-list phrase may still cover it
