@@ -85,6 +85,7 @@ COVERED = [
     pytest.param("arrived at 12 Kestrel Road\n Apt. 4\n St Varnholm\n Elmsby 40117", "St Varnholm",
                  id="saint-town-line"),
     pytest.param("songs from around the world to Port Varnholm to share", "Port Varnholm", id="port-town"),
+    pytest.param("Her daughter drove her in from Two Harbors. She was", "Two Harbors", id="drove-in-from"),
     # organisations without a legal suffix
     pytest.param("Astrid Halvorsen\nBrightwave\n66029 Consul Place\nApt. 4\n",
                  "Brightwave", id="contact-card"),
@@ -182,6 +183,7 @@ NOT_TOUCHED = [
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
     pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("Where: Erwetegem Country Club.", "Country", id="cued-place-stops-at-common-words"),
     pytest.param("Seen by Dr. Okafor. Ann Will call later.", "Will", id="verb-not-surname"),
     pytest.param("Pt ok. Unable to wedge right groin pa line. Repeat sat.", "line", id="pa-line"),
     pytest.param("Radiology reported a new effusion. Family reported a fall.", "Radiology",

@@ -403,7 +403,8 @@ UNIVERSITY_PLACE = re.compile(  # "University of Porvoo": the town a university 
 STRONG_PLACE_CUE = re.compile(
     r"\b(?:grew[ \t]+up[ \t]+in|originally[ \t]+from|flew[ \t]+to|home[ \t]+(?:city|town)|"
     r"moved[ \t]+(?:here[ \t]+)?from|born[ \t]+in|raised[ \t]+in|hometown(?:[ \t]+is)?|"
-    r"(?:i[ \t]+am|i['’]m)[ \t]+in|where[ \t]*:)[ \t]+",
+    r"(?:i[ \t]+am|i['’]m)[ \t]+in|where[ \t]*:|"
+    r"(?:drove|came|flew|travell?ed)[ \t]+(?:\w+[ \t]+)?in[ \t]+from)[ \t]+",
     re.IGNORECASE,
 )
 PLACE_WORD = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?")
@@ -414,21 +415,24 @@ def find_cued_places(text: str) -> Iterator[Entity]:
     a cue that only a place follows, up to three words no dictionary knows as common
     words (the first of them capitalised, unless the whole text is lower-case)."""
     lex = lexicon()
-    lower = document_case(text) is Case.LOWER
+    case = document_case(text)
     for m in STRONG_PLACE_CUE.finditer(text):
-        end, words = m.end(), 0
-        while words < 3:
-            w = PLACE_WORD.match(text, end if not words else end + 1)
-            if not w or (words and text[end] != " "):
+        end, taken = m.end(), list[str]()
+        while len(taken) < 3:
+            w = PLACE_WORD.match(text, end if not taken else end + 1)
+            if not w or (taken and text[end] != " "):
                 break
             word = w.group(0).rstrip(".")
+            titled = case is Case.MIXED and word[:1].isupper() and not word.isupper() and not any(
+                lex.zipf(t) < 4.0 for t in taken)  # "Two Harbors", not "Elmsby Country Club"
             if lex.is_clinical(word) or fold(word) in STOP_WORDS or (
-                    not word[:1].isupper() and not (lower or words)) or (
-                    lex.zipf(word) >= 4.0 and not _town_word(word, lex)):
+                    not word[:1].isupper() and not (case is Case.LOWER or taken)) or (
+                    lex.zipf(word) >= 4.0 and not _town_word(word, lex) and not titled):
                 break
-            end, words = w.start() + len(word), words + 1
-        if words:
-            yield hit(text, m.end(), end, EntityType.ADDRESS, 0.7)
+            end = w.start() + len(word)
+            taken.append(word)
+        if taken and any(lex.zipf(w) < 4.0 or _town_word(w, lex) for w in taken):
+            yield hit(text, m.end(), end, EntityType.ADDRESS, 0.7)  # not "from Home" alone
 
 
 def _town_word(word: str, lex: Lexicon) -> bool:
