@@ -598,9 +598,16 @@ def _sentence_start(text: str, begin: int) -> bool:
     return begin == 0 or bool(SENTENCE_END.search(before)) or before.strip() in {"", '"', "-"}
 
 
+CONTRACTION = re.compile(r"(?i:i|you|we|they|he|she|it|that|there)['’](?i:m|re|ve|ll|d|s)")
+TITLE_WORD = re.compile(r"(?i:mr|mrs|ms|mx|miss|dr|prof|sir|madam)\.?")
+
+
 def _extends_name(judge: NameJudge, tok: Token) -> bool:
-    """A word that may continue a name: known name, initial, or a rare capitalised word."""
+    """A word that may continue a name: known name, initial, or a rare capitalised word;
+    never "I'm" or a title ("Mrs.")."""
     bare = tok.bare
+    if CONTRACTION.fullmatch(tok.word) or TITLE_WORD.fullmatch(tok.word):
+        return False
     if judge.lexical(tok.word) > 0 or judge.initial(tok.word) or judge.unknown_proper(tok.word):
         return True
     return (judge.case is Case.MIXED and len(bare) > 1 and judge.lex.zipf(bare) < 2.5
