@@ -119,6 +119,8 @@ COVERED = [
     pytest.param("PMH: CAD: NQWMI 13. HTN.", "13", id="two-digit-year-after-event"),
     pytest.param("PMH: NIDDM. 09 PTCA to LCX.", "09", id="two-digit-year-before-event"),
     pytest.param("PT SCREENED BY BALTIMORE REHAB TODAY.", "BALTIMORE", id="caps-town-facility"),
+    pytest.param("28 Oct, 88 0700-1245 night shift", "28 Oct, 88", id="day-month-two-digit-year"),
+    pytest.param("transferred to Varnholm.8/31. Readmitted", "8/31", id="short-date-after-word-dot"),
     # lower-case names after a title, role or relative
     pytest.param("Pt. weaned well. Some stridor noted, dr marsh aware. Cough strong.", "marsh",
                  id="lower-after-title"),
@@ -183,6 +185,7 @@ NOT_TOUCHED = [
     pytest.param("Plan discussed on rounds, stable this am.", "this", id="no-date"),
     pytest.param("BP 120/80-130/85 overnight.", "120/80-130/85", id="bp-range"),
     pytest.param("in general he is comfortable", "general", id="in-general-lower"),
+    pytest.param("Pt may take 1.5/2 tabs; gave 5 may repeat", "5 may", id="lower-may-not-month"),
     pytest.param("I'm Jildau Quorvath, originally from Elmsby.", "I'm", id="contraction-before-name"),
     pytest.param("please correct it to Mrs. Ilse Halvorsen?", "Mrs", id="title-not-in-name"),
     pytest.param("Where: Erwetegem Country Club.", "Country", id="cued-place-stops-at-common-words"),

@@ -243,13 +243,15 @@ DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(rf"\b(?:{WEEKDAY},?\s+)?(?:the\s+)?{DAY}\s+(?:of\s+)?{MONTH}\.?,?\s+{YEAR}\b", I), 0.97),
     (re.compile(rf"\b{MONTH}\.?,?\s+(?:of\s+)?{YEAR}\b", I), 0.9),
     (re.compile(rf"\b{DAY}[-\s]{MONTH}[-\s](?:{YEAR}|\d\d)\b", I), 0.92),
+    (re.compile(rf"\b{DAY}\s+(?-i:(?=[A-Z])){MONTH}\.?(?:,?\s+(?:{YEAR}|'?\d\d)\b)?(?![\w/])", I), 0.85),
     (re.compile(rf"\b(?:{WEEKDAY},?\s+)?{MONTH}\.?\s+{DAY}\b(?![:.]\d)", I), 0.85),
     (re.compile(rf"\b(?:the\s+)?{DAY}\s+of\s+{MONTH}\b", I), 0.85),
     (re.compile(rf"(?<=\bon\s)(?:{WEEKDAY})\b|(?<=\bmeet\s)(?:{WEEKDAY})\b|"
                 rf"\b{WEEKDAY}(?=\s+(?:morning|afternoon|evening|night)\b)", I), 0.6),
     (re.compile(rf"\b{WEEKDAY}\b", I), 0.45),  # a weekday alone is no Safe Harbor date
 )
-SHORT_DATE = re.compile(r"(?<![\d/.:x])(?<!\D-)(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?![\d/]|\.\d|%)")
+SHORT_DATE = re.compile(  # not inside "1.5/2" or "LA-10/3"; "Varnholm.8/31" is a date
+    r"(?<![\d/:x])(?<!\d\.)(?<!\D-)(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?![\d/]|\.\d|%)")
 SHORT_RANGE = re.compile(r"(?<![\d/.:x-])(\d{1,2})/(\d{1,2})-(\d{1,2})/(\d{1,2})(?![\d/]|\.\d|%)")
 YEAR_ALONE = re.compile(rf"(?<![\w#$./-]){YEAR}(?![\w%/]|\.\d|-\d)")
 APOSTROPHE_YEAR = re.compile(r"(?<!['\d])'(\d\d)\b|(?<![\w'])(\d\d)'(?![\w'])")
