@@ -86,6 +86,7 @@ COVERED = [
                  id="saint-town-line"),
     pytest.param("songs from around the world to Port Varnholm to share", "Port Varnholm", id="port-town"),
     pytest.param("Her daughter drove her in from Two Harbors. She was", "Two Harbors", id="drove-in-from"),
+    pytest.param("BRINGING IN A CONSULT FROM THE QVMC. HO SPOKE WITH FAMILY", "QVMC", id="consult-from"),
     # organisations without a legal suffix
     pytest.param("Astrid Halvorsen\nBrightwave\n66029 Consul Place\nApt. 4\n",
                  "Brightwave", id="contact-card"),
@@ -165,6 +166,8 @@ COVERED = [
     pytest.param("What's your name? Jildau S Quorvath", "Jildau S Quorvath", id="whats-your-name"),
     pytest.param("Quenvaro songwriter Zoe Young employs corporate lingo", "Zoe Young",
                  id="first-name-common-surname"),
+    pytest.param("the true gender of bertram has been under debate", "bertram",
+                 id="lower-rare-first-name-subject"),
     # names with strong cues
     pytest.param("INR THIS AM 6.0. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
     pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",

@@ -423,6 +423,7 @@ PERSON_VERB = re.compile(  # verbs whose subject is a person: "Walker began writ
     r"replied|answered|smiled|laughed|cried|emailed|texted|complained|insisted|whispered|"
     r"(?:is|was)[ \t]+(?:from|born))\b"
 )
+LOWER_SUBJECT = re.compile(r"\b([a-z]{3,})[ \t]+(?:has|had|is|was|will|would|said|says)\b")
 SAID_TO = re.compile(r"\b(?:said|asked|replied|shouted|told|whispered|answered)[ \t]+([A-ZÀ-Þ][^\W\d_]+)"
                      r"(?=[ \t]+to\b|[ \t]*[,.!?])")
 COORDINATED = re.compile(
@@ -453,6 +454,12 @@ def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
         elif lex.is_name(bare) or judge.unknown_proper(bare) or (
                 lex.raw_zipf(bare) < 2.0 and not lex.is_drug(bare) and not medical_or_misspelt(bare)):
             yield hit(text, begin, m.start(), EntityType.NAME, 0.65)
+    if lower:  # "the true gender of bertram has been": a rare first name as any subject
+        for found in LOWER_SUBJECT.finditer(text):
+            first = found.group(1)
+            if fold(first) in lex.first_names and lex.zipf(first) < 3.0 and not lex.is_common_noun(first) \
+                    and not lex.is_clinical(first) and not lex.is_drug(first):
+                yield hit(text, found.start(1), found.end(1), EntityType.NAME, 0.6)
     for said in SAID_TO.finditer(text):  # "said Maslin to Antonio"
         name = said.group(1)
         if not lex.is_clinical(name) and fold(name) not in STOP_AND_PRONOUNS and (
