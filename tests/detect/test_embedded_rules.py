@@ -93,6 +93,8 @@ COVERED = [
     pytest.param("Astrid Halvorsen\n>Brightwave Transit\n>Astrid Halvorsen\n>12 Kestrel Road\n>Apt. 4",
                  "Brightwave Transit", id="contact-card-repeated-name"),
     pytest.param("He is from Yorvane Incorporated.", "Yorvane Incorporated", id="legal-suffix"),
+    pytest.param("Quenvaro\n9791 Kestrel Road Apt. 4\nElmsby 40117", "Quenvaro",
+                 id="card-opens-with-organisation"),
     pytest.param("During 2008, Quenvaro Iq invested heavily.", "Quenvaro Iq", id="organisation-verb"),
     pytest.param("looking to support quenvaro in elmsby in its mission", "quenvaro", id="lower-employer"),
     pytest.param("The Velmora Transit Orchestra was founded in 1977.", "Velmora Transit", id="the-org-noun"),

@@ -430,7 +430,9 @@ def _card_organisations(text: str, entities: list[Entity]) -> list[Entity]:
                     break
                 continue  # the name (or job title) line: the organisation is above
             above = text.rfind("\n", 0, max(0, line_start - 1)) + 1
-            if begin not in done and any(above <= n.begin < line_start for n in names):
+            first_line = (not text[:line_start].strip() and any(c.isdigit() for c in e.text)
+                          and all(w[:1].isupper() for w in value.split()))  # "Kyruus\n9791 Kestrel Rd"
+            if begin not in done and (first_line or any(above <= n.begin < line_start for n in names)):
                 extra.append(Entity(begin, end, EntityType.OTHER, 0.6, value))
                 done.add(begin)
             break
