@@ -626,11 +626,6 @@ def find_addresses(text: str) -> Iterator[Entity]:
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, score)
 
 
-def fold_key(value: str) -> str:
-    """Key for comparing a candidate with lexicon entries."""
-    return fold(value.strip(".,;:'\"()"))
-
-
 RECOGNIZERS: tuple[Recognizer, ...] = (
     find_contacts,
     find_phones,
