@@ -87,6 +87,7 @@ COVERED = [
     pytest.param("songs from around the world to Port Varnholm to share", "Port Varnholm", id="port-town"),
     pytest.param("Her daughter drove her in from Two Harbors. She was", "Two Harbors", id="drove-in-from"),
     pytest.param("BRINGING IN A CONSULT FROM THE QVMC. HO SPOKE WITH FAMILY", "QVMC", id="consult-from"),
+    pytest.param("PER FAMILY REQUEST PT WAS TX TO KQH FOR FOLLOW UP CARE.", "KQH", id="tx-to-initials"),
     # organisations without a legal suffix
     pytest.param("Astrid Halvorsen\nBrightwave\n66029 Consul Place\nApt. 4\n",
                  "Brightwave", id="contact-card"),

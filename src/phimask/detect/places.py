@@ -356,7 +356,8 @@ def find_professions(text: str) -> Iterator[Entity]:
 MOVEMENT = re.compile(
     r"\b(?:admitted|admit|readmitted|transferred|transfered|transfer|trasferred|sent|brought|"
     r"went|taken|flighted|discharged|dc'?d|returned|return|presented|arrived|seen|"
-    r"evaluated|screened|go|going|consult)\s+(?:back\s+)?(?:to|from|at|by)\s+(?:the\s+)?",
+    r"evaluated|screened|go|going|consult|tx|txd|txed|xfer|xferred)\s+(?:back\s+)?(?:to|from|at|by)\s+"
+    r"(?:the\s+)?",
     re.IGNORECASE,
 )
 PLACE_TOKEN = re.compile(r"([A-Za-z][A-Za-z'&-]*)(\s*\d{1,2}\b)?")
