@@ -66,3 +66,12 @@ def test_unknown_capitalised_word_stays_a_name_candidate(dictionary: Path) -> No
     text = "Pt resting. Lungs clear on left. Visited by Zabrockiv and wife today."
     found = EmbeddedDetector().detect(text)
     assert [e for e in found if e.type is EntityType.NAME and "Zabrockiv" in e.text]
+
+
+def test_unreadable_dictionary_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PHIMASK_MEDICAL_DICTIONARY", str(tmp_path))  # a directory: reading it fails
+    medical_words.cache_clear()
+    try:
+        assert medical_words() == frozenset()
+    finally:
+        medical_words.cache_clear()

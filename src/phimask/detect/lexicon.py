@@ -119,9 +119,10 @@ def medical_words() -> frozenset[str]:
     configured = os.environ.get("PHIMASK_MEDICAL_DICTIONARY")
     for candidate in ([configured] if configured else list(MEDICAL_DICTIONARIES)):
         path = Path(candidate)
-        if not path.is_file():
-            continue
-        rows = path.read_text("utf-8", errors="replace").splitlines()[1:]
+        try:
+            rows = path.read_text("utf-8", errors="replace").splitlines()[1:]
+        except OSError:
+            continue  # missing or unreadable: the dictionary is optional
         words = (row.split("/", 1)[0].strip() for row in rows)
         return frozenset(key for key in (fold(w) for w in words if w[:1].islower())
                          if key.isalpha() and key not in lex.first_names and key not in lex.last_names)
