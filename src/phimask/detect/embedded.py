@@ -55,6 +55,7 @@ class EmbeddedDetector:
             raise ValueError("deadline_seconds must be positive (or None for no budget)")
         self.deadline_seconds = deadline_seconds
         lexicon()  # load word lists up front, not on the first request
+        medical_words()
 
     def detect(self, text: str) -> list[Entity]:
         """All entities of ``text``; DetectorFailed (or DetectorTimeout) instead of a partial list."""
