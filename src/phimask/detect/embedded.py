@@ -176,7 +176,7 @@ def _address_line(line: str, lower: bool = False) -> bool:
     lex = lexicon()
     words = [w for w in re.findall(r"[^\W\d_][\w'.-]*", line) if fold(w) not in PARTICLES | PLACEHOLDERS]
     if POSTCODE_LINE.fullmatch(line.strip()) or TOWN_REGION_POSTCODE.fullmatch(line.strip()):
-        return True  # "B0J 2H0", "Caxias do Sul, RS 24893"
+        return True  # "B0J 2H0", "Varzea do Norte, RS 24893"
     if line.startswith(",") and len(words) <= 2 and not any(lex.is_clinical(w) for w in words):
         return True  # ", ZQ", ", 41": the region after a town line
     if not words:
@@ -226,7 +226,7 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
             end = placeholder.end()  # "…, nan 78618": a missing value printed inside the address
         lead = LINE_LEAD.search(text, max(0, begin - 60), begin)
         if lead and not any(lexicon().is_clinical(w) for w in lead.group(1).split()):
-            begin = lead.start(1)  # "Brucker Kestrelgatan 12": the address opens its line
+            begin = lead.start(1)  # "Varnecker Kestrelgatan 12": the address opens its line
         if end > e.end or begin < e.begin:
             extra.append(Entity(begin, end, EntityType.ADDRESS, e.score, text[begin:end]))
     return _bridge_addresses(text, _postcodes_after(text, _grow_places(text, entities + extra)))
@@ -240,14 +240,14 @@ PLACE_LEAD = {"port", "fort", "mount", "mt", "mt.", "saint", "st", "st.", "san",
               "ban", "kota"}
 LEFT_WORD = re.compile(r"([^\W\d_][\w'.-]*)[ \t]+$")
 PLACE_TAG = re.compile(r"[ \t]*\(([A-Za-z][a-z]+)\)")
-PLACE_TAIL = re.compile(  # "Shelly Park", "Tokoza Ext": a place word after a town's name
+PLACE_TAIL = re.compile(  # "Shelly Park", "Tokvarn Ext": a place word after a town's name
     r"[ \t]+(?:Park|Lodge|Ext\.?|Extension|Fort|Village|Heights|Hills|Springs|Falls|Beach|Bay|Creek|Valley|"
     r"Town|City|Island|Isle|Harbou?r|Point|Junction|Grove|Gardens|Estate|Mills?|Station|Vale|Green)\b"
 )
 
 
 def _grow_places(text: str, entities: list[Entity]) -> list[Entity]:
-    """'Port Elmsby', 'Quinta de São Varn', 'Črni Vrh nad Elms': the place words and
+    """'Port Elmsby', 'Vila de São Varn', 'Velki Dol nad Elms': the place words and
     particles (or words no dictionary knows) right before a confident place belong to it,
     and so does a place word right after it ('Elmsby Park')."""
     lex = lexicon()
@@ -274,7 +274,7 @@ def _grow_places(text: str, entities: list[Entity]) -> list[Entity]:
         end = tail.end() if tail else e.end
         tag = PLACE_TAG.match(text, end)
         if tag and not lex.is_clinical(tag.group(1)):
-            end = tag.end()  # "Paphos (Greek)", "Unionville (Orange)": a language or region tag
+            end = tag.end()  # "Varnos (Greek)", "Elmsville (Orange)": a language or region tag
         if begin < e.begin or end > e.end:
             extra.append(Entity(begin, end, EntityType.ADDRESS, e.score, text[begin:end]))
     return entities + extra
@@ -338,7 +338,7 @@ def _known_surname(word: str) -> bool:
 
 
 def _grow_names(text: str, entities: list[Entity]) -> list[Entity]:
-    """'Maha Quorvath', 'Ilse D. Quorvath': a confident name takes the name-like word right
+    """'Ilva Quorvath', 'Ilse D. Quorvath': a confident name takes the name-like word right
     after it (with a middle initial) and a first name or unknown word right before it."""
     extra: list[Entity] = []
     for e in entities:
@@ -349,7 +349,7 @@ def _grow_names(text: str, entities: list[Entity]) -> list[Entity]:
         surname = right.group(2) if right else ""
         after_first = len(e.text.split()) == 1 and fold(e.text) in lexicon().first_names
         if right and (_name_word(surname) or (after_first and _known_surname(surname))):
-            end = right.end(1)  # "Zoe Young": after a first name, a capitalised surname however common
+            end = right.end(1)  # "Ilse Young": after a first name, a capitalised surname however common
         left = NAME_LEFT.search(text, max(0, begin - 30), begin)
         if left and _name_word(left.group(1), first=True) and not names.TITLES.fullmatch(left.group(1) + " "):
             begin = left.start(1)
@@ -432,7 +432,7 @@ def _card_organisations(text: str, entities: list[Entity]) -> list[Entity]:
                 continue  # the name (or job title) line: the organisation is above
             above = text.rfind("\n", 0, max(0, line_start - 1)) + 1
             first_line = (not text[:line_start].strip() and any(c.isdigit() for c in e.text)
-                          and all(w[:1].isupper() for w in value.split()))  # "Kyruus\n9791 Kestrel Rd"
+                          and all(w[:1].isupper() for w in value.split()))  # "Quenvaro\n9791 Kestrel Rd"
             if begin not in done and (first_line or any(above <= n.begin < line_start for n in names)):
                 extra.append(Entity(begin, end, EntityType.OTHER, 0.6, value))
                 done.add(begin)
@@ -483,7 +483,7 @@ AFFILIATION = re.compile(
 
 
 def _affiliations(text: str, entities: list[Entity]) -> list[Entity]:
-    """'Ilse Marwood from Brightwell is the keynote speaker', 'Yuito Hirai of Quenta's': the
+    """'Ilse Marwood from Brightwell is the keynote speaker', 'Ilvo Varnek of Quenta's': the
     capitalised words after a confident name and 'of'/'from' name the person's organisation
     (a known place stays an address)."""
     lex = lexicon()

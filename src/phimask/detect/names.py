@@ -127,7 +127,7 @@ class Token:
 
     @property
     def bare(self) -> str:
-        """The word without a final period or possessive: "Meza's" -> "Meza"."""
+        """The word without a final period or possessive: "Varza's" -> "Varza"."""
         return POSSESSIVE.sub("", self.word.rstrip("."))
 
 
@@ -185,7 +185,7 @@ class NameJudge:
         return zipf < (3.6 if strict else 4.4)
 
     def unknown_proper(self, word: str) -> bool:
-        """A capitalised word no dictionary or gazetteer knows ('Zabrocki', 'Ubul')."""
+        """A capitalised word no dictionary or gazetteer knows ('Zabrocki', 'Ilvo')."""
         bare = POSSESSIVE.sub("", word.rstrip("."))
         if len(bare) < 5 or not bare[0].isupper() or not bare[1:].replace("-", "").isalpha() \
                 or not bare[1:].replace("-", "").islower() or CLINICAL_MORPHOLOGY.search(bare):
@@ -231,19 +231,19 @@ def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False)
         stands_out = judge.case is Case.LOWER and tok.word[:1].isupper() and not tok.word.isupper()
         if i and judge.case is not Case.MIXED and not judge.initial(tok.word) and not stands_out and \
                 judge.lexical(tok.word) == 0 and judge.lex.zipf(tok.bare) >= 2.5:
-            break  # "LAVELY NOTIFIED": in capitals, a second word must look like a name
+            break  # "QUARVELL NOTIFIED": in capitals, a second word must look like a name
         taken.append(tok)
         if len(taken) == 3:
             break
     while taken and judge.initial(taken[-1].word) and len(taken) > 1:
         taken.pop()
     if len(taken) == 1 and judge.initial(taken[0].word):
-        return []  # "this is A 67 yr old", "called X 1"
+        return []  # "she is A 58 year old", "called X 1"
     return taken
 
 
 def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
-    """'Dr. Kearns', 'MR LOMISH', 'Miss Margaret Quillon' (title itself kept)."""
+    """'Dr. Varnell', 'MR VARNOSH', 'Miss Margaret Quillon' (title itself kept)."""
     for m in TITLES.finditer(text):
         toks = tokens_from(text, m.end(), 4)
         taken = _take_names(judge, toks)
@@ -312,7 +312,7 @@ def find_labelled(text: str, judge: NameJudge) -> Iterator[Entity]:
 
 
 def find_introduced(text: str, judge: NameJudge) -> Iterator[Entity]:
-    """'My name is Rubija', 'Dear Ms Gelencsér', 'Thanks, Ubul'."""
+    """'My name is Ilvana', 'Dear Ms Varnéczy', 'Thanks, Ilvo'."""
     for m in INTRODUCTIONS.finditer(text):
         taken = _take_names(judge, tokens_from(text, m.end(), 3), strict_first=True)
         if taken and (judge.case is not Case.MIXED or taken[0].word[:1].isupper()):
@@ -320,7 +320,7 @@ def find_introduced(text: str, judge: NameJudge) -> Iterator[Entity]:
 
 
 def find_staff(text: str, judge: NameJudge) -> Iterator[Entity]:
-    """'IV NURSE VIRGINIA SALLESE', 'per Kearns', 'spoke with Mary Gateman': a known name
+    """'IV NURSE VIRGINIA VARNESSE', 'per Varnell', 'spoke with Mary Varnell': a known name
     (not only a plausible word) right after a role or a reporting verb."""
     for m in STAFF_ROLES.finditer(text):
         taken = _take_names(judge, tokens_from(text, m.end(), 3), strict_first=True)
@@ -401,7 +401,7 @@ NOT_SPEAKERS = {"bot", "user", "agent", "assistant", "customer", "client", "doct
 
 
 def find_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
-    """'Leverett: What a wife.', 'John: You saved my life!': a line opened by a first name
+    """'Varnett: What a wife.', 'John: You saved my life!': a line opened by a first name
     (or a word no dictionary knows) and a colon is a dialogue line."""
     lex = judge.lex
     lines = list(SPEAKER.finditer(text))
@@ -412,12 +412,12 @@ def find_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
         if word.isupper() or key in NOT_SPEAKERS or lex.is_clinical(word):
             continue
         named = key in lex.first_names or judge.unknown_proper(word) or (
-            len(word) >= 3 and lex.raw_zipf(word) == 0)  # "Ubul:": too short for unknown_proper
+            len(word) >= 3 and lex.raw_zipf(word) == 0)  # "Ilvo:": too short for unknown_proper
         if judge.lexical(word) >= 0.6 or (named and not headed):
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.65)
 
 
-PERSON_VERB = re.compile(  # verbs whose subject is a person: "Walker began writing", "Alvir spent a year"
+PERSON_VERB = re.compile(  # verbs whose subject is a person: "Walker began writing", "Quorvir spent a year"
     r"[ \t]+(?:spent|shouted|told|asked|said|says|lives|lived|works|worked|wrote|writes|sang|explained|"
     r"joined|became|married|moved|began|begins|starred|founded|studied|grew|graduated|flew|loves|"
     r"replied|answered|smiled|laughed|cried|emailed|texted|complained|insisted|whispered|"
@@ -433,7 +433,7 @@ COORDINATED = re.compile(
 
 
 def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
-    """'Walker began writing', 'Alvir spent a year': a capitalised name-like word opening a
+    """'Walker began writing', 'Quorvir spent a year': a capitalised name-like word opening a
     sentence whose verb needs a person (in a lower-case text: a known name in lower case)."""
     if judge.case is Case.UPPER:
         return
@@ -454,13 +454,13 @@ def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
         elif lex.is_name(bare) or judge.unknown_proper(bare) or (
                 lex.raw_zipf(bare) < 2.0 and not lex.is_drug(bare) and not medical_or_misspelt(bare)):
             yield hit(text, begin, m.start(), EntityType.NAME, 0.65)
-    if lower:  # "the true gender of bertram has been": a rare first name as any subject
+    if lower:  # "the letters of bertram has been": a rare first name as any subject
         for found in LOWER_SUBJECT.finditer(text):
             first = found.group(1)
             if fold(first) in lex.first_names and lex.zipf(first) < 3.0 and not lex.is_common_noun(first) \
                     and not lex.is_clinical(first) and not lex.is_drug(first):
                 yield hit(text, found.start(1), found.end(1), EntityType.NAME, 0.6)
-    for said in SAID_TO.finditer(text):  # "said Maslin to Antonio"
+    for said in SAID_TO.finditer(text):  # "said Quorvath to Antonio"
         name = said.group(1)
         if not lex.is_clinical(name) and fold(name) not in STOP_AND_PRONOUNS and (
                 lex.is_name(name) or (lex.raw_zipf(name) < 2.0 and not medical_or_misspelt(name))):
@@ -486,7 +486,7 @@ def find_vocatives(text: str, judge: NameJudge) -> Iterator[Entity]:
 
 
 def find_coordinated(text: str, judge: NameJudge) -> Iterator[Entity]:
-    """'Monjeau, Graves and Reed', 'Usamov and Bowers': capitalised words listed together
+    """'Varnjeau, Graves and Reed', 'Varnov and Bowers': capitalised words listed together
     are all names when each is a known name or a word no dictionary knows."""
     if judge.case is not Case.MIXED:
         return

@@ -463,12 +463,12 @@ STREET_PARTICLES = {"de", "del", "della", "di", "da", "do", "dos", "das", "du", 
                     "rue", "via"}
 
 
-NAMED_STREET = re.compile(  # "shows on Marina Fort Street", "lives off Kestrel Lane"
+NAMED_STREET = re.compile(  # "gigs on Quorvel Fort Street", "lives off Kestrel Lane"
     r"\b(?:on|at|off|near|along|down|up|in)[ \t]+((?:[A-Z][\w'’-]+[ \t]+){1,3}"
     r"(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Lane|Drive|Way|Terrace|Crescent|Close|Parkway|"
     r"Highway))(?![\w-])"
 )
-HUNGARIAN_STREET = re.compile(  # "Király u. 15.", "Árpád fejedelem útja 62."
+HUNGARIAN_STREET = re.compile(  # "Varnai u. 15.", "Ilvád fejedelem útja 62."
     r"\b((?:[A-ZÀ-ÞĀ-ž][\w'’-]*[ \t]+(?:and[ \t]+)?){1,3}(?:[a-zà-ÿ]+[ \t]+)?(?:u\.|utca|út|útja|körút|tér)"
     r"[ \t]+\d{1,4}\.?)"
 )
@@ -486,7 +486,7 @@ def find_named_streets(text: str) -> Iterator[Entity]:
 
 
 def find_cued_addresses(text: str) -> Iterator[Entity]:
-    """'lives at 79063 63 Rue de Kairouan', 'drops you off at 518 Árpád fejedelem útja 62.':
+    """'lives at 79063 63 Rue de Varnouan', 'drops you off at 518 Ilvád fejedelem útja 62.':
     after an address cue, a house number and the words up to the punctuation are an address."""
     lex = lexicon()
     for m in ADDRESS_CUE.finditer(text):
@@ -555,7 +555,7 @@ def find_addresses(text: str) -> Iterator[Entity]:
                   if fold(w.rstrip(".")) not in {"n", "s", "e", "w", "north", "south", "east", "west"}]
         if not middle or any(lex.is_clinical(w.rstrip(".")) and fold(w.rstrip(".")) not in STREET_SET
                              for w in middle):
-            continue  # "10 CC NS ..." is no street; "1668 Glyn St street" is ("ST" is also a rhythm)
+            continue  # "10 CC NS ..." is no street; "1668 Kestrel St street" is ("ST" is also a rhythm)
         title_case = sum(w[:1].isupper() and not w.isupper() for w in middle)
         if not title_case and any(lex.zipf(w.rstrip(".")) >= 4.5 for w in middle):
             continue  # "10 AND TOLERATING WELL": ordinary words in capitals

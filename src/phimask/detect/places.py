@@ -47,22 +47,22 @@ EMPLOYER = re.compile(
 WEBSITE = re.compile(  # "according to the Brightwave Transit website"
     r"\bthe\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})\s+(?:website|web\s+site|homepage)\b"
 )
-DESCRIBED_ORGANISATION = re.compile(  # "Brightwave Labs is a design agency based in ..."
+DESCRIBED_ORGANISATION = re.compile(  # "Brightwave Labs is a small agency from ..."
     r"(?:^|(?<=[.!?]\s)|(?<=\n))((?:[A-Z][\w&'.-]*)(?:[ \t]+(?:[A-Z][\w&'.-]*|and|of|&)){0,3}?)[ \t]+"
     r"(?:is|was)[ \t]+(?:a|an|the)[ \t]+(?:[\w-]+[ \t]+){0,3}?(?:company|agency|firm|start-?up|multinational|"
     r"bank|organi[sz]ation|non-?profit|corporation|brainchild|consultancy|manufacturer|retailer)\b"
 )
-ORGANISATION_NOUN = re.compile(  # "The Lending Club Orchestra was founded", "The Mint office is at"
+ORGANISATION_NOUN = re.compile(  # "The Velmora Brass Orchestra played", "The Quenvaro office is at"
     r"(?:^|(?<=[.!?]\s)|(?<=\n))[Tt]he[ \t]+((?:[A-Z][\w&'.-]*)(?:[ \t]+[A-Z][\w&'.-]*){0,3})[ \t]+"
     r"(?i:office|offices|orchestra|band|choir|foundation|headquarters|board|employees)\b"
 )
-ORGANISATION_VERB = re.compile(  # "During 2008, Sp Capital Iq invested heavily", "Estately announced"
+ORGANISATION_VERB = re.compile(  # "In 2008, Quenvaro Iq invested", "Velmora announced"
     r"(?:^|(?<=,[ \t])|(?<=\n))((?:[A-Z][\w&'.-]*[ \t]+){0,3}[A-Z][\w&'.-]*)[ \t]+"
     r"(?:invested|announced|acquired|reported|launched|raised|merged|employs|partnered|expanded)\b"
 )
 RELATIVE_WORD = re.compile(r"(?i:family|wife|husband|son|daughter|mother|father|sister|brother|patient|team|"
                            r"doctor|nurse|staff|physician|surgeon|friend)")
-LOWER_EMPLOYER = re.compile(  # lower-case texts: "looking to support foursquare in ..."
+LOWER_EMPLOYER = re.compile(  # lower-case texts: "he works for quenvaro in ..."
     r"\b(?:work(?:s|ed|ing)?[ \t]+(?:for|at)|employed[ \t]+(?:by|at)|support|recorded[ \t]+for|joined)[ \t]+"
     r"([a-z][\w&'.-]*(?:[ \t]+[a-z][\w&'.-]*)?)(?=[ \t]+(?:in|as|and|became|is|was|for)\b|[ \t]*[.,;]|$)"
 )
@@ -398,7 +398,7 @@ PLACE_PREPOSITION = re.compile(
 PLACE_PREFIXES = frozenset({"new", "north", "south", "east", "west", "upper", "lower", "port", "fort",
                             "saint", "san", "santa", "mount", "lake", "great", "little", "old", "station",
                             "store", "lille", "cite"})
-UNIVERSITY_PLACE = re.compile(  # "University of Porvoo": the town a university is named after
+UNIVERSITY_PLACE = re.compile(  # "University of Varnholm": the town a university is named after
     r"\b(?i:university|univ\.)[ \t]+of[ \t]+([^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*)?)"
 )
 STRONG_PLACE_CUE = re.compile(
@@ -412,7 +412,7 @@ PLACE_WORD = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?")
 
 
 def find_cued_places(text: str) -> Iterator[Entity]:
-    """'grew up in SUND', 'originally from ΚΑΤΩ ΠΟΛΕΜΙΔΙΑ', 'flew to finnbogastaðir': after
+    """'grew up in SUNDVIK', 'originally from ΑΝΩ ΠΟΛΕΜΙΔΙΑ', 'flew to finnbogastaðir': after
     a cue that only a place follows, up to three words no dictionary knows as common
     words (the first of them capitalised, unless the whole text is lower-case)."""
     lex = lexicon()
@@ -443,7 +443,7 @@ def _town_word(word: str, lex: Lexicon) -> bool:
 
 
 def find_university_places(text: str) -> Iterator[Entity]:
-    """'at the University of Porvoo': the place a university is named after (capitalised, or
+    """'at the University of Varnholm': the place a university is named after (capitalised, or
     any case in a lower-case text); US states are left to the hospital rule."""
     lex = lexicon()
     lower = document_case(text) is Case.LOWER
@@ -461,7 +461,7 @@ def find_university_places(text: str) -> Iterator[Entity]:
 
 
 def find_unknown_places(text: str) -> Iterator[Entity]:
-    """'I am in Flateyri', 'flew to Neupré': a capitalised word no list knows after a place
+    """'I am in Elmsvik', 'flew to Varnès': a capitalised word no list knows after a place
     preposition."""
     if document_case(text) is not Case.MIXED:
         return
@@ -473,7 +473,7 @@ def find_unknown_places(text: str) -> Iterator[Entity]:
         begin = word.start()
         if fold(word.group(0)) in PLACE_PREFIXES and word.group(0)[:1].isupper():
             word = WORD.match(text, word.end() + 1) if text[word.end():word.end() + 1] == " " else None
-            if not word:  # "to Port Paien": the place word belongs to the name
+            if not word:  # "to Port Varnholm": the place word belongs to the name
                 continue
         bare = word.group(0).rstrip(".")
         shaped = bare[1:].islower() or (bare.isupper() and len(bare) >= 5)
