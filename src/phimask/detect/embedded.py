@@ -518,7 +518,7 @@ def _propagate_names(text: str, entities: list[Entity]) -> list[Entity]:
                     not medical_or_misspelt(bare):
                 places.add(fold(bare))
             elif e.score >= 0.7 and bare.isupper() and 2 <= len(bare) <= 5 and not lex.is_clinical(bare):
-                acronyms.add(bare)  # "GH": a facility named by its initials, written the same way
+                acronyms.add(bare)  # "KQH": a facility named by its initials, written the same way
         if e.type is EntityType.NAME and e.score >= 0.7:
             for word in names.WORD.findall(e.text):
                 bare = word.rstrip(".")

@@ -134,7 +134,7 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 @lru_cache(maxsize=4096)
 def misspelt(word: str) -> bool:
-    """'Moniter', 'commonde', 'Neice': one edit (a letter dropped, added, changed or two
+    """'Montior', 'catheterr', 'Nieghbor': one edit (a letter dropped, added, changed or two
     swapped) from a clinical or medical term of 7+ letters, or two letters swapped in a
     frequent word, so more likely a typo than a name."""
     lex = lexicon()

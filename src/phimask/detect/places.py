@@ -220,7 +220,7 @@ def _state(words: str, lex: Lexicon) -> bool:
 
 
 def find_named_hospitals(text: str) -> Iterator[Entity]:
-    """'went to Holy Cross', 'from Sacred Heart hosp', 'U of MD Med Center': hospital names
+    """'went to Sacred Heart', 'from Good Samaritan hosp', 'U of NV Med Center': hospital names
     that many hospitals share, after an arrival preposition or before a hospital word."""
     lex = lexicon()
     case = document_case(text)
@@ -254,7 +254,7 @@ FACILITY_ACRONYM = re.compile(
 
 
 def find_facility_acronyms(text: str) -> Iterator[Entity]:
-    """'to GH cath lab', 'at GH EW', 'enroute to gh er': a short name before a hospital unit."""
+    """'to KQH cath lab', 'at KQH EW', 'enroute to kqh er': a short name before a hospital unit."""
     lex = lexicon()
     for m in FACILITY_ACRONYM.finditer(text):
         word = m.group(1)
@@ -368,7 +368,7 @@ WARD = re.compile(
 
 
 def find_destinations(text: str) -> Iterator[Entity]:
-    """Hospitals and wards a patient moves between: 'transferred to GH', 'admitted to
+    """Hospitals and wards a patient moves between: 'transferred to KQH', 'admitted to
     Halloway 3' — acronyms or unknown words right after a movement verb."""
     lex = lexicon()
     case = document_case(text)
