@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Iterator
 
 from phimask.detect import names, patterns, places
-from phimask.detect.lexicon import fold, lexicon, medical_or_misspelt, medical_words, misspelt
+from phimask.detect.lexicon import fold, lexicon, medical_or_misspelt, medical_words
 from phimask.entities import Entity, EntityType
 from phimask.errors import DetectorFailed, DetectorTimeout, PhimaskError, raised_at
 
@@ -39,7 +39,7 @@ CLINICAL_PHRASES = re.compile(
 
 
 NOT_A_NAME = re.compile(  # "I'm", "Sunday": pronoun contractions and weekdays are never names
-    r"(?i:i|you|we|they|he|she|it|that|there)['’](?i:m|re|ve|ll|d|s)|(?i:i|im)|"
+    rf"{names.CONTRACTION.pattern}|(?i:i|im)|"
     r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|(?:MON|TUES|WEDNES|THURS|FRI|SATUR|SUN)DAY"
 )
 WORDLIKE = {EntityType.NAME, EntityType.ADDRESS, EntityType.OTHER, EntityType.PROFESSION}
@@ -181,8 +181,7 @@ def _address_line(line: str, lower: bool = False) -> bool:
         return True  # ", ZQ", ", 41": the region after a town line
     if not words:
         return False
-    if len(words) > 4 or any(lex.is_clinical(w) and fold(w.rstrip(".")) not in patterns.STREET_SET
-                             for w in words) or ":" in line:
+    if len(words) > 4 or any(patterns.clinical_not_street(w) for w in words) or ":" in line:
         return False  # "St Elmsby" is a town line although "ST" is also a heart rhythm
     capitalised = all(w[:1].isupper() or lower or lex.zipf(w) < 2.0 for w in words)
     distinctive = _place(line) or any(
@@ -495,8 +494,7 @@ def _affiliations(text: str, entities: list[Entity]) -> list[Entity]:
         if not m:
             continue
         words = m.group(1).split()
-        medical = medical_words()
-        if any(lex.is_clinical(w) or fold(w) in medical or misspelt(w) or _place(w) for w in words) or \
+        if any(lex.is_clinical(w) or medical_or_misspelt(w) or _place(w) for w in words) or \
                 fold(words[0]) in {"the", "this", "that", "my", "his", "her", "our", "their"}:
             continue  # "Dr. Lindqvist from Cardiology", "from Boston"
         extra.append(Entity(m.start(1), m.end(1), EntityType.OTHER, 0.65, m.group(1)))

@@ -423,6 +423,8 @@ PERSON_VERB = re.compile(  # verbs whose subject is a person: "Walker began writ
     r"replied|answered|smiled|laughed|cried|emailed|texted|complained|insisted|whispered|"
     r"(?:is|was)[ \t]+(?:from|born))\b"
 )
+SUBJECT_WORD = re.compile(r"([A-ZÀ-Þ][^\W\d_'’-]+)$")
+LOWER_SUBJECT_WORD = re.compile(r"([^\W\d_'’-]+)$")
 LOWER_SUBJECT = re.compile(r"\b([a-z]{3,})[ \t]+(?:has|had|is|was|will|would|said|says)\b")
 SAID_TO = re.compile(r"\b(?:said|asked|replied|shouted|told|whispered|answered)[ \t]+([A-ZÀ-Þ][^\W\d_]+)"
                      r"(?=[ \t]+to\b|[ \t]*[,.!?])")
@@ -438,7 +440,7 @@ def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
     if judge.case is Case.UPPER:
         return
     lower = judge.case is Case.LOWER
-    subject = re.compile(r"([^\W\d_'’-]+)$" if lower else r"([A-ZÀ-Þ][^\W\d_'’-]+)$")
+    subject = LOWER_SUBJECT_WORD if lower else SUBJECT_WORD
     lex = judge.lex
     for m in PERSON_VERB.finditer(text):
         word = subject.search(text, max(0, m.start() - 30), m.start())

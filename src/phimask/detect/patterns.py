@@ -416,6 +416,18 @@ STREET_WORDS = (
     r"crescent|close|row|walk|route|rte|pike|turnpike|expressway|freeway"
 )
 STREET_SET = frozenset(STREET_WORDS.split("|"))
+
+
+def clinical_not_street(word: str) -> bool:
+    """A clinical word that is not also a street word ("ST" is a rhythm and a street)."""
+    bare = word.rstrip(".")
+    return lexicon().is_clinical(bare) and fold(bare) not in STREET_SET
+
+
+def _street_alternation() -> str:
+    """Every street suffix and street word, longest first, as a regex alternation."""
+    suffixes = sorted(lexicon().street_suffixes | STREET_SET, key=len, reverse=True)
+    return "|".join(re.escape(s) for s in suffixes)
 POST_BOX = re.compile(
     r"\b(?:(?:PSC|unit)\s+\d{3,5},?\s+box\s+\d{3,5}|p\.?\s?o\.?\s+box\s+\d+|"
     r"USNS\s+[A-Z][a-z]+|USS\s+[A-Z][a-z]+|USNV\s+[A-Z][a-z]+)"
@@ -517,8 +529,7 @@ def find_cued_addresses(text: str) -> Iterator[Entity]:
 
 
 def _street_pattern() -> re.Pattern[str]:
-    suffixes = sorted(lexicon().street_suffixes | set(STREET_WORDS.split("|")), key=len, reverse=True)
-    words = "|".join(re.escape(s) for s in suffixes)
+    words = _street_alternation()
     return re.compile(
         rf"(?<![\w/.-])(\d{{1,6}}[A-Za-z]?(?:-\d+)?\s+(?:[NSEW]\.?\s+|(?:north|south|east|west)\s+)?"
         rf"(?:[A-Za-z0-9][\w'.-]*[ \t]+){{0,4}}(?:{words})\b\.?)({UNIT}?)",
@@ -528,8 +539,7 @@ def _street_pattern() -> re.Pattern[str]:
 
 def _corner_pattern() -> re.Pattern[str]:
     """'the corner of <street> and <...> <street word>': both streets and the lead-in."""
-    suffixes = sorted(lexicon().street_suffixes | set(STREET_WORDS.split("|")), key=len, reverse=True)
-    words = "|".join(re.escape(s) for s in suffixes)
+    words = _street_alternation()
     return re.compile(
         rf"\b(?:the[ \t]+)?corner[ \t]+of[ \t]+(?:(?!and\b)[^\s,;]+[ \t]+){{1,6}}?(?:and|&)[ \t]+"
         rf"(?:[^\W_][\w'.-]*[ \t]+){{0,3}}(?:{words})\b",
@@ -553,8 +563,7 @@ def find_addresses(text: str) -> Iterator[Entity]:
             continue
         middle = [w for w in re.findall(r"[^\W\d_][\w'.-]*", m.group(1))[:-1]
                   if fold(w.rstrip(".")) not in {"n", "s", "e", "w", "north", "south", "east", "west"}]
-        if not middle or any(lex.is_clinical(w.rstrip(".")) and fold(w.rstrip(".")) not in STREET_SET
-                             for w in middle):
+        if not middle or any(clinical_not_street(w) for w in middle):
             continue  # "10 CC NS ..." is no street; "1668 Kestrel St street" is ("ST" is also a rhythm)
         title_case = sum(w[:1].isupper() and not w.isupper() for w in middle)
         if not title_case and any(lex.zipf(w.rstrip(".")) >= 4.5 for w in middle):

@@ -295,7 +295,7 @@ def find_organisations(text: str) -> Iterator[Entity]:
         words = [w.rstrip(".") for w in m.group(1).split()]
         if len(words) > 1 and fold(words[0]) == "the":
             words = words[1:]  # "The Vanguard Group invested": the article is part of the name
-        if any(lex.is_clinical(w) or fold(w) in STOP_WORDS or fold(w) in {"they", "we"} or
+        if any(lex.is_clinical(w) or fold(w) in STOP_WORDS or fold(w) == "they" or
                (lex.is_name(w) and not lex.is_common_noun(w)) or RELATIVE_WORD.fullmatch(w) for w in words):
             continue  # "Dr. Okafor reported", "Family reported", "Pt reported"
         if any(not lex.is_common_noun(w) and lex.zipf(w) < 4.0 for w in words):

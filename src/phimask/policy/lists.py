@@ -78,21 +78,16 @@ class PhraseList:
         return found
 
     def _scan(self, text: str, pos: int, endpos: int, found: list[tuple[int, int, ListEntry]]) -> None:
-        if self._by_first_word:
-            for word in _WORD.finditer(text, pos, endpos):
-                candidates = self._by_first_word.get(word.group().casefold())
-                if not candidates:
-                    continue
-                for pattern, entry in candidates:
-                    for start in _starts(text, word.start()):
-                        hit = pattern.match(text, start)
-                        if hit is not None and hit.end() > hit.start():
-                            found.append((hit.start(), hit.end(), entry))
-                            break
-        starts: set[str] = set()
+        starts: set[str] = set()  # the 2- and 3-letter beginnings of the window's words
         for word in _WORD.finditer(text, pos, endpos):
             lowered = word.group().lower()
             starts.update((lowered[:2], lowered[:3]))
+            for pattern, entry in self._by_first_word.get(word.group().casefold(), ()):
+                for start in _starts(text, word.start()):
+                    hit = pattern.match(text, start)
+                    if hit is not None and hit.end() > hit.start():
+                        found.append((hit.start(), hit.end(), entry))
+                        break
         for (pattern, entry), leads in zip(self._anywhere, self._leads, strict=True):
             if leads is not None and leads.isdisjoint(starts):
                 continue  # no word in the window begins the way every match must
