@@ -113,6 +113,8 @@ COVERED = [
     # hospitals: shared names, initials before a unit, the same initials again later
     pytest.param("PT WENT TO SACRED HEART WITH FEVER.", "SACRED HEART", id="shared-hospital-name"),
     pytest.param("Pt arrived by ambulance at Memorial Hospital.", "Memorial", id="memorial-hospital"),
+    pytest.param("Transferred from Elmsby Hospital for cath.", "Elmsby", id="facility-name-before-head"),
+    pytest.param("Seen at Quorvath Medical Center today.", "Quorvath Medical Center", id="medical-center-kept"),
     pytest.param("Received from U of NV Med Center overnight.", "U of NV", id="university-of-state"),
     pytest.param("Family hopes KQH keeps him. Sent to KQH cath lab, 3VD.", "KQH",
                  id="facility-initials-propagated"),
@@ -234,6 +236,9 @@ NOT_TOUCHED = [
     pytest.param("IN GENERAL, PT IS COMFORTABLE.", "GENERAL", id="in-general-caps"),
     pytest.param("Brought to the ER by wife.", "ER", id="the-er"),
     pytest.param("Sent to OR at noon.", "OR", id="operating-room"),
+    pytest.param("Transferred from Elmsby Hospital for cath.", "Hospital", id="kind-head-left-out"),
+    pytest.param("TAKEN TO GOOD SAMARITAN HOSP TODAY", "HOSP", id="shared-name-kind-head-left-out"),
+    pytest.param("Wants to go to Varnholm rehab (lives alone).", "rehab", id="rehab-head-left-out"),
 ]
 
 

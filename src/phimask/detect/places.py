@@ -30,6 +30,9 @@ FACILITY = re.compile(
 FACILITY_HEADS = {"hospital", "hosp", "medical", "memorial", "university", "institute", "college", "health"}
 GENERIC_HEADS = {"hospital", "hosp", "medical", "health"}  # never a facility's name by themselves
 FACILITY_GLUE = {"of", "the", "and", "&", "de", "la", "for"}
+# kind-of-place words left outside a facility's span: "[Elmsby] Hospital" reads as a hospital and
+# identifies no one ("Medical Center", "Memorial", "VAMC" stay: they are usually part of the name)
+KIND_HEAD = re.compile(r"(?:hospital|hosp|campus|rehab|va|er|ed|ew)\.?", re.IGNORECASE)
 COMPANY = re.compile(
     r"\b((?:[A-Z][\w&'.-]*[ \t]+){0,3}[A-Z][\w&'.-]*),?[ \t]+"
     r"(Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Corp\.?|Corporation|Company|Co\.|Group|PLC|GmbH|AG|"
@@ -197,7 +200,8 @@ def find_facilities(text: str) -> Iterator[Entity]:
         begin = text.index(kept[0], max(start, begin - 2))
         proper = sum(lex.zipf(w.rstrip(".")) < 3.5 for w in kept)
         score = 0.85 if proper or case is Case.MIXED else 0.5
-        yield hit(text, begin, m.end(), EntityType.ADDRESS, score)
+        end = m.start(2) if KIND_HEAD.fullmatch(m.group(2)) else m.end()
+        yield hit(text, begin, end, EntityType.ADDRESS, score)
 
 
 HOSPITAL_HEAD = (r"(?:hospital|hosp|medical\s+cent(?:er|re)|med\s+cent(?:er|re)|health\s+cent(?:er|re)|"
@@ -241,7 +245,8 @@ def find_named_hospitals(text: str) -> Iterator[Entity]:
         elif not (head or arrival) or (fold(name.split()[0]) in SHARED_WORDS and not head and not (
                 name[:1].isupper() and (case is Case.MIXED or fold(name) != "general"))):
             continue
-        end = m.start(1) + len(name) + (len(head) if head and name == m.group(1) else 0)
+        end = m.start(1) + len(name) + (
+            len(head) if head and name == m.group(1) and not KIND_HEAD.fullmatch(head.strip()) else 0)
         yield hit(text, m.start(1), end, EntityType.ADDRESS, 0.75)
 
 
