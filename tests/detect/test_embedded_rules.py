@@ -115,6 +115,7 @@ COVERED = [
     pytest.param("Pt arrived by ambulance at Memorial Hospital.", "Memorial", id="memorial-hospital"),
     pytest.param("Transferred from Elmsby Hospital for cath.", "Elmsby", id="facility-name-before-head"),
     pytest.param("Zelmoria songwriter Ann Lee sang.", "Zelmoria", id="prose-sentence-start-unknown-word"),
+    pytest.param("We met Goldberg at the market.", "Goldberg", id="prose-rare-capitalised-word"),
     pytest.param("Seen at Quorvath Medical Center today.", "Quorvath Medical Center",
                  id="medical-center-kept"),
     pytest.param("Received from U of NV Med Center overnight.", "U of NV", id="university-of-state"),
@@ -242,6 +243,10 @@ NOT_TOUCHED = [
     pytest.param("Transferred from Elmsby Hospital for cath.", "Hospital", id="kind-head-left-out"),
     pytest.param("Pt on heparin gtt, afebrile. Lisinoprl held for low BP, lasix given.", "Lisinoprl",
                  id="note-sentence-start-unknown-word"),
+    pytest.param("Pt with Graves disease, TSH low; Wilson workup neg, on methimazole.", "Wilson",
+                 id="note-eponym-not-a-name"),
+    pytest.param('Ask them. "Don\'t feed the birds," she said.', "Don't", id="prose-contraction-not-a-name"),
+    pytest.param("They run a lovely Icelandic bakery.", "Icelandic", id="prose-demonym-not-a-name"),
     pytest.param("TAKEN TO GOOD SAMARITAN HOSP TODAY", "HOSP", id="shared-name-kind-head-left-out"),
     pytest.param("Wants to go to Varnholm rehab (lives alone).", "rehab", id="rehab-head-left-out"),
 ]

@@ -133,7 +133,7 @@ def clinical_text(text: str) -> bool:
     words = PLAIN_WORD.findall(text, 0, 20000)
     clinical = sum(1 for w in words if lex.is_clinical(w) or lex.is_drug(w) or (
         fold(w) in medical and lex.zipf(w) < 3.5))
-    return bool(words) and clinical >= CLINICAL_SHARE * len(words)
+    return clinical > 0 and clinical >= CLINICAL_SHARE * len(words)
 
 
 @dataclass(frozen=True)
@@ -169,9 +169,10 @@ def tokens_from(text: str, begin: int, limit: int = 6) -> list[Token]:
 class NameJudge:
     """Decides whether a word can be part of a person's name in a given document."""
 
-    def __init__(self, lex: Lexicon, case: Case) -> None:
+    def __init__(self, lex: Lexicon, case: Case, prose: bool = False) -> None:
         self.lex = lex
         self.case = case
+        self.prose = prose  # not a clinical note: see clinical_text
 
     def capitalised(self, word: str) -> bool:
         return word[:1].isupper()
@@ -645,10 +646,34 @@ def _extends_name(judge: NameJudge, tok: Token) -> bool:
     bare = tok.bare
     if CONTRACTION.fullmatch(tok.word) or TITLE_WORD.fullmatch(tok.word):
         return False
-    if judge.lexical(tok.word) > 0 or judge.initial(tok.word) or judge.unknown_proper(tok.word):
+    if judge.lexical(tok.word) > 0 or judge.initial(tok.word) or judge.unknown_proper(tok.word) or (
+            judge.prose and _rare_proper(judge, tok)):
         return True
     return (judge.case is Case.MIXED and len(bare) > 1 and judge.lex.zipf(bare) < 2.5
             and not judge.lex.is_clinical(bare))
+
+
+def _rare_proper(judge: NameJudge, tok: Token) -> bool:
+    """A rare capitalised word the dictionary never writes in lower case ('Goldberg'): in prose,
+    away from a sentence's start, a name far more often than not."""
+    bare = tok.bare
+    lex = judge.lex
+    return (len(bare) >= 4 and bare.replace("-", "").isalpha() and bare[1:].islower() and lex.zipf(bare) < 3.6
+            and not lex.is_common_noun(bare) and not lex.is_drug(bare) and not _demonym(bare))
+
+
+DEMONYM_END = re.compile(r"(?:ians?|ans?|ese|ish|ic|i|ch)$")
+
+
+@lru_cache(maxsize=1)
+def _country_stems() -> frozenset[str]:
+    return frozenset(country[:4] for country in lexicon().countries if len(country) >= 4)
+
+
+def _demonym(word: str) -> bool:
+    """'Icelandic', 'Slovenian': a people's or a language's name, no one's identifier."""
+    key = fold(word)
+    return bool(DEMONYM_END.search(key)) and key[:4] in _country_stems()
 
 
 def _pair_of_names(judge: NameJudge, part: Sequence[Token]) -> bool:
@@ -690,6 +715,8 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
                 score = UNKNOWN_WORD_SCORE - 0.05  # "Ondrasz shouted at Todd"
             elif judge.unknown_proper(words[0].word) and not clinical_text(text):
                 score = UNKNOWN_WORD_SCORE - 0.05  # "Kestrova opened a shop": prose, not a note's typo
+            elif judge.prose and _rare_proper(judge, words[0]) and not _sentence_start(text, part[0].begin):
+                score = UNKNOWN_WORD_SCORE - 0.05  # "early Goldberg", "and Asya's kid"
             else:
                 score = 0.0
         elif len(words) >= 2 and (min(part_scores) >= 0.45 or _pair_of_names(judge, part)):
@@ -703,7 +730,7 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
 
 def find_names(text: str) -> Iterator[Entity]:
     """Every name recognizer over one document."""
-    judge = NameJudge(lexicon(), document_case(text))
+    judge = NameJudge(lexicon(), document_case(text), prose=not clinical_text(text))
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
                    find_introduced, find_staff, find_initialled, find_roled, find_name_lists, find_speakers,
                    find_informed, find_lowercase_cued, find_person_subjects, find_coordinated, find_vocatives,
