@@ -341,7 +341,7 @@ def _grow_names(text: str, entities: list[Entity]) -> list[Entity]:
     after it (with a middle initial) and a first name or unknown word right before it."""
     extra: list[Entity] = []
     for e in entities:
-        if e.type is not EntityType.NAME or e.score < 0.7 or len(e.text.split()) > 2:
+        if e.type is not EntityType.NAME or e.score < 0.6 or len(e.text.split()) > 2:
             continue  # three words are a whole name already
         begin, end = e.begin, e.end
         right = NAME_RIGHT.match(text, end)

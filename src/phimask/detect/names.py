@@ -705,7 +705,8 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
         if judge.case is Case.MIXED:
             if len(words) >= 2 and (best >= 0.6 or _pair_of_names(judge, part)):
                 score = 0.85
-            elif len(words) >= 2 and (best > 0 or all(judge.unknown_proper(t.word) for t in words)):
+            elif len(words) >= 2 and (best > 0 or all(judge.unknown_proper(t.word) or (
+                    judge.prose and _rare_proper(judge, t)) for t in words)):
                 score = 0.7
             elif best > 0:
                 score = best * (0.75 if _sentence_start(text, part[0].begin) else 0.9)
