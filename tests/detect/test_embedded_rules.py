@@ -47,6 +47,8 @@ COVERED = [
     pytest.param("Ship to 29 Rue de Tavel 5\nVarnholm\n, ZQ\n 40117\n",
                  "Varnholm\n, ZQ\n 40117", id="region-line"),
     pytest.param("My zip code is 880", "880", id="short-zip"),
+    pytest.param("Ship to 29 Rue de Tavel 5\nVarnholm\n, GU\n 40117. It is a bakery.",
+                 "Varnholm\n, GU\n 40117", id="region-code-then-postcode-opening-prose"),
     pytest.param("Ilse lives at 79063 63 Rue de Tavel, Varnholm.", "79063 63 Rue de Tavel, Varnholm",
                  id="cued-number-first"),
     pytest.param("Please meet me at 518 Kestrel fejedelem útja 62. Bye.",
@@ -256,3 +258,10 @@ NOT_TOUCHED = [
 def test_new_rules_keep(detector: Detector, text: str, sub: str) -> None:
     entities = find_phi(text, detector=detector)
     assert not touched(entities, text, sub), f"{sub!r} masked: {entities}"
+
+
+def test_phone_after_an_address_block_stays_a_phone(detector: Detector) -> None:
+    text = "Billing: 12 Kestrel Road\n Apt. 3\n Elmsby\n Vastria 40117\n082 490 1693"
+    entities = find_phi(text, detector=detector)
+    phone = [e for e in entities if "490" in e.text]
+    assert [e.type for e in phone] == [T.PHONE_OR_FAX] and phone[0].text == "082 490 1693", entities

@@ -164,6 +164,9 @@ PLACEHOLDERS = {"nan", "null", "none", "n/a"}  # missing values printed by data 
 PLACEHOLDER = re.compile(r"[ \t,]*(?:nan|null|None|N/A)\b(?:[ \t]+\d{3,6}(?:[ -]\d{2,4})?)?")
 LINE_LEAD = re.compile(r"(?:^|\n)[ \t>]*((?:[A-ZÀ-ÞĀ-ž][\w'’.-]*[ \t]+(?:and[ \t]+)?){1,2})$")
 ADDRESS_LINE = re.compile(r"\n[ \t>]*([^\n]{1,40}?)[ \t]*(?=\n|$)")
+LAST_LINE = re.compile(
+    r"\n[ \t>]*(((?:[A-ZÀ-Þ][\w'-]*[ \t]+){0,3})\d{3,6}(?:-\d{3,4})?)"
+    r"(?=[.,?!;:]?(?:[ \t]+[^\W\d_]|[ \t]*(?:\n|$)))")  # a postcode, not the first group of a phone
 
 
 TOWN_REGION_POSTCODE = re.compile(
@@ -177,8 +180,9 @@ def _address_line(line: str, lower: bool = False) -> bool:
     words = [w for w in re.findall(r"[^\W\d_][\w'.-]*", line) if fold(w) not in PARTICLES | PLACEHOLDERS]
     if POSTCODE_LINE.fullmatch(line.strip()) or TOWN_REGION_POSTCODE.fullmatch(line.strip()):
         return True  # "B0J 2H0", "Varzea do Norte, RS 24893"
-    if line.startswith(",") and len(words) <= 2 and not any(lex.is_clinical(w) for w in words):
-        return True  # ", ZQ", ", 41": the region after a town line
+    if line.startswith(",") and len(words) <= 2 and all(
+            (w.isupper() and len(w) <= 3) or not lex.is_clinical(w) for w in words):
+        return True  # ", ZQ", ", 41", ", GU": the region after a town line
     if not words:
         return False
     if len(words) > 4 or any(patterns.clinical_not_street(w) for w in words) or ":" in line:
@@ -215,11 +219,16 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
         town = UNIT_TOWN.match(text, end) if text[end - 1].isdigit() else None
         if town and not any(lexicon().is_clinical(w) for w in town.group(0).split()):
             end = town.end()
+        lines = 0
         for _ in range(4):
             line = ADDRESS_LINE.match(text, end)
             if not line or not _address_line(line.group(1), lower):
                 break
             end = line.end(1)
+            lines += 1
+        last = LAST_LINE.match(text, end) if lines else None
+        if last and (not last.group(2) or _address_line(last.group(2), lower)):
+            end = last.end(1)  # "…\n, ZQ\n 40117. It serves…": the postcode opens a line of prose
         placeholder = PLACEHOLDER.match(text, end)
         if placeholder:
             end = placeholder.end()  # "…, nan 78618": a missing value printed inside the address
