@@ -178,8 +178,9 @@ def _address_line(line: str, lower: bool = False) -> bool:
     any letter case when the whole text is lower-case)."""
     lex = lexicon()
     words = [w for w in re.findall(r"[^\W\d_][\w'.-]*", line) if fold(w) not in PARTICLES | PLACEHOLDERS]
-    if POSTCODE_LINE.fullmatch(line.strip()) or TOWN_REGION_POSTCODE.fullmatch(line.strip()):
-        return True  # "B0J 2H0", "Varzea do Norte, RS 24893"
+    if POSTCODE_LINE.fullmatch(line.strip()) or TOWN_REGION_POSTCODE.fullmatch(line.strip()) or \
+            line.strip().lower() in PLACEHOLDERS:
+        return True  # "B0J 2H0", "Varzea do Norte, RS 24893", "nan" (a missing value)
     if line.startswith(",") and len(words) <= 2 and all(
             (w.isupper() and len(w) <= 3) or not lex.is_clinical(w) for w in words):
         return True  # ", ZQ", ", 41", ", GU": the region after a town line
@@ -191,6 +192,15 @@ def _address_line(line: str, lower: bool = False) -> bool:
     distinctive = _place(line) or any(
         lex.zipf(w) < 3.5 or (w.isupper() and len(w) <= 3) for w in words)
     return capitalised and distinctive
+
+
+def _town_line(line: str) -> bool:
+    """'Mill Haven': the line right after a street and its number names the town, in words
+    however common."""
+    lex = lexicon()
+    words = line.split()
+    return 0 < len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() and not lex.is_clinical(w)
+                                       for w in words)
 
 
 def _place(line: str) -> bool:
@@ -222,7 +232,8 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
         lines = 0
         for _ in range(4):
             line = ADDRESS_LINE.match(text, end)
-            if not line or not _address_line(line.group(1), lower):
+            if not line or not (_address_line(line.group(1), lower) or (
+                    not lines and _town_line(line.group(1)) and text[end - 1].isdigit())):
                 break
             end = line.end(1)
             lines += 1
@@ -254,6 +265,18 @@ PLACE_TAIL = re.compile(  # "Shelly Park", "Tokvarn Ext": a place word after a t
 )
 
 
+PARTICLE_TAIL = re.compile(
+    r"[ \t]+(?:de|del|della|di|da|do|dos|das|du|des|sur|na|nad|pod|van|von|der)[ \t]+"
+    r"((?:[^\W\d_][\w'-]*)(?:[ \t]+[A-ZÀ-Þ][\w'-]*)?)(?![\w'-])")
+
+
+def _place_word(word: str) -> bool:
+    """A word that may go on a town's name after a particle: capitalised or rare, never clinical."""
+    lex = lexicon()
+    return (word[:1].isupper() or lex.zipf(word) < 3.0) and not lex.is_clinical(word) and \
+        not lex.is_drug(word) and lex.zipf(word) < 4.5
+
+
 def _grow_places(text: str, entities: list[Entity]) -> list[Entity]:
     """'Port Elmsby', 'Vila de São Varn', 'Velki Dol nad Elms': the place words and
     particles (or words no dictionary knows) right before a confident place belong to it,
@@ -280,6 +303,9 @@ def _grow_places(text: str, entities: list[Entity]) -> list[Entity]:
             begin = text.index(" ", begin) + 1  # never start on "de", "nad"
         tail = PLACE_TAIL.match(text, e.end)
         end = tail.end() if tail else e.end
+        joined = PARTICLE_TAIL.match(text, end)
+        if joined and all(_place_word(w) for w in joined.group(1).split()):
+            end = joined.end()  # "Villaverde del Ocaso", "Quinta de São Varn": the town goes on
         tag = PLACE_TAG.match(text, end)
         if tag and not lex.is_clinical(tag.group(1)):
             end = tag.end()  # "Varnos (Greek)", "Elmsville (Orange)": a language or region tag
