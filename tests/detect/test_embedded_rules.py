@@ -122,6 +122,7 @@ COVERED = [
     pytest.param("Transferred from Elmsby Hospital for cath.", "Elmsby", id="facility-name-before-head"),
     pytest.param("Zelmoria songwriter Ann Lee sang.", "Zelmoria", id="prose-sentence-start-unknown-word"),
     pytest.param("We met Goldberg at the market.", "Goldberg", id="prose-rare-capitalised-word"),
+    pytest.param("Brenner and Ilse Halvorsen met at noon.", "Brenner", id="name-listed-before-a-name"),
     pytest.param("Seen at Quorvath Medical Center today.", "Quorvath Medical Center",
                  id="medical-center-kept"),
     pytest.param("Received from U of NV Med Center overnight.", "U of NV", id="university-of-state"),

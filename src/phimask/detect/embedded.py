@@ -401,22 +401,20 @@ COORDINATED_ORGANISATION = re.compile(
 )
 
 
+COORDINATED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Þ][\wß-ÿ'-]+)[ \t]+(?:and|&)[ \t]+$")
+
+
+def _listed_name(word: str) -> bool:
+    lex = lexicon()
+    return not word.isupper() and (lex.zipf(word) < 3.5 or lex.is_name(word)) and not lex.is_clinical(word)
+
+
 def _coordinated_names(text: str, entities: list[Entity]) -> list[Entity]:
     """'Dunmere and Holt', 'Kovás, Brenner and Alcott': a capitalised word listed right
-    after a confident name is a name too."""
+    after (or just before) a confident name is a name too, unless it is listed with
+    organisations ('Varnco Labs, Quorvex and Elmsby Inc.')."""
     lex = lexicon()
     extra: list[Entity] = []
-    for e in sorted(entities, key=lambda x: x.begin):
-        if e.type is not EntityType.NAME or e.score < 0.6:
-            continue
-        end = e.end
-        for _ in range(6):
-            m = COORDINATION.match(text, end)
-            if not m or m.group(1).isupper() or (
-                    lex.zipf(m.group(1)) >= 3.5 and not lex.is_name(m.group(1))):
-                break
-            extra.append(Entity(m.start(1), m.end(1), EntityType.NAME, 0.7, m.group(1)))
-            end = m.end(1)
     for e in sorted(entities, key=lambda x: x.begin):
         if e.type is not EntityType.OTHER or e.score < 0.7 or not e.text[:1].isupper():
             continue
@@ -428,6 +426,23 @@ def _coordinated_names(text: str, entities: list[Entity]) -> list[Entity]:
             value = m.group(1).rstrip(".")
             extra.append(Entity(m.start(1), m.start(1) + len(value), EntityType.OTHER, 0.65, value))
             end = m.end(1)
+    organisations = [(x.begin, x.end) for x in entities + extra if x.type is EntityType.OTHER]
+    least = 0.5 if not names.clinical_text(text) else 0.6  # in prose a lone unknown word is a name
+    for e in sorted(entities, key=lambda x: x.begin):
+        if e.type is not EntityType.NAME or e.score < least:
+            continue
+        end = e.end
+        for _ in range(6):
+            m = COORDINATION.match(text, end)
+            if not m or not _listed_name(m.group(1)) or any(
+                    b <= m.start(1) < stop for b, stop in organisations):
+                break
+            word = names.POSSESSIVE.sub("", m.group(1))  # "and Varn's" -> "Varn"
+            extra.append(Entity(m.start(1), m.start(1) + len(word), EntityType.NAME, 0.7, word))
+            end = m.end(1)
+        before = COORDINATED_BEFORE.search(text, max(0, e.begin - 40), e.begin)
+        if e.score >= 0.6 and before and _listed_name(before.group(1)):
+            extra.append(Entity(before.start(1), before.end(1), EntityType.NAME, 0.65, before.group(1)))
     return entities + extra
 
 
