@@ -271,3 +271,9 @@ def test_phone_after_an_address_block_stays_a_phone(detector: Detector) -> None:
     entities = find_phi(text, detector=detector)
     phone = [e for e in entities if "490" in e.text]
     assert [e.type for e in phone] == [T.PHONE_OR_FAX] and phone[0].text == "082 490 1693", entities
+
+
+def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> None:
+    text = "Founded in Elmsby, Lloyd-Varnholt is a charity for songwriters."
+    entities = [e for e in find_phi(text, detector=detector) if e.text == "Lloyd-Varnholt"]
+    assert [e.type for e in entities] == [T.OTHER], entities

@@ -245,6 +245,20 @@ def _lexical(word: str) -> float:
     return 0.3 if zipf < 5.0 else 0.0
 
 
+@lru_cache(maxsize=4096)
+def _double_barrelled(bare: str) -> bool:
+    """'Weeks-Rivas', 'Lloyd-Varnholt': two capitalised surnames (or a surname and a rare word)."""
+    parts = bare.split("-")
+    lex = lexicon()
+    if len(parts) != 2 or not all(len(p) >= 3 and p[0].isupper() and p[1:].islower() for p in parts):
+        return False
+    if lex.is_clinical(parts[0]) or lex.is_clinical(parts[1]):
+        return False
+    surnames = sum(fold(p) in lex.last_names for p in parts)
+    rare = sum(lex.zipf(p) < 3.0 for p in parts)
+    return surnames == 2 or (surnames == 1 and rare >= 1)
+
+
 def _name_span(text: str, toks: Sequence[Token], score: float) -> Entity:
     last = toks[-1]
     end = last.begin + len(last.bare) if not last.word.endswith(".") or len(last.bare) > 1 \
@@ -619,7 +633,7 @@ def find_lexical(text: str, judge: NameJudge) -> Iterator[Entity]:
         joined = bool(run) and text[run[-1].end:tok.begin] in {" ", "  ", ""} and not \
             (run[-1].word.endswith(".") and not judge.initial(run[-1].word))
         candidate = judge.initial(tok.word) or (
-            judge.capitalised(tok.word) and not judge.abbreviation(tok.word)
+            judge.capitalised(tok.word) and (not judge.abbreviation(tok.word) or _double_barrelled(tok.bare))
             if judge.case is Case.MIXED else True
         )
         if candidate and (not run or joined):
@@ -647,7 +661,7 @@ def _extends_name(judge: NameJudge, tok: Token) -> bool:
     if CONTRACTION.fullmatch(tok.word) or TITLE_WORD.fullmatch(tok.word):
         return False
     if judge.lexical(tok.word) > 0 or judge.initial(tok.word) or judge.unknown_proper(tok.word) or (
-            judge.prose and _rare_proper(judge, tok)):
+            judge.prose and _rare_proper(judge, tok)) or _double_barrelled(bare):
         return True
     return (judge.case is Case.MIXED and len(bare) > 1 and judge.lex.zipf(bare) < 2.5
             and not judge.lex.is_clinical(bare))
@@ -724,7 +738,11 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
             score = 0.55 + 0.25 * best
         else:
             score = 0.0
-        if score >= 0.3:
+        if len(part) == 1 and _double_barrelled(part[0].bare) and best == 0 and \
+                not all(fold(p) in judge.lex.first_names for p in part[0].bare.split("-")):
+            span = _name_span(text, part, 0.6)  # "Weeks-Rivas is a charity": alone, mostly a firm
+            yield Entity(span.begin, span.end, EntityType.OTHER, span.score, span.text)
+        elif score >= 0.3:
             yield _name_span(text, part, score)
         i = j + 1
 
