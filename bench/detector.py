@@ -161,11 +161,15 @@ def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
     return path
 
 
+WARM_UP = "Seen by Dr. Ilse Varn at 12 Kestrel Road, Elmsby on 3/4/2020; call 555-0100."
+
+
 def worker(tool: str, corpus: Path, out: Path, threshold: float, model: str) -> None:
     base = tool.partition("@")[0]
     predict, label = (WORKERS[base](threshold, model, tool) if base in ("tagger", "phimask+tagger")
                       else WORKERS[base](threshold, model))
     records = read_jsonl(corpus)
+    predict(WARM_UP)  # one-off set-up (regexes, lists) is start-up time, not throughput
     started = time.perf_counter()
     lines = [json.dumps({"id": r["id"], **predict(r["text"])}) for r in records]
     elapsed = time.perf_counter() - started

@@ -130,9 +130,9 @@ def clinical_text(text: str) -> bool:
     is mostly a typo or a local abbreviation; in prose it is mostly a name."""
     lex = lexicon()
     medical = medical_words()
-    words = PLAIN_WORD.findall(text, 0, 20000)
-    clinical = sum(1 for w in words if lex.is_clinical(w) or lex.is_drug(w) or (
-        fold(w) in medical and lex.zipf(w) < 3.5))
+    words = [fold(w) for w in PLAIN_WORD.findall(text, 0, 20000)]
+    clinical = sum(1 for k in words if k in lex.clinical_terms or k in lex.drugs or (
+        k in medical and lex.common_zipf.get(k, 0.0) < 3.5))
     return clinical > 0 and clinical >= CLINICAL_SHARE * len(words)
 
 

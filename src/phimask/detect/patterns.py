@@ -303,9 +303,13 @@ YEAR_UNITS_AFTER = re.compile(
 )
 
 
+NAMED_DATE_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day", I)
+
+
 def find_dates(text: str) -> Iterator[Entity]:
     """Dates in numeric, ISO and month-name forms, short m/d dates, years, weekdays."""
-    for pattern, score in DATE_PATTERNS:
+    named = NAMED_DATE_HINT.search(text) is not None
+    for pattern, score in DATE_PATTERNS if named else DATE_PATTERNS[:2]:  # the rest need a month or day name
         for m in pattern.finditer(text):
             value = m.group(0)
             if value[:3].lower() == "may" and not re.search(r"\d", value):
@@ -580,7 +584,8 @@ def find_addresses(text: str) -> Iterator[Entity]:
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.9)
     for m in UNIT_ALONE.finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8)
-    mixed_case = sum(c.isupper() for c in text[:5000]) < 0.5 * sum(c.isalpha() for c in text[:5000])
+    head = text[:5000]
+    mixed_case = sum(map(str.isupper, head)) < 0.5 * sum(map(str.isalpha, head))
     for m in NUMBERED_STREET.finditer(text) if mixed_case else ():
         begin = m.start()
         for lead in re.finditer(r"([a-z]+)[ \t]+", m.group(0)):

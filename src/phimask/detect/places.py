@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
 from phimask.detect.names import WORD, Case, document_case
@@ -112,6 +112,11 @@ def _profession_starts() -> frozenset[str]:
     return frozenset(key.split(" ")[0] for key in lexicon().professions)
 
 
+@lru_cache(maxsize=1 << 15)
+def _head_key(word: str) -> str:
+    return fold(word.rstrip(".")).replace("-", " ").split(" ")[0]
+
+
 def find_places(text: str) -> Iterator[Entity]:
     """Cities, US states and countries (1-3 word look-ups)."""
     lex = lexicon()
@@ -121,7 +126,7 @@ def find_places(text: str) -> Iterator[Entity]:
     i = 0
     while i < len(words):
         matched = False
-        if fold(words[i].group(0).rstrip(".")).replace("-", " ").split(" ")[0] not in heads:
+        if _head_key(words[i].group(0)) not in heads:
             i += 1
             continue
         for size in (3, 2, 1):
