@@ -256,8 +256,8 @@ SHORT_RANGE = re.compile(r"(?<![\d/.:x-])(\d{1,2})/(\d{1,2})-(\d{1,2})/(\d{1,2})
 YEAR_ALONE = re.compile(rf"(?<![\w#$./-]){YEAR}(?![\w%/]|\.\d|-\d)")
 APOSTROPHE_YEAR = re.compile(r"(?<!['\d])'(\d\d)\b|(?<![\w'])(\d\d)'(?![\w'])")
 MONTH_YEAR = re.compile(r"(?<![\d/.:])(0?[1-9]|1[0-2])/(3[2-9]|[4-9]\d)(?![\d/%]|\.\d)")
-NOT_SHORT_DATE_BEFORE = re.compile(
-    r"(?:bp|b/p|pressure|nbp|abp|ratio|i:e|peep|strength|grade|power|motor|mmhg|psv|"
+NOT_SHORT_DATE_BEFORE = re.compile(  # whole words: "fx 5/97" and "approx 10/16" are dates, "x 2/3" is not
+    r"(?<![a-z])(?:bp|b/p|pressure|nbp|abp|ratio|i:e|peep|strength|grade|power|motor|mmhg|psv|"
     r"bipap|flowby|settings?|ps|pc|pcv|trialed on|weaned? to|perrla|in|rales|upper|lower|"
     r"sbp|dbp|map|vent|ac|ps|imv|simv|cpap|fio2|x|rate|dose|of|tab|tabs|q|every|score|"
     r"gcs|pupils?|aox|ao|a&o|oriented)\s*[:=]?\s*$",
@@ -273,6 +273,8 @@ SHORT_DATE_CUE = re.compile(  # "extubated 5/2", "transferred to the floor on 11
     r"weaned|wened|presented|discharged|d/?c'?d|s/p|dated?|\d{1,2}/\d{1,2}-)\s*$",
     I,
 )
+EVENT_PLACE_CUE = re.compile(  # "admitted to Elmsby 8/2": an event, where it happened, then its date
+    r"\b(?:admit(?:ted)?|readmitted|transferred|presented|seen)\s+(?:to|at|in)\s+(?:the\s+)?[a-z]+\s*$", I)
 EVENT_DATE_BEFORE = re.compile(  # "am of 8/28", "12am 9/3", "today, 10/4": a clock or day points at a date
     r"(?:\b(?:am|pm|morning|evening|night|afternoon)\s+of|\d(?::\d\d)?\s*(?:am|pm)|"
     r"\b(?:today|yesterday|tonight),?)\s*$",
@@ -322,7 +324,8 @@ def find_dates(text: str) -> Iterator[Entity]:
         if EVENT_DATE_BEFORE.search(_before(text, m.start(), 14)) or EVENT_DATE_AFTER.match(text, m.end()):
             yield hit(text, m.start(), m.end(), EntityType.DATE, 0.72)
             continue
-        cued = bool(SHORT_DATE_CUE.search(_before(text, m.start(), 14)))
+        cued = bool(SHORT_DATE_CUE.search(_before(text, m.start(), 14)) or
+                    EVENT_PLACE_CUE.search(_before(text, m.start(), 40)))
         if ((month >= day and day <= 5) or month < day <= 4) and not (cued and month > day):
             continue  # "1/2", "2/3", "5/5", "4/4": fractions, scores and settings
         if NOT_SHORT_DATE_BEFORE.search(_before(text, m.start(), 12)):
