@@ -321,6 +321,25 @@ def find_credentialed(text: str, judge: NameJudge) -> Iterator[Entity]:
         yield _name_span(text, back, 0.9)
 
 
+SIGNATURE = re.compile(  # "ilsa varn rn" closing a note, whatever case the note is in
+    r"^[ \t]*([^\W\d_][\w'-]+(?:[ \t]+[^\W\d_]\.?)?[ \t]+[^\W\d_][\w'-]+),?[ \t]+"
+    r"(?:rn|r\.n\.|md|np|pa|rrt|lpn|bsn|msw|bsn/rn|rn/bsn)[ \t.]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'ilsa varn rn' on a line of its own: a signature, even in lower case in a mixed-case note."""
+    lex = judge.lex
+    for m in SIGNATURE.finditer(text):
+        words = m.group(1).split()
+        first, last = fold(words[0]), fold(words[-1].rstrip("."))
+        if any(lex.is_clinical(w) or lex.is_drug(w) for w in words):
+            continue
+        if first in lex.first_names or last in lex.last_names:
+            yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.85)
+
+
 def _list_of_names(text: str, begin: int, judge: NameJudge, strict_first: bool) -> Iterator[list[Token]]:
     cursor = begin
     for _ in range(4):
@@ -335,9 +354,16 @@ def _list_of_names(text: str, begin: int, judge: NameJudge, strict_first: bool) 
         cursor = glue.end()
 
 
+QUOTED_NAME = re.compile(r"[ \t]*[\"“']([^\W\d_][\w'-]{1,20})[\"”']")
+
+
 def find_relatives(text: str, judge: NameJudge) -> Iterator[Entity]:
-    """'son, Jorge', 'husband jim', 'daughters sarah and margie'."""
+    """'son, Jorge', 'husband jim', 'daughters sarah and margie', 'daughter "ilsa"'."""
     for m in RELATIVES.finditer(text):
+        quoted = QUOTED_NAME.match(text, m.end())
+        if quoted and judge.lex.zipf(quoted.group(1)) < 4.5 and not judge.lex.is_clinical(quoted.group(1)):
+            yield hit(text, quoted.start(1), quoted.end(1), EntityType.NAME, 0.85)
+            continue
         for taken in _list_of_names(text, m.end(), judge, strict_first=True):
             lexical = max(judge.lexical(t.word) for t in taken)
             yield _name_span(text, taken, 0.9 if lexical >= 0.45 else 0.7)
@@ -753,6 +779,6 @@ def find_names(text: str) -> Iterator[Entity]:
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
                    find_introduced, find_staff, find_initialled, find_roled, find_name_lists, find_speakers,
                    find_informed, find_lowercase_cued, find_person_subjects, find_coordinated, find_vocatives,
-                   find_middle_initialled,
+                   find_middle_initialled, find_signatures,
                    find_lexical):
         yield from finder(text, judge)
