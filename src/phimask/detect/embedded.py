@@ -535,7 +535,6 @@ def _affiliations(text: str, entities: list[Entity]) -> list[Entity]:
     """'Ilse Marwood from Brightwell is the keynote speaker', 'Ilvo Varnek of Quenta's': the
     capitalised words after a confident name and 'of'/'from' name the person's organisation
     (a known place stays an address)."""
-    lex = lexicon()
     extra: list[Entity] = []
     for e in entities:
         if e.type is not EntityType.NAME or e.score < 0.7:
@@ -544,7 +543,7 @@ def _affiliations(text: str, entities: list[Entity]) -> list[Entity]:
         if not m:
             continue
         words = m.group(1).split()
-        if any(lex.is_clinical(w) or medical_or_misspelt(w) or _place(w) for w in words) or \
+        if places.clinical_name(words, text) or any(_place(w) for w in words) or \
                 fold(words[0]) in {"the", "this", "that", "my", "his", "her", "our", "their"}:
             continue  # "Dr. Lindqvist from Cardiology", "from Boston"
         extra.append(Entity(m.start(1), m.end(1), EntityType.OTHER, 0.65, m.group(1)))

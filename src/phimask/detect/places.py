@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
-from phimask.detect.names import WORD, Case, document_case
+from phimask.detect.names import WORD, Case, clinical_text, document_case
 from phimask.detect.patterns import MEASURE_AFTER, STATE_ABBREVIATIONS, hit
 from phimask.entities import Entity, EntityType
 
@@ -59,6 +59,8 @@ ORGANISATION_NOUN = re.compile(  # "The Velmora Brass Orchestra played", "The Qu
     r"(?:^|(?<=[.!?]\s)|(?<=\n))[Tt]he[ \t]+((?:[A-Z][\w&'.-]*)(?:[ \t]+[A-Z][\w&'.-]*){0,3})[ \t]+"
     r"(?i:office|offices|orchestra|band|choir|foundation|headquarters|board|employees)\b"
 )
+ADDRESS_OF = re.compile(  # "The address of Quenvaro Data Works is 12 …": whose address it is
+    r"\b[Tt]he[ \t]+address[ \t]+of[ \t]+((?:[A-Z][\w&'.-]*)(?:[ \t]+[A-Z][\w&'.-]*){0,4})[ \t]+is\b")
 ORGANISATION_VERB = re.compile(  # "In 2008, Quenvaro Iq invested", "Velmora announced"
     r"(?:^|(?<=,[ \t])|(?<=\n))((?:[A-Z][\w&'.-]*[ \t]+){0,3}[A-Z][\w&'.-]*)[ \t]+"
     r"(?:invested|announced|acquired|reported|launched|raised|merged|employs|partnered|expanded)\b"
@@ -275,6 +277,17 @@ def find_facility_acronyms(text: str) -> Iterator[Entity]:
         yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)
 
 
+def clinical_name(words: list[str], text: str) -> bool:
+    """A capitalised run that names a clinical thing ('Cardiology', 'Renal'), not an organisation:
+    any clinical or medical word does it in a clinical note or alone, only all of them in prose
+    ('Social Health Insights'), where the medical dictionary counts for rare words only (it has
+    'data' and 'rapid')."""
+    lex = lexicon()
+    if len(words) > 1 and not clinical_text(text):
+        return all(lex.is_clinical(w) or (lex.zipf(w) < 3.0 and medical_or_misspelt(w)) for w in words)
+    return any(lex.is_clinical(w) or medical_or_misspelt(w) for w in words)
+
+
 def find_organisations(text: str) -> Iterator[Entity]:
     """Companies and employers (type OTHER)."""
     lex = lexicon()
@@ -316,9 +329,11 @@ def find_organisations(text: str) -> Iterator[Entity]:
             if not any(lex.is_clinical(w) or fold(w) in STOP_WORDS or lex.zipf(w) >= 4.0 for w in words):
                 yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)
     for m in ORGANISATION_NOUN.finditer(text):
-        words = m.group(1).split()
-        if not any(lex.is_clinical(w) or (lex.zipf(w) < 3.0 and medical_or_misspelt(w)) for w in words):
-            yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)  # not "The Renal team"
+        if not clinical_name(m.group(1).split(), text):
+            yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)  # not "The Renal office"
+    for m in ADDRESS_OF.finditer(text):
+        if not any(lex.is_clinical(w) for w in m.group(1).split()):
+            yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)
     for m in WEBSITE.finditer(text):
         words = m.group(1).split()
         if not lex.is_clinical(words[0]) and fold(words[0]) not in STOP_WORDS:
