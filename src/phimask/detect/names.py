@@ -449,6 +449,7 @@ NAME_LIST = re.compile(
     r"(?<![\w,])([^\W\d_]{2,}(?:,[ \t]*[^\W\d_]{2,}){1,10},?[ \t]+(?:and|&)[ \t]+[^\W\d_]{2,})(?![\w])"
 )
 SPEAKER = re.compile(r"(?:^|\n)[ \t]*([A-Z][^\W\d_]+)[ \t]*:[ \t]*(?=[\"“A-Z])")
+LOWER_SPEAKER = re.compile(r"(?:^|\n)[ \t]*([a-z]{2,})[ \t]*:[ \t]*(?=[\"“])")
 
 
 def find_name_lists(text: str, judge: NameJudge) -> Iterator[Entity]:
@@ -475,6 +476,9 @@ def find_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
     lex = judge.lex
     lines = list(SPEAKER.finditer(text))
     headed = any(lex.is_clinical(m.group(1)) for m in lines)  # "Neuro:", "Resp:": a note's sections
+    for m in LOWER_SPEAKER.finditer(text) if judge.case is Case.LOWER else ():
+        if fold(m.group(1)) not in NOT_SPEAKERS and _lower_first_name(lex, m.group(1)):
+            yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.65)  # 'mika: "who are you?"'
     for m in lines:
         word = m.group(1)
         key = fold(word)
@@ -503,6 +507,14 @@ COORDINATED = re.compile(
 )
 
 
+LOWER_PAIR = re.compile(r"(?<![\w'’-])([a-z]{2,})[ \t]+([a-z][a-z'’-]+)$")
+
+
+def _lower_first_name(lex: Lexicon, word: str) -> bool:
+    return fold(word) in lex.first_names and lex.zipf(word) < 3.5 and not lex.is_common_noun(word) \
+        and not lex.is_clinical(word) and not lex.is_drug(word)
+
+
 def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Walker began writing', 'Quorvir spent a year': a capitalised name-like word opening a
     sentence whose verb needs a person (in a lower-case text: a known name in lower case)."""
@@ -517,6 +529,11 @@ def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
             continue
         begin = m.start() - len(word.group(1))
         bare = word.group(1)
+        pair = LOWER_PAIR.search(text, max(0, m.start() - 40), m.start()) if lower else None
+        if pair and _sentence_start(text, pair.start(1)) and _lower_first_name(lex, pair.group(1)) and \
+                lex.zipf(pair.group(2)) < 3.5 and not lex.is_clinical(pair.group(2)):
+            yield hit(text, pair.start(1), pair.end(2), EntityType.NAME, 0.65)  # "ilse varnholt lives at"
+            continue
         if not _sentence_start(text, begin) or lex.is_clinical(bare) or fold(bare) in STOP_AND_PRONOUNS:
             continue
         if lower:
