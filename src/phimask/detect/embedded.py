@@ -165,7 +165,7 @@ PLACEHOLDER = re.compile(r"[ \t,]*(?:nan|null|None|N/A)\b(?:[ \t]+\d{3,6}(?:[ -]
 LINE_LEAD = re.compile(r"(?:^|\n)[ \t>]*((?:[A-ZÀ-ÞĀ-ž][\w'’.-]*[ \t]+(?:and[ \t]+)?){1,2})$")
 ADDRESS_LINE = re.compile(r"\n[ \t>]*([^\n]{1,40}?)[ \t]*(?=\n|$)")
 LAST_LINE = re.compile(
-    r"\n[ \t>]*(((?:[A-ZÀ-Þ][\w'-]*[ \t]+){0,3})\d{3,6}(?:-\d{3,4})?)"
+    r"\n[ \t>]*(((?:[A-ZÀ-Þ][\w'-]*,?[ \t]+){0,3}(?:nan,?[ \t]+)?)\d{3,6}(?:-\d{3,4})?)"
     r"(?=[.,?!;:]?(?:[ \t]+[^\W\d_]|[ \t]*(?:\n|$)))")  # a postcode, not the first group of a phone
 
 
@@ -237,8 +237,8 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
                 break
             end = line.end(1)
             lines += 1
-        last = LAST_LINE.match(text, end) if lines else None
-        if last and (not last.group(2) or _address_line(last.group(2), lower)):
+        last = LAST_LINE.match(text, end)
+        if last and (_address_line(last.group(2), lower) if last.group(2).strip() else lines):
             end = last.end(1)  # "…\n, ZQ\n 40117. It serves…": the postcode opens a line of prose
         placeholder = PLACEHOLDER.match(text, end)
         if placeholder:

@@ -452,6 +452,9 @@ FOREIGN_STREET = re.compile(
     r"(?:\s+\d+[a-z]?)?"
     r"|[A-ZÀ-Þ][a-zß-ÿ'-]+(?:\s+[A-ZÀ-Þ][a-zß-ÿ'-]+){1,2}\s+\d{1,5}[a-z]?(?=\s*(?:,|\n|  |$)))",
 )
+SEPARATE_STREET_WORD = re.compile(  # "Kestrelby gate 232", "hjalmar terrasse 38": name, street word, number
+    r"\b([^\W\d_][\w'-]+)[ \t]+(?i:gate|gata|gade|vej|vei|veien|vegen|terrasse|allé|tie|tee|katu|straße|"
+    r"strasse|gasse|weg|laan|straat|utca|út|útja|sokak|sokağı|caddesi)[ \t]+\d{1,5}[a-z]?\b")
 
 
 STREET_PREFIX = re.compile(
@@ -641,6 +644,10 @@ def find_addresses(text: str) -> Iterator[Entity]:
             common = sum(lexicon().zipf(w) >= 3.5 for w in words[:-1])
             score = 0.7 if common == 0 and len(words) > 2 else 0.6 if common == 0 else 0.3
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, score)
+    for m in SEPARATE_STREET_WORD.finditer(text):
+        name = m.group(1)
+        if lexicon().zipf(name) < 3.5 and not lexicon().is_clinical(name) and not lexicon().is_drug(name):
+            yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.75)
 
 
 RECOGNIZERS: tuple[Recognizer, ...] = (
