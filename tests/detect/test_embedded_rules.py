@@ -47,6 +47,8 @@ COVERED = [
     pytest.param("Ship to 29 Rue de Tavel 5\nVarnholm\n, ZQ\n 40117\n",
                  "Varnholm\n, ZQ\n 40117", id="region-line"),
     pytest.param("My zip code is 880", "880", id="short-zip"),
+    pytest.param("Ilse Varnholt, the Quilt maker, said hello.", "Quilt maker",
+                 id="occupation-slot-lower-head"),
     pytest.param("I'll meet you at 12 Kestrel Road Suite 4\nELMSBY, nan 18237 after the concert.",
                  "ELMSBY, nan 18237", id="town-region-postcode-line-opening-prose"),
     pytest.param("Send it to 2224 Kestrelby gate 232 please", "2224 Kestrelby gate 232",

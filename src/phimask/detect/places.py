@@ -522,9 +522,10 @@ def _profession_heads(lex: Lexicon) -> re.Pattern[str]:
 _HEADS: list[re.Pattern[str]] = []
 
 
+AGENT_END = r"(?:er|or|ist|ian|ant|ent|man|woman|wife|smith|keeper|maker|worker|writer)"
 OCCUPATION_SLOT = re.compile(  # "as Fumigator, but quit", "Ilse Varn, the Cinematographer, said"
-    r"(?:\bas|,[ \t]+the)[ \t]+((?:[A-Z][a-z]+[ \t]+){0,2}[A-Z][a-z]*"
-    r"(?:er|or|ist|ian|ant|ent|man|woman|wife|smith|keeper|maker|worker|writer))(?=[ \t]*,)"
+    rf"(?:\bas|,[ \t]+the)[ \t]+((?:[A-Z][a-z]+[ \t]+){{0,2}}[A-Z][a-z]*{AGENT_END}|"
+    rf"[A-Z][a-z]+(?:[ \t]+[a-z]+)?[ \t]+[a-z]*{AGENT_END})(?=[ \t]*,)"
 )
 
 
