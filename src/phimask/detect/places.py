@@ -67,6 +67,7 @@ ORGANISATION_VERB = re.compile(  # "In 2008, Quenvaro Iq invested", "Velmora ann
 )
 RELATIVE_WORD = re.compile(r"(?i:family|wife|husband|son|daughter|mother|father|sister|brother|patient|team|"
                            r"doctor|nurse|staff|physician|surgeon|friend)")
+LOWER_COMPANY = re.compile(r"\b((?:[a-z][\w&'-]*[ \t]+){1,3}?)(?:inc|llc|ltd|corp|plc|gmbh)\b\.?")
 LOWER_EMPLOYER = re.compile(  # lower-case texts: "he works for quenvaro in ..."
     r"\b(?:work(?:s|ed|ing)?[ \t]+(?:for|at)|employed[ \t]+(?:by|at)|support|recorded[ \t]+for|joined)[ \t]+"
     r"([a-z][\w&'.-]*(?:[ \t]+[a-z][\w&'.-]*)?)(?=[ \t]+(?:in|as|and|became|is|was|for)\b|[ \t]*[.,;]|$)"
@@ -324,6 +325,14 @@ def find_organisations(text: str) -> Iterator[Entity]:
         if any(not lex.is_common_noun(w) and lex.zipf(w) < 4.0 for w in words):
             yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)
     if document_case(text) is Case.LOWER:
+        # "selma is from quenvaro analytics inc."; never in a note, where "inc" is "increase"
+        for m in LOWER_COMPANY.finditer(text) if not clinical_text(text) else ():
+            words = m.group(1).split()
+            while words and (fold(words[0]) in STOP_WORDS or lex.zipf(words[0]) >= 5.0):
+                words.pop(0)
+            if words and any(lex.zipf(w) < 3.5 and not lex.is_clinical(w) for w in words):
+                begin = m.start(1) + len(m.group(1).rstrip()) - len(" ".join(words))
+                yield hit(text, begin, m.end(), EntityType.OTHER, 0.75)
         for m in LOWER_EMPLOYER.finditer(text):
             words = m.group(1).split()
             if not any(lex.is_clinical(w) or fold(w) in STOP_WORDS or lex.zipf(w) >= 4.0 for w in words):
