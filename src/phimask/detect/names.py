@@ -247,7 +247,7 @@ def _lexical(word: str) -> float:
 
 @lru_cache(maxsize=4096)
 def _double_barrelled(bare: str) -> bool:
-    """'Weeks-Rivas', 'Lloyd-Varnholt': two capitalised surnames (or a surname and a rare word)."""
+    """'Lloyd-Varnholt': two capitalised surnames, or a surname and a rare word."""
     parts = bare.split("-")
     lex = lexicon()
     if len(parts) != 2 or not all(len(p) >= 3 and p[0].isupper() and p[1:].islower() for p in parts):
@@ -478,7 +478,7 @@ def find_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
     headed = any(lex.is_clinical(m.group(1)) for m in lines)  # "Neuro:", "Resp:": a note's sections
     for m in LOWER_SPEAKER.finditer(text) if judge.case is Case.LOWER else ():
         if fold(m.group(1)) not in NOT_SPEAKERS and _lower_first_name(lex, m.group(1)):
-            yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.65)  # 'mika: "who are you?"'
+            yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.65)  # 'bram: "are you coming?"'
     for m in lines:
         word = m.group(1)
         key = fold(word)
@@ -711,7 +711,7 @@ def _extends_name(judge: NameJudge, tok: Token) -> bool:
 
 
 def _rare_proper(judge: NameJudge, tok: Token) -> bool:
-    """A rare capitalised word the dictionary never writes in lower case ('Goldberg'): in prose,
+    """A rare capitalised word the dictionary never writes in lower case ('Pemberton'): in prose,
     away from a sentence's start, a name far more often than not."""
     bare = tok.bare
     lex = judge.lex
@@ -774,7 +774,7 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
             elif judge.unknown_proper(words[0].word) and not clinical_text(text):
                 score = UNKNOWN_WORD_SCORE - 0.05  # "Kestrova opened a shop": prose, not a note's typo
             elif judge.prose and _rare_proper(judge, words[0]) and not _sentence_start(text, part[0].begin):
-                score = UNKNOWN_WORD_SCORE - 0.05  # "early Goldberg", "and Asya's kid"
+                score = UNKNOWN_WORD_SCORE - 0.05  # "met Pemberton at noon", "and Ilvo's dog"
             else:
                 score = 0.0
         elif len(words) >= 2 and (min(part_scores) >= 0.45 or _pair_of_names(judge, part)):
@@ -783,7 +783,7 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
             score = 0.0
         if len(part) == 1 and _double_barrelled(part[0].bare) and best == 0 and \
                 not all(fold(p) in judge.lex.first_names for p in part[0].bare.split("-")):
-            span = _name_span(text, part, 0.6)  # "Weeks-Rivas is a charity": alone, mostly a firm
+            span = _name_span(text, part, 0.6)  # "Lloyd-Varnholt is a charity": alone, mostly a firm
             yield Entity(span.begin, span.end, EntityType.OTHER, span.score, span.text)
         elif score >= 0.3:
             yield _name_span(text, part, score)

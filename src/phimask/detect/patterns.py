@@ -452,7 +452,7 @@ FOREIGN_STREET = re.compile(
     r"(?:\s+\d+[a-z]?)?"
     r"|[A-ZÀ-Þ][a-zß-ÿ'-]+(?:\s+[A-ZÀ-Þ][a-zß-ÿ'-]+){1,2}\s+\d{1,5}[a-z]?(?=\s*(?:,|\n|  |$)))",
 )
-SEPARATE_STREET_WORD = re.compile(  # "Kestrelby gate 232", "hjalmar terrasse 38": name, street word, number
+SEPARATE_STREET_WORD = re.compile(  # "Kestrelby gate 41", "hjalmar terrasse 7": name, street word, number
     r"\b([^\W\d_][\w'-]+)[ \t]+(?i:gate|gata|gade|vej|vei|veien|vegen|terrasse|allé|tie|tee|katu|straße|"
     r"strasse|gasse|weg|laan|straat|utca|út|útja|sokak|sokağı|caddesi)[ \t]+\d{1,5}[a-z]?\b")
 

@@ -325,7 +325,7 @@ def find_organisations(text: str) -> Iterator[Entity]:
         if any(not lex.is_common_noun(w) and lex.zipf(w) < 4.0 for w in words):
             yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)
     if document_case(text) is Case.LOWER:
-        # "selma is from quenvaro analytics inc."; never in a note, where "inc" is "increase"
+        # "ilse works at quenvaro analytics inc."; never in a note, where "inc" is "increase"
         for m in LOWER_COMPANY.finditer(text) if not clinical_text(text) else ():
             words = m.group(1).split()
             while words and (fold(words[0]) in STOP_WORDS or lex.zipf(words[0]) >= 5.0):
