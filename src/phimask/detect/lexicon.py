@@ -160,5 +160,9 @@ def misspelt(word: str) -> bool:
 
 def medical_or_misspelt(word: str) -> bool:
     """A word an unknown-word rule must not take for a name or a place: a term of the
-    installed medical dictionary, or a typo of a frequent or clinical word."""
-    return fold(word) in medical_words() or misspelt(word)
+    installed medical dictionary, a rare word the English dictionary writes in lower case
+    ('reinsert', 'commode') and no name list has, or a typo of a frequent or clinical word."""
+    key = fold(word)
+    lex = lexicon()
+    known_lower = key in lex.lowercase_words and key not in lex.first_names and key not in lex.last_names
+    return key in medical_words() or known_lower or misspelt(word)
