@@ -51,6 +51,8 @@ def test_typos_of_terms_and_swapped_letters(dictionary: Path) -> None:
     assert misspelt("varnothemya")  # one letter changed in a (long) medical term
     assert misspelt("Varnothmia")  # one letter dropped
     assert misspelt("Neice")  # two letters swapped in a frequent word
+    assert misspelt("Nottebook")  # a letter doubled in an ordinary word
+    assert not misspelt("Warranf")  # a letter changed in an ordinary word: could be a name
     assert not misspelt("Zabrockiv")  # nothing near it
     assert not misspelt("Crepi")  # too short to judge
     assert medical_or_misspelt("Crepitulus")

@@ -134,9 +134,10 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 @lru_cache(maxsize=4096)
 def misspelt(word: str) -> bool:
-    """'Montior', 'catheterr', 'Nieghbor': one edit (a letter dropped, added, changed or two
-    swapped) from a clinical or medical term of 7+ letters, or two letters swapped in a
-    frequent word, so more likely a typo than a name."""
+    """'Montior', 'catheterr', 'Nieghbor', 'Adendum': one edit (a letter dropped, added, changed
+    or two swapped) from a clinical or medical term of 7+ letters, a letter dropped or added
+    in an ordinary dictionary word of 6+ letters, or two letters swapped in a frequent word,
+    so more likely a typo than a name."""
     lex = lexicon()
     key = fold(word)
     if len(key) < 5 or not key.isalpha() or key in lex.first_names or key in lex.last_names:
@@ -147,15 +148,26 @@ def misspelt(word: str) -> bool:
             return True
     if len(key) < 7:
         return False  # short words are a letter away from too many terms
-    clinical, medical = lex.clinical_terms, medical_words()
+    clinical, medical, common = lex.clinical_terms, medical_words(), _long_common_words()
     for i in range(len(key) + 1):
         left, right = key[:i], key[i:]
-        candidates = [left + c + right for c in LETTERS]
+        candidates = [left + c + right for c in LETTERS] + ([left + right[1:]] if right else [])
+        if not common.isdisjoint(candidates):
+            return True  # a letter dropped or doubled in an ordinary word ('Adendum'), not changed
         if right:
-            candidates += [left + right[1:]] + [left + c + right[1:] for c in LETTERS if c != right[0]]
+            candidates += [left + c + right[1:] for c in LETTERS if c != right[0]]
         if not medical.isdisjoint(candidates) or not clinical.isdisjoint(candidates):
             return True
     return False
+
+
+@cache
+def _long_common_words() -> frozenset[str]:
+    """Lower-case dictionary words of 6+ letters that no name list has: 'Adendum' is one
+    letter from 'addendum'."""
+    lex = lexicon()
+    return frozenset(w for w in lex.lowercase_words if len(w) >= 6 and w.isalpha()
+                     and w not in lex.first_names and w not in lex.last_names)
 
 
 def medical_or_misspelt(word: str) -> bool:
