@@ -305,13 +305,23 @@ YEAR_UNITS_AFTER = re.compile(
 )
 
 
-NAMED_DATE_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day", I)
+MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _date_patterns(text: str) -> tuple[tuple[re.Pattern[str], float], ...]:
+    """The date patterns worth running: numeric ones always, month-name ones where a month's
+    name occurs, weekday ones where a weekday occurs (a substring test is far cheaper than
+    a case-blind regex scan)."""
+    lowered = text.lower()
+    month = any(stem in lowered for stem in MONTH_STEMS)
+    weekday = any(day in lowered for day in WEEKDAYS)
+    return DATE_PATTERNS[:2] + (DATE_PATTERNS[2:9] if month else ()) + (DATE_PATTERNS[9:] if weekday else ())
 
 
 def find_dates(text: str) -> Iterator[Entity]:
     """Dates in numeric, ISO and month-name forms, short m/d dates, years, weekdays."""
-    named = NAMED_DATE_HINT.search(text) is not None
-    for pattern, score in DATE_PATTERNS if named else DATE_PATTERNS[:2]:  # the rest need a month or day name
+    for pattern, score in _date_patterns(text):
         for m in pattern.finditer(text):
             value = m.group(0)
             if value[:3].lower() == "may" and not re.search(r"\d", value):
@@ -452,9 +462,12 @@ FOREIGN_STREET = re.compile(
     r"(?:\s+\d+[a-z]?)?"
     r"|[A-ZÀ-Þ][a-zß-ÿ'-]+(?:\s+[A-ZÀ-Þ][a-zß-ÿ'-]+){1,2}\s+\d{1,5}[a-z]?(?=\s*(?:,|\n|  |$)))",
 )
+SEPARATE_STREET_WORDS = ("gate", "gata", "gade", "vej", "vei", "veien", "vegen", "terrasse", "allé", "tie",
+                         "tee", "katu", "straße", "strasse", "gasse", "weg", "laan", "straat", "utca", "út",
+                         "útja", "sokak", "sokağı", "caddesi")
 SEPARATE_STREET_WORD = re.compile(  # "Kestrelby gate 41", "hjalmar terrasse 7": name, street word, number
-    r"\b([^\W\d_][\w'-]+)[ \t]+(?i:gate|gata|gade|vej|vei|veien|vegen|terrasse|allé|tie|tee|katu|straße|"
-    r"strasse|gasse|weg|laan|straat|utca|út|útja|sokak|sokağı|caddesi)[ \t]+\d{1,5}[a-z]?\b")
+    r"\b([^\W\d_][\w'-]+)[ \t]+(?i:"
+    + "|".join(sorted(SEPARATE_STREET_WORDS, key=len, reverse=True)) + r")[ \t]+\d{1,5}[a-z]?\b")
 
 
 STREET_PREFIX = re.compile(
@@ -463,6 +476,7 @@ STREET_PREFIX = re.compile(
     r"odos|leoforos)\b",
     I,
 )
+POST_BOX_KEYS = ("box", "uss", "usn", "apo", "fpo", "dpo")  # one of them is in every post-box address
 UNIT_ALONE = re.compile(r"\b(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,5}[a-z]?\b", I)
 NUMBERED_STREET = re.compile(
     r"(?<![\w/.,-])(?:\d{1,6}[ \t]+)?(?:[^\W\d_][^\W\d_'.-]*[ \t]+){0,3}"
@@ -586,7 +600,8 @@ def find_addresses(text: str) -> Iterator[Entity]:
         _CORNER.append(_corner_pattern())
     for m in _CORNER[0].finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.85)
-    for m in POST_BOX.finditer(text):
+    lowered = text.lower()
+    for m in POST_BOX.finditer(text) if any(key in lowered for key in POST_BOX_KEYS) else ():
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.9)
     for m in UNIT_ALONE.finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8)
@@ -644,7 +659,7 @@ def find_addresses(text: str) -> Iterator[Entity]:
             common = sum(lexicon().zipf(w) >= 3.5 for w in words[:-1])
             score = 0.7 if common == 0 and len(words) > 2 else 0.6 if common == 0 else 0.3
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, score)
-    for m in SEPARATE_STREET_WORD.finditer(text):
+    for m in SEPARATE_STREET_WORD.finditer(text) if any(w in lowered for w in SEPARATE_STREET_WORDS) else ():
         name = m.group(1)
         if lexicon().zipf(name) < 3.5 and not lexicon().is_clinical(name) and not lexicon().is_drug(name):
             yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.75)
