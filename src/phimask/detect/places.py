@@ -27,6 +27,9 @@ FACILITY = re.compile(
     r"(?!\s+(?:hospital|hosp|medical|med\s+cent|health|clinic|rehab))",  # "Memorial Hospital": one name
     re.IGNORECASE,
 )
+FACILITY_HINTS = ("hosp", "medical", "health", "clinic", "rehab", "nursing", "infirmary", "memorial",
+                  "institute", "universit", "college", "campus", "surgical", "urgent", "pharmacy", "manor",
+                  "assisted", " va", "\tva")  # one of these is in every FACILITY match
 FACILITY_HEADS = {"hospital", "hosp", "medical", "memorial", "university", "institute", "college", "health"}
 GENERIC_HEADS = {"hospital", "hosp", "medical", "health"}  # never a facility's name by themselves
 FACILITY_GLUE = {"of", "the", "and", "&", "de", "la", "for"}
@@ -184,6 +187,9 @@ def find_facilities(text: str) -> Iterator[Entity]:
     """'Brookhaven Fictional Medical Center', 'VAMC HOSPITAL', 'elmsby hospital'."""
     lex = lexicon()
     case = document_case(text)
+    lowered = text.lower()
+    if not any(head in lowered for head in FACILITY_HINTS):
+        return
     for m in FACILITY.finditer(text):
         words = m.group(1).split()
         start = m.start(1)
