@@ -47,6 +47,8 @@ COVERED = [
     pytest.param("Ship to 29 Rue de Tavel 5\nVarnholm\n, ZQ\n 40117\n",
                  "Varnholm\n, ZQ\n 40117", id="region-line"),
     pytest.param("My zip code is 880", "880", id="short-zip"),
+    pytest.param("it is 417 28 rue de la Varnotais Apt. 5 ELMSBY", "417 28 rue de la Varnotais",
+                 id="two-numbers-and-two-particles-before-street"),
     pytest.param("ilse works at quenvaro data labs inc. now", "quenvaro data labs inc.",
                  id="lower-case-company"),
     pytest.param("Ilse Varnholt, the Quilt maker, said hello.", "Quilt maker",

@@ -159,7 +159,7 @@ POSTCODE_AFTER = re.compile(
     r"[ \t]*(?:\([^\W\d_]+\)[ \t]*)?(\d{3,6}(?:-\d{3,4})?)(?![\w/:%]|[.,]\d)"
 )
 POSTCODE_LINE = re.compile(r"[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?")
-BUILDING_NUMBER = re.compile(r"(?<![\w.,/-])\d{1,6}[ \t]+$")
+BUILDING_NUMBER = re.compile(r"(?<![\w.,/-])\d{1,6}(?:[ \t]+\d{1,6})?[ \t]+$")  # "143 31 rue …": both
 PLACEHOLDERS = {"nan", "null", "none", "n/a"}  # missing values printed by data pipelines
 PLACEHOLDER = re.compile(r"[ \t,]*(?:nan|null|None|N/A)\b(?:[ \t]+\d{3,6}(?:[ -]\d{2,4})?)?")
 LINE_LEAD = re.compile(r"(?:^|\n)[ \t>]*((?:[A-ZÀ-ÞĀ-ž][\w'’.-]*[ \t]+(?:and[ \t]+)?){1,2})$")
@@ -218,7 +218,7 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
         if e.type is not EntityType.ADDRESS or e.score < 0.75 or not any(c.isdigit() for c in e.text):
             continue
         begin, end = e.begin, e.end
-        head = BUILDING_NUMBER.search(text, max(0, begin - 8), begin)
+        head = BUILDING_NUMBER.search(text, max(0, begin - 15), begin)
         if head:
             begin = head.start()
         for _ in range(3):

@@ -455,7 +455,7 @@ FOREIGN_STREET = re.compile(
     r"\b(?:(?:(?i:via|viale|piazza|corso|rua|avenida|avda\.?|av\.|calle|carrer|paseo|plaza|"
     r"rue|avenue|boulevard|chemin|place|allée|impasse|ul\.|ulica|al\.|aleja|utca|ulice|"
     r"strada|str\.|calea|odos|leoforos)\s+|(?i:c/)\s*)(?:(?:de|da|do|dos|das|del|della|dei|degli|delle|di|la|"
-    r"le|les|du|des)\s+)?"
+    r"le|les|du|des)\s+){0,2}"
     r"[A-ZÀ-ÞĀ-ž][^\W\d_A-Z][\w'.-]*(?:\s+[A-ZÀ-ÞĀ-ž][\w'.-]*){0,3}(?:,?\s+\d+[a-z]?)?"
     r"|[A-ZÀ-Þ][\wà-ÿ]*(?:stra(?:ss|ß)e|gasse|weg|vej|gatan|gata|vägen|veien|vegen|laan|"
     r"straat|plein|gade|tie|katu|polku|kuja|allee|platz|ring|dreef|kade|gracht)"
