@@ -159,7 +159,7 @@ POSTCODE_AFTER = re.compile(
     r"[ \t]*(?:\([^\W\d_]+\)[ \t]*)?(\d{3,6}(?:-\d{3,4})?)(?![\w/:%]|[.,]\d)"
 )
 POSTCODE_LINE = re.compile(r"[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?")
-BUILDING_NUMBER = re.compile(r"(?<![\w.,/-])\d{1,6}(?:[ \t]+\d{1,6})?[ \t]+$")  # "143 31 rue …": both
+BUILDING_NUMBER = re.compile(r"(?<![\w.,/-])\d{1,6}(?:[ \t]+\d{1,6})?[ \t]+$")  # "417 28 rue …": both
 PLACEHOLDERS = {"nan", "null", "none", "n/a"}  # missing values printed by data pipelines
 PLACEHOLDER = re.compile(r"[ \t,]*(?:nan|null|None|N/A)\b(?:[ \t]+\d{3,6}(?:[ -]\d{2,4})?)?")
 LINE_LEAD = re.compile(r"(?:^|\n)[ \t>]*((?:[A-ZÀ-ÞĀ-ž][\w'’.-]*[ \t]+(?:and[ \t]+)?){1,2})$")
@@ -180,7 +180,7 @@ def _address_line(line: str, lower: bool = False) -> bool:
     words = [w for w in re.findall(r"[^\W\d_][\w'.-]*", line) if fold(w) not in PARTICLES | PLACEHOLDERS]
     if POSTCODE_LINE.fullmatch(line.strip()) or TOWN_REGION_POSTCODE.fullmatch(line.strip()) or \
             line.strip().lower() in PLACEHOLDERS:
-        return True  # "B0J 2H0", "Varzea do Norte, RS 24893", "nan" (a missing value)
+        return True  # "X9Z 4Q2", "Varzea do Norte, ZQ 40117", "nan" (a missing value)
     if line.startswith(",") and len(words) <= 2 and all(
             (w.isupper() and len(w) <= 3) or not lex.is_clinical(w) for w in words):
         return True  # ", ZQ", ", 41", ", GU": the region after a town line
