@@ -41,8 +41,8 @@ COVERED = [
     pytest.param("Mail to 4410 Kestrelgatan 12, Villa de Ormo, Spain 28011.",
                  "4410 Kestrelgatan 12, Villa de Ormo, Spain 28011",
                  id="tail-particles-postcode"),
-    pytest.param("Lives at 88 Brenner St\n Apt. 839\n Elmsby\n",
-                 "88 Brenner St\n Apt. 839", id="street-abbrev-then-unit"),
+    pytest.param("Lives at 88 Brenner St\n Apt. 517\n Elmsby\n",
+                 "88 Brenner St\n Apt. 517", id="street-abbrev-then-unit"),
     pytest.param("Ship to 71 Quarry Road Suite 4 ELMSBY VALE.", "Suite 4 ELMSBY VALE", id="town-after-unit"),
     pytest.param("Ship to 29 Rue de Tavel 5\nVarnholm\n, ZQ\n 40117\n",
                  "Varnholm\n, ZQ\n 40117", id="region-line"),
@@ -77,16 +77,16 @@ COVERED = [
                  id="town-particle-tail"),
     pytest.param("Ship to 29 Rue de Tavel 5\nVarnholm\n, GU\n 40117. It is a bakery.",
                  "Varnholm\n, GU\n 40117", id="region-code-then-postcode-opening-prose"),
-    pytest.param("Ilse lives at 79063 63 Rue de Tavel, Varnholm.", "79063 63 Rue de Tavel, Varnholm",
+    pytest.param("Ilse lives at 58204 47 Rue de Tavel, Varnholm.", "58204 47 Rue de Tavel, Varnholm",
                  id="cued-number-first"),
     pytest.param("Please meet me at 518 Kestrel fejedelem útja 62. Bye.",
                  "518 Kestrel fejedelem útja 62", id="cued-foreign-street"),
     pytest.param("Ilse lives at 12 Kestrel Road, Port Varnholm.", "Port Varnholm", id="place-lead-word"),
-    pytest.param("APO AA 61487\n416 60 039 office\n", "416 60 039", id="phone-not-joined-across-lines"),
-    pytest.param("phone:\n0393 1144137\n", "0393 1144137", id="phone-long-subscriber-group"),
+    pytest.param("APO AA 61487\n518 72 046 office\n", "518 72 046", id="phone-not-joined-across-lines"),
+    pytest.param("phone:\n0471 5528093\n", "0471 5528093", id="phone-long-subscriber-group"),
     pytest.param("My uncle, who grew up in SUNDVIK, called.", "SUNDVIK", id="strong-place-cue-caps"),
     pytest.param("Ilse, originally from ΑΝΩ ΒΑΡΝΟΣ, is 23.", "ΑΝΩ ΒΑΡΝΟΣ", id="strong-place-cue-greek"),
-    pytest.param("Write to 31401 ul. Śliwowa 10 Apt. 360 soon.", "31401 ul. Śliwowa 10", id="polish-street"),
+    pytest.param("Write to 31401 ul. Śliwowa 10 Apt. 214 soon.", "31401 ul. Śliwowa 10", id="polish-street"),
     pytest.param("looking to support Velmora in Bjertvik 6091 in its mission", "Bjertvik 6091",
                  id="postcode-after-unknown-town"),
     pytest.param("She was hired by Velmora as Fumigator, then left.", "Fumigator", id="occupation-as"),
@@ -161,7 +161,7 @@ COVERED = [
     pytest.param("PMH: CAD: NQWMI 13. HTN.", "13", id="two-digit-year-after-event"),
     pytest.param("PMH: NIDDM. 09 PTCA to LCX.", "09", id="two-digit-year-before-event"),
     pytest.param("PT SCREENED BY BALTIMORE REHAB TODAY.", "BALTIMORE", id="caps-town-facility"),
-    pytest.param("28 Oct, 88 0700-1245 night shift", "28 Oct, 88", id="day-month-two-digit-year"),
+    pytest.param("17 Oct, 93 0700-1245 night shift", "17 Oct, 93", id="day-month-two-digit-year"),
     pytest.param("transferred to Varnholm.8/31. Readmitted", "8/31", id="short-date-after-word-dot"),
     # lower-case names after a title, role or relative
     pytest.param("Pt. weaned well. Some stridor noted, dr marsh aware. Cough strong.", "marsh",
@@ -184,7 +184,7 @@ COVERED = [
     pytest.param("VISITORS: CHARLIE (SIGNIFICANT OTHER) AT BEDSIDE.", "CHARLIE", id="roled-first-name"),
     pytest.param("The lease is in the name of Kristin Quorvath", "Kristin Quorvath", id="name-grows-right"),
     pytest.param("Remember me, Kelly? It was years ago.", "Kelly", id="vocative"),
-    pytest.param("bp 120 to 135 per d halvorsen.pacing wires attached", "d halvorsen",
+    pytest.param("bp 110 to 140 per d halvorsen.pacing wires attached", "d halvorsen",
                  id="per-initial-lower"),
     pytest.param("titrating drip per dr. okafor, map goal 65", "okafor", id="per-dr-lower"),
     pytest.param("retired teacher. dtr Frances Baker- 555- 010- 2222.", "Frances Baker",
@@ -210,7 +210,7 @@ COVERED = [
     pytest.param("the old letters of bertram has been sold", "bertram",
                  id="lower-rare-first-name-subject"),
     # names with strong cues
-    pytest.param("INR THIS AM 6.0. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
+    pytest.param("INR NOW 4.2. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
     pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",
                  "TOBIAS VARNHOLT", id="role-after"),
 ]
@@ -249,7 +249,7 @@ NOT_TOUCHED = [
     pytest.param("Dr. Lindqvist from Cardiology is aware.", "Cardiology", id="affiliation-clinical"),
     pytest.param("The Renal team is aware.", "Renal", id="clinical-team"),
     pytest.param("Repeat lytes at 2000 tonight.", "2000", id="clock-not-year"),
-    pytest.param("Call 21 253 109 8211-Office today", "-Office", id="phone-label-not-id"),
+    pytest.param("Call 31 614 227 5093-Office today", "-Office", id="phone-label-not-id"),
     pytest.param("Heparin gtt, afebrile. Dsg D and I. Xanthor confirmed placement.", "I. Xanthor",
                  id="dry-and-intact-initial"),
     pytest.param("NEURO: A&O. PLEASANT & COOPERATIVE.", "O. PLEASANT", id="alert-oriented-initial"),
@@ -299,10 +299,10 @@ def test_new_rules_keep(detector: Detector, text: str, sub: str) -> None:
 
 
 def test_phone_after_an_address_block_stays_a_phone(detector: Detector) -> None:
-    text = "Billing: 12 Kestrel Road\n Apt. 3\n Elmsby\n Vastria 40117\n082 490 1693"
+    text = "Billing: 12 Kestrel Road\n Apt. 3\n Elmsby\n Vastria 40117\n091 553 2718"
     entities = find_phi(text, detector=detector)
-    phone = [e for e in entities if "490" in e.text]
-    assert [e.type for e in phone] == [T.PHONE_OR_FAX] and phone[0].text == "082 490 1693", entities
+    phone = [e for e in entities if "553" in e.text]
+    assert [e.type for e in phone] == [T.PHONE_OR_FAX] and phone[0].text == "091 553 2718", entities
 
 
 def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> None:

@@ -522,7 +522,7 @@ def find_named_streets(text: str) -> Iterator[Entity]:
 
 
 def find_cued_addresses(text: str) -> Iterator[Entity]:
-    """'lives at 79063 63 Rue de Varnouan', 'drops you off at 518 Ilvád fejedelem útja 62.':
+    """'lives at 58204 47 Rue de Varnouan', 'drops you off at 518 Ilvád fejedelem útja 62.':
     after an address cue, a house number and the words up to the punctuation are an address."""
     lex = lexicon()
     for m in ADDRESS_CUE.finditer(text):
