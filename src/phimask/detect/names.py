@@ -510,8 +510,9 @@ COORDINATED = re.compile(
 LOWER_PAIR = re.compile(r"(?<![\w'’-])([a-z]{2,})[ \t]+([a-z][a-z'’-]+)$")
 
 
-def _lower_first_name(lex: Lexicon, word: str) -> bool:
-    return fold(word) in lex.first_names and lex.zipf(word) < 3.5 and not lex.is_common_noun(word) \
+def _lower_first_name(lex: Lexicon, word: str, rarer_than: float = 3.5) -> bool:
+    """A first name that, written in lower case, is no common, clinical or drug word."""
+    return fold(word) in lex.first_names and lex.zipf(word) < rarer_than and not lex.is_common_noun(word) \
         and not lex.is_clinical(word) and not lex.is_drug(word)
 
 
@@ -544,9 +545,7 @@ def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
             yield hit(text, begin, m.start(), EntityType.NAME, 0.65)
     if lower:  # "the letters of bertram has been": a rare first name as any subject
         for found in LOWER_SUBJECT.finditer(text):
-            first = found.group(1)
-            if fold(first) in lex.first_names and lex.zipf(first) < 3.0 and not lex.is_common_noun(first) \
-                    and not lex.is_clinical(first) and not lex.is_drug(first):
+            if _lower_first_name(lex, found.group(1), rarer_than=3.0):
                 yield hit(text, found.start(1), found.end(1), EntityType.NAME, 0.6)
     for said in SAID_TO.finditer(text):  # "said Quorvath to Antonio"
         name = said.group(1)
@@ -771,7 +770,7 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
                 score = UNKNOWN_WORD_SCORE
             elif judge.unknown_proper(words[0].word) and SUBJECT_VERB.match(text, part[-1].end):
                 score = UNKNOWN_WORD_SCORE - 0.05  # "Ondrasz shouted at Todd"
-            elif judge.unknown_proper(words[0].word) and not clinical_text(text):
+            elif judge.unknown_proper(words[0].word) and judge.prose:
                 score = UNKNOWN_WORD_SCORE - 0.05  # "Kestrova opened a shop": prose, not a note's typo
             elif judge.prose and _rare_proper(judge, words[0]) and not _sentence_start(text, part[0].begin):
                 score = UNKNOWN_WORD_SCORE - 0.05  # "met Pemberton at noon", "and Ilvo's dog"

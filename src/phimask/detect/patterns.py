@@ -661,7 +661,7 @@ def find_addresses(text: str) -> Iterator[Entity]:
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, score)
     for m in SEPARATE_STREET_WORD.finditer(text) if any(w in lowered for w in SEPARATE_STREET_WORDS) else ():
         name = m.group(1)
-        if lexicon().zipf(name) < 3.5 and not lexicon().is_clinical(name) and not lexicon().is_drug(name):
+        if lex.zipf(name) < 3.5 and not lex.is_clinical(name) and not lex.is_drug(name):
             yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.75)
 
 
