@@ -213,6 +213,14 @@ COVERED = [
     pytest.param("INR NOW 4.2. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
     pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",
                  "TOBIAS VARNHOLT", id="role-after"),
+    pytest.param("They sang the verses from Ilvo Quarndt's Mournful Songs.", "Ilvo Quarndt",
+                 id="name-before-possessive"),
+    pytest.param("Honours went to Quenvaro's Ilse Varnholt and others.", "Ilse Varnholt",
+                 id="person-after-organisation-possessive"),
+    pytest.param("Weaned off per Dr. Quorvath-thinking dopa is not helping.", "Quorvath",
+                 id="name-before-hyphen-run-on-word"),
+    pytest.param("The bus drops you off at 4410 Kestrelgatan 7 St.", "4410 Kestrelgatan 7",
+                 id="street-before-repeated-street-word"),
 ]
 
 
@@ -289,6 +297,15 @@ NOT_TOUCHED = [
     pytest.param("They run a lovely Icelandic bakery.", "Icelandic", id="prose-demonym-not-a-name"),
     pytest.param("TAKEN TO GOOD SAMARITAN HOSP TODAY", "HOSP", id="shared-name-kind-head-left-out"),
     pytest.param("Wants to go to Varnholm rehab (lives alone).", "rehab", id="rehab-head-left-out"),
+    pytest.param("They sang the verses from Ilvo Quarndt's Mournful Songs.", "'s Mournful",
+                 id="possessive-ends-a-name"),
+    pytest.param("Weaned off per Dr. Quorvath-thinking dopa is not helping.", "-thinking",
+                 id="hyphen-run-on-word"),
+    pytest.param("The stage refers to 1668 Kestrel St street in Elmsby.", "street",
+                 id="street-word-after-a-street"),
+    pytest.param("The bus drops you off at 4410 Kestrelgatan 7 St.", "St.", id="street-word-after-a-number"),
+    pytest.param("For my take on Mrs. Quarndt, read on.", "Mrs.", id="title-not-grown-into-a-place"),
+    pytest.param("The Princess Royal arrived at Elmsby this morning.", "Princess Royal", id="royal-title"),
 ]
 
 

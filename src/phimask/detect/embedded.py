@@ -38,9 +38,11 @@ CLINICAL_PHRASES = re.compile(
 )
 
 
-NOT_A_NAME = re.compile(  # "I'm", "Sunday": pronoun contractions and weekdays are never names
+NOT_A_NAME = re.compile(  # "I'm", "Sunday", "Princess Royal": contractions, weekdays, royal titles
     rf"{names.CONTRACTION.pattern}|(?i:i|im)|"
-    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|(?:MON|TUES|WEDNES|THURS|FRI|SATUR|SUN)DAY"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|(?:MON|TUES|WEDNES|THURS|FRI|SATUR|SUN)DAY|"
+    r"(?i:(?:the[ \t]+)?(?:princess[ \t]+royal|prince[ \t]+consort|queen[ \t]+(?:mother|consort)|"
+    r"(?:prince|princess)[ \t]+of[ \t]+wales))"
 )
 WORDLIKE = {EntityType.NAME, EntityType.ADDRESS, EntityType.OTHER, EntityType.PROFESSION}
 
@@ -76,14 +78,52 @@ class EmbeddedDetector:
                 raise DetectorTimeout(f"the embedded detector ran past its {budget:g} s budget")
             for entity in _detect_window(window):
                 found.append(_shift(entity, offset))
-        found = _extend_addresses(text, _dedupe(found))
+        found = _extend_addresses(text, [_trimmed(e) for e in _dedupe(found)])
         found = _coordinated_names(text, found)
         found = _grow_names(text, found)
         found = _card_organisations(text, found)
         found = _card_header(text, found)
         found = _affiliations(text, found)
-        return [e for e in _propagate_names(text, found)
-                if e.type is not EntityType.NAME or not NOT_A_NAME.fullmatch(e.text)]
+        found = [e for e in found if not _not_a_name(e)]  # before its words are looked for elsewhere
+        return [e for e in map(_trimmed, _propagate_names(text, found))
+                if e.end > e.begin and not _not_a_name(e)]
+
+
+def _not_a_name(entity: Entity) -> bool:
+    return entity.type is EntityType.NAME and bool(NOT_A_NAME.fullmatch(entity.text))
+
+
+POSSESSIVE_CUT = re.compile(r"['’]s\b")  # "Ilse Varn's Tales": the name ends before its possessive
+HYPHEN_TAIL = re.compile(r"-([a-z]+)$")  # "Varn-who", "Quorvath-thinking": a word run on after a hyphen
+REDUNDANT_STREET_WORD = re.compile(  # "Glyn St street", "Teboulbi 32 St.": the street was whole
+    r"(?:\d[a-z]?\.?|\b(?i:st|street|avenue|ave|road|rd|lane|way|gateway|loop|mall))[ \t]+(?i:st\.?|street)$")
+
+
+def _trimmed(entity: Entity) -> Entity:
+    """An entity without the words around it that identify no one: a possessive and what
+    follows it, a common word run on after a hyphen, a street word repeated after a whole
+    street."""
+    value = entity.text
+    if entity.type in WORDLIKE:
+        cut = POSSESSIVE_CUT.search(value)
+        rest = value[cut.end():].split() if cut else []
+        if cut and (not rest or (entity.type is EntityType.NAME and len(rest) == 1
+                                 and not lexicon().is_name(rest[0]))):
+            value = value[:cut.start()]  # not "Quenvaro's Ilse Varn": an organisation's person
+    if entity.type is EntityType.NAME:
+        tail = HYPHEN_TAIL.search(value)
+        if tail and lexicon().zipf(tail.group(1)) >= 3.5 and not lexicon().is_name(tail.group(1)):
+            value = value[:tail.start()]
+    elif entity.type is EntityType.ADDRESS:
+        redundant = REDUNDANT_STREET_WORD.search(value)
+        if redundant:
+            value = value[:value.rindex(" ", 0, redundant.end() - 2)].rstrip()
+    return _cut(entity, 0, len(value)) if len(value) < len(entity.text) else entity
+
+
+def _cut(entity: Entity, begin: int, end: int) -> Entity:
+    return Entity(entity.begin + begin, entity.begin + end, entity.type, entity.score,
+                  entity.text[begin:end], entity.traits)
 
 
 def _windows(text: str) -> Iterator[tuple[int, str]]:
@@ -295,7 +335,8 @@ def _grow_places(text: str, entities: list[Entity]) -> list[Entity]:
             key = fold(word)
             lead = key in PLACE_LEAD and (word[:1].isupper() or key in PARTICLES)
             unknown = word[:1].isupper() and len(word) >= 4 and lex.raw_zipf(word) < 1.5 and \
-                not lex.is_clinical(word) and not lex.is_name(word) and not medical_or_misspelt(word)
+                not lex.is_clinical(word) and not lex.is_name(word) and not medical_or_misspelt(word) \
+                and not names.TITLE_WORD.fullmatch(word)  # "Mrs. Elmsby" is a person
             if not (lead or unknown):
                 break
             begin = m.start(1)
@@ -385,7 +426,7 @@ def _grow_names(text: str, entities: list[Entity]) -> list[Entity]:
         if right and (_name_word(surname) or (after_first and _known_surname(surname))):
             end = right.end(1)  # "Ilse Young": after a first name, a capitalised surname however common
         left = NAME_LEFT.search(text, max(0, begin - 30), begin)
-        if left and _name_word(left.group(1), first=True) and not names.TITLES.fullmatch(left.group(1) + " "):
+        if left and _name_word(left.group(1), first=True) and not names.TITLE_WORD.fullmatch(left.group(1)):
             begin = left.start(1)
         if (begin, end) != (e.begin, e.end):
             extra.append(Entity(begin, end, EntityType.NAME, e.score - 0.05, text[begin:end]))
