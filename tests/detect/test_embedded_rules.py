@@ -221,6 +221,19 @@ COVERED = [
                  id="name-before-hyphen-run-on-word"),
     pytest.param("The bus drops you off at 4410 Kestrelgatan 7 St.", "4410 Kestrelgatan 7",
                  id="street-before-repeated-street-word"),
+    pytest.param("email:\nilse@example.org\n\naddress:\n947 trg varnholma 17 apt. 8 elmsby na kestrelu.",
+                 "947 trg varnholma 17 apt. 8 elmsby na kestrelu", id="labelled-address-lower-case"),
+    pytest.param("Address: 186 VARNHOLT, NE 40512\nPhone: 555 0100", "186 VARNHOLT, NE 40512",
+                 id="labelled-address-same-line"),
+    pytest.param("What is your address? it is 91211 Kestrelweg Str. 74 Suite 9 Elmsby",
+                 "91211 Kestrelweg Str. 74", id="postcode-street-number"),
+    pytest.param("i moved to 2613 avenida varna 1 suite 4, elmsbyhaza, hungary 24743",
+                 "2613 avenida varna 1 suite 4, elmsbyhaza, hungary 24743", id="lower-case-tail"),
+    pytest.param("Ilse lives at 10252 Μεγάλη Ελμσμπι 184, ΕΛΜΣΜΠΙ", "ΕΛΜΣΜΠΙ", id="greek-capital-town-tail"),
+    pytest.param("Our offices are at USNS Kjærvold\nFPO AA 85844", "USNS Kjærvold", id="ship-name-accents"),
+    pytest.param("send it to uscgc varnholt\nfpo ae 44941", "uscgc varnholt", id="coast-guard-ship"),
+    pytest.param("supporting Quenvaro in ELMSBYHAMN 840 24 in its mission", "840 24", id="split-postcode"),
+    pytest.param("Please send it to Rúa do Varnelo 46 today.", "Rúa do Varnelo 46", id="galician-street"),
 ]
 
 
@@ -306,6 +319,10 @@ NOT_TOUCHED = [
     pytest.param("The bus drops you off at 4410 Kestrelgatan 7 St.", "St.", id="street-word-after-a-number"),
     pytest.param("For my take on Mrs. Quarndt, read on.", "Mrs.", id="title-not-grown-into-a-place"),
     pytest.param("The Princess Royal arrived at Elmsby this morning.", "Princess Royal", id="royal-title"),
+    pytest.param("Pt on heparin, lasix held. K 140 sodium chloride 4 today.", "140 sodium",
+                 id="lab-line-not-postcode-street"),
+    pytest.param("NGT in place; gave 10 via peg 2 times.", "via peg", id="via-tube-not-street"),
+    pytest.param("My address: none on file yet.", "none", id="address-label-without-number"),
 ]
 
 

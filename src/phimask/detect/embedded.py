@@ -187,16 +187,29 @@ def _detect_window(text: str) -> list[Entity]:
 PARTICLE = (r"(?:de|del|della|di|da|do|dos|das|du|des|la|le|les|el|van|von|der|den|nad|pod|am|an|im|"
             r"sur|u|v|e|y)")
 PARTICLES = set(PARTICLE[3:-1].split("|"))
+CAPITAL = "A-ZÀ-ÞΆ-ΏΑ-ΩА-ЯЁ"  # Latin, Greek and Cyrillic capitals ("ΠΑΦΟΣ")
 ADDRESS_TAIL = re.compile(
-    rf",[ \t]*((?:[A-ZÀ-Þ][\wß-ÿ'.-]*[ \t]*)(?:(?:{PARTICLE}[ \t]+)?[A-ZÀ-Þ][\wß-ÿ'.-]*[ \t]*){{0,3}}"
+    rf",[ \t]*((?:[{CAPITAL}][\wß-ÿ'.-]*[ \t]*)(?:(?:{PARTICLE}[ \t]+)?[{CAPITAL}][\wß-ÿ'.-]*[ \t]*){{0,3}}"
     rf"(?:[A-Z]\b|\d{{3,6}})?)"
 )
+LOWER_TAIL = re.compile(  # ", mohács, hungary 24743" in a lower-case text
+    r",[ \t]*([^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){0,2}(?:[ \t]+\d{3,6})?)(?=[ \t]*(?:[,.?!;]|\n|$))")
+
+
+def _lower_place(part: str) -> bool:
+    """A known place, or words no dictionary knows (none clinical): a town or country in lower case."""
+    lex = lexicon()
+    words = [w for w in part.split() if not w.isdigit()]
+    return _place(" ".join(words)) or all(
+        lex.zipf(w) < 3.0 and not lex.is_clinical(w) and not lex.is_drug(w) for w in words)
+
+
 UNIT_TOWN = re.compile(  # "Apt. 12 LARKFORD NW", "Suite 4 Elmsby Vale": the town after the unit
     rf"(?:[ \t]+(?:[A-ZÀ-Þ][\wß-ÿ'-]*|{PARTICLE}(?=[ \t]+[A-ZÀ-Þ]))){{1,4}}"
     r"(?=[ \t]*(?:[.,?!;]|\n|$)|[ \t]+[a-z])"
 )
-POSTCODE_AFTER = re.compile(
-    r"[ \t]*(?:\([^\W\d_]+\)[ \t]*)?(\d{3,6}(?:-\d{3,4})?)(?![\w/:%]|[.,]\d)"
+POSTCODE_AFTER = re.compile(  # "Elmsby 40117", "Elmsby 840 24", "Elmsby 3610-114"
+    r"[ \t]*(?:\([^\W\d_]+\)[ \t]*)?(\d{3,6}(?:-\d{3,4}|[ ]\d{2}(?![ \t]*\d))?)(?![\w/:%]|[.,]\d)"
 )
 POSTCODE_LINE = re.compile(r"[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?")
 BUILDING_NUMBER = re.compile(r"(?<![\w.,/-])\d{1,6}(?:[ \t]+\d{1,6})?[ \t]+$")  # "417 28 rue …": both
@@ -264,7 +277,9 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
         for _ in range(3):
             tail = ADDRESS_TAIL.match(text, end)
             if not tail or not tail.group(1).strip():
-                break
+                tail = LOWER_TAIL.match(text, end) if lower else None
+                if not tail or not _lower_place(tail.group(1)):
+                    break
             end = tail.end(1)
         town = UNIT_TOWN.match(text, end) if text[end - 1].isdigit() else None
         if town and not any(lexicon().is_clinical(w) for w in town.group(0).split()):

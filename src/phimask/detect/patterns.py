@@ -447,12 +447,12 @@ def _street_alternation() -> str:
     return "|".join(re.escape(s) for s in suffixes)
 POST_BOX = re.compile(
     r"\b(?:(?:PSC|unit)\s+\d{3,5},?\s+box\s+\d{3,5}|p\.?\s?o\.?\s+box\s+\d+|"
-    r"USNS\s+[A-Z][a-z]+|USS\s+[A-Z][a-z]+|USNV\s+[A-Z][a-z]+)"
+    r"(?:USNS|USS|USNV|USCGC)\s+[^\W\d_]+)"
     r"(?:,?\s+(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5})?|\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b",
     I,
 )
 FOREIGN_STREET = re.compile(
-    r"\b(?:(?:(?i:via|viale|piazza|corso|rua|avenida|avda\.?|av\.|calle|carrer|paseo|plaza|"
+    r"\b(?:(?:(?i:via|viale|piazza|corso|rua|rúa|avenida|avda\.?|av\.|calle|carrer|paseo|plaza|"
     r"rue|avenue|boulevard|chemin|place|allée|impasse|ul\.|ulica|al\.|aleja|utca|ulice|"
     r"strada|str\.|calea|odos|leoforos)\s+|(?i:c/)\s*)(?:(?:de|da|do|dos|das|del|della|dei|degli|delle|di|la|"
     r"le|les|du|des)\s+){0,2}"
@@ -471,12 +471,12 @@ SEPARATE_STREET_WORD = re.compile(  # "Kestrelby gate 41", "hjalmar terrasse 7":
 
 
 STREET_PREFIX = re.compile(
-    r"(?:via|viale|piazza|corso|rua|avenida|avda|av|calle|carrer|paseo|plaza|rue|avenue|"
+    r"(?:via|viale|piazza|corso|rua|rúa|avenida|avda|av|calle|carrer|paseo|plaza|rue|avenue|"
     r"boulevard|chemin|place|allée|impasse|ul|ulica|al|aleja|utca|ulice|strada|str|calea|"
     r"odos|leoforos)\b",
     I,
 )
-POST_BOX_KEYS = ("box", "uss", "usn", "apo", "fpo", "dpo")  # one of them is in every post-box address
+POST_BOX_KEYS = ("box", "uss", "usn", "uscgc", "apo", "fpo", "dpo")  # one is in every post-box address
 UNIT_ALONE = re.compile(r"\b(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,5}[a-z]?\b", I)
 NUMBERED_STREET = re.compile(
     r"(?<![\w/.,-])(?:\d{1,6}[ \t]+)?(?:[^\W\d_][^\W\d_'.-]*[ \t]+){0,3}"
@@ -643,8 +643,9 @@ def find_addresses(text: str) -> Iterator[Entity]:
         yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.9)
     for m in FOREIGN_STREET.finditer(text):
         value = m.group(0)
-        if any(lex.is_clinical(w.strip(".,")) or lex.is_drug(w.strip(".,")) for w in value.split()[1:]):
-            continue
+        if any(lex.is_clinical(w.strip(".,")) or lex.is_drug(w.strip(".,")) for w in value.split()[1:]
+               if fold(w) not in STREET_PARTICLES):
+            continue  # "via NGT", but "Rua do Varn 12" ("DO" is also a credential)
         if not re.search(r"\d", value) and len(value.split()) < 2:
             continue
         words = value.split()
@@ -665,6 +666,40 @@ def find_addresses(text: str) -> Iterator[Entity]:
             yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.75)
 
 
+ADDRESS_LABEL = re.compile(
+    r"(?:^|\n)[ \t>]*(?:(?:home|mailing|postal|billing|street|new)[ \t]+)?address[ \t]*:", re.IGNORECASE)
+BLOCK_LINE = re.compile(r"[ \t>]*([^\n]{1,80}?)[ \t.]*(?:\n|$)")
+LABEL_LINE = re.compile(r"[^\W\d_][\w ]{0,30}:")  # "Phone:", "Desk:": the next field, not the address
+
+
+def find_labelled_addresses(text: str) -> Iterator[Entity]:
+    """'Address: 186 Kestrel Way, NE 40512', 'address:\\n947 trg varnholm 17 apt. 8\\nelmsby': after
+    an address label, the lines up to a blank line or the next label, from the first that
+    holds a number (a name line may come first on an envelope)."""
+    if "ddress" not in text and "DDRESS" not in text:
+        return
+    for label in ADDRESS_LABEL.finditer(text):
+        at = label.end()
+        while at < len(text) and text[at].isspace():
+            at += 1
+        begin = end = -1
+        for _ in range(6):
+            line = BLOCK_LINE.match(text, at)
+            if not line or LABEL_LINE.match(line.group(1)) or (begin < 0 and not any(
+                    c.isdigit() for c in line.group(1))):
+                if begin >= 0 or not line:
+                    break
+            elif begin < 0:
+                begin = line.start(1)
+            if begin >= 0:
+                end = line.end(1)
+            at = line.end()
+            if at >= len(text) or text[at] == "\n":
+                break  # a blank line ends the block
+        if begin >= 0:
+            yield hit(text, begin, end, EntityType.ADDRESS, 0.85)
+
+
 RECOGNIZERS: tuple[Recognizer, ...] = (
     find_contacts,
     find_phones,
@@ -674,4 +709,5 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     find_addresses,
     find_cued_addresses,
     find_named_streets,
+    find_labelled_addresses,
 )

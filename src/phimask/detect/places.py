@@ -581,8 +581,29 @@ def find_wards(text: str) -> Iterator[Entity]:
             yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)  # the ward number is not PHI
 
 
+POSTCODE_STREET_NUMBER = re.compile(  # "91211 Kestrelweg Str. 74", "947 trg varnholma 17"
+    r"(?<![\w/.,:-])\d{3,6}[ \t]+((?:[^\W\d_][\w'’-]*\.?[ \t]+){1,4})\d{1,4}[a-z]?\.?"
+    r"(?=[ \t]*(?:[,\n]|$)|[ \t]+(?i:apt|suite|ste|unit)\b|[ \t]+[A-ZÀ-Þ])"
+)
+
+
+def find_postcode_streets(text: str) -> Iterator[Entity]:
+    """A number, street words and a house number, in prose: the words are rare or capitalised,
+    none clinical ('140 sodium 4' is a lab line)."""
+    if clinical_text(text):
+        return
+    lex = lexicon()
+    for m in POSTCODE_STREET_NUMBER.finditer(text):
+        words = [w.rstrip(".") for w in m.group(1).split()]
+        if any(lex.is_clinical(w) or lex.is_drug(w) or (w.isupper() and len(w) > 1) for w in words):
+            continue
+        if all(lex.zipf(w) >= 3.0 and not w[:1].isupper() for w in words):
+            continue
+        yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8)
+
+
 RECOGNIZERS = (
     find_wards, find_job_titles, find_unknown_places, find_destinations, find_places, find_facilities,
     find_named_hospitals, find_facility_acronyms, find_organisations, find_professions, find_cued_places,
-    find_occupations, find_university_places,
+    find_occupations, find_university_places, find_postcode_streets,
 )
