@@ -234,6 +234,11 @@ COVERED = [
     pytest.param("send it to uscgc varnholt\nfpo ae 44941", "uscgc varnholt", id="coast-guard-ship"),
     pytest.param("supporting Quenvaro in ELMSBYHAMN 840 24 in its mission", "840 24", id="split-postcode"),
     pytest.param("Please send it to Rúa do Varnelo 46 today.", "Rúa do Varnelo 46", id="galician-street"),
+    pytest.param("I'm moving from Florida next week.", "Florida", id="prose-state-after-from"),
+    pytest.param("Pt on heparin gtt. Transferred from Elmsby, Vermont 05401 for cath.", "Vermont 05401",
+                 id="note-state-in-address"),
+    pytest.param("Pt on heparin gtt. IV NURSE VIRGINIA SALLESE CALLED.", "VIRGINIA SALLESE",
+                 id="note-state-first-name-with-surname"),
 ]
 
 
@@ -323,6 +328,11 @@ NOT_TOUCHED = [
                  id="lab-line-not-postcode-street"),
     pytest.param("NGT in place; gave 10 via peg 2 times.", "via peg", id="via-tube-not-street"),
     pytest.param("My address: none on file yet.", "none", id="address-label-without-number"),
+    pytest.param("Pt on heparin gtt, lasix held. Wife called from Bermuda, updated by RN.", "Bermuda",
+                 id="note-country-alone"),
+    pytest.param("PT ON HEPARIN GTT. SPOKE ALSO TO SON FROM TEXAS.", "TEXAS", id="note-state-after-from"),
+    pytest.param("pt on lasix gtt. they plan to retire to georgia in the winter.", "georgia",
+                 id="note-state-first-name-after-to"),
 ]
 
 

@@ -133,7 +133,7 @@ def clinical_text(text: str) -> bool:
     words = [fold(w) for w in PLAIN_WORD.findall(text, 0, 20000)]
     clinical = sum(1 for k in words if k in lex.clinical_terms or k in lex.drugs or (
         k in medical and lex.common_zipf.get(k, 0.0) < 3.0))
-    return clinical > 0 and clinical >= CLINICAL_SHARE * len(words)
+    return clinical > 1 and clinical >= CLINICAL_SHARE * len(words)
 
 
 @dataclass(frozen=True)
@@ -393,6 +393,8 @@ def find_staff(text: str, judge: NameJudge) -> Iterator[Entity]:
     (not only a plausible word) right after a role or a reporting verb."""
     for m in STAFF_ROLES.finditer(text):
         taken = _take_names(judge, tokens_from(text, m.end(), 3), strict_first=True)
+        if len(taken) == 1 and _region_after_preposition(text, taken[0], judge.lex):
+            continue
         if taken and judge.lexical(taken[0].word) >= 0.45 and (
                 judge.case is not Case.MIXED or taken[0].word[:1].isupper()):
             yield _name_span(text, taken, 0.8)
@@ -780,6 +782,8 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
             score = 0.55 + 0.25 * best
         else:
             score = 0.0
+        if len(words) == 1 and _region_after_preposition(text, words[0], judge.lex):
+            score = 0.0  # "moving from Florida", "retire to georgia": a place, though a first name too
         if len(part) == 1 and _double_barrelled(part[0].bare) and best == 0 and \
                 not all(fold(p) in judge.lex.first_names for p in part[0].bare.split("-")):
             span = _name_span(text, part, 0.6)  # "Lloyd-Varnholt is a charity": alone, mostly a firm
@@ -787,6 +791,16 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
         elif score >= 0.3:
             yield _name_span(text, part, score)
         i = j + 1
+
+
+PLACE_PREPOSITION = re.compile(r"(?i:from|to|in|at|near|visiting|towards?)[ \t]+$")
+
+
+def _region_after_preposition(text: str, token: Token, lex: Lexicon) -> bool:
+    """A US state or a country right after 'from', 'to', 'in'... names a place, not a person."""
+    key = fold(token.bare)
+    return (key in lex.us_states or key in lex.countries) and bool(
+        PLACE_PREPOSITION.search(text, max(0, token.begin - 12), token.begin))
 
 
 def find_names(text: str) -> Iterator[Entity]:

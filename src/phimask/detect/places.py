@@ -151,6 +151,8 @@ def find_places(text: str) -> Iterator[Entity]:
                     else "city" if key in lex.cities else "")
             if not kind or lex.is_clinical(phrase) or len(key) < 3:
                 continue
+            if kind != "city" and _alone(text, group[0].start(), group[-1].end()) and clinical_text(text):
+                continue  # "retired to Florida": Safe Harbor keeps states; a note names no country to hide
             context = bool(PLACE_CONTEXT.search(text[max(0, group[0].start() - 20):group[0].start()]))
             acronym = case is Case.MIXED and ((phrase.isupper() and len(phrase) <= 4)
                                               or any(c.isupper() for c in phrase[1:3]))
@@ -181,6 +183,16 @@ def find_places(text: str) -> Iterator[Entity]:
             break
         if not matched:
             i += 1
+
+
+ALONE_NOT_AFTER = re.compile(r"[ \t]*(?:\d{5}|(?i:er|ed|hosp|hospital|medical|univ|university|rehab|va)\b)")
+
+
+def _alone(text: str, begin: int, end: int) -> bool:
+    """Not part of a postal address or a facility's name: no comma before, no postcode or
+    kind of place after ('U Elmsland ER')."""
+    return not re.search(r",[ \t]*$", text[max(0, begin - 3):begin]) and \
+        not ALONE_NOT_AFTER.match(text, end)
 
 
 def find_facilities(text: str) -> Iterator[Entity]:
