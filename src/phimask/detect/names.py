@@ -644,7 +644,8 @@ def find_lowercase_cued(text: str, judge: NameJudge) -> Iterator[Entity]:
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.75)
 
 
-MIDDLE_INITIAL = re.compile(r"(?<![\w.'’-])([^\W\d_]{2,})[ \t]+([^\W\d_])\.?[ \t]+([^\W\d_]{2,})(?![\w'’-])")
+MIDDLE_INITIAL = re.compile(
+    r"(?<![\w.'’-])([^\W\d_]{2,})[ \t]+([^\W\d_])\.?[ \t]+([^\W\d_]{2,})(?=['’]s\b|(?![\w'’-]))")
 
 
 def find_middle_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
@@ -659,8 +660,12 @@ def find_middle_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
             continue
         known = (fold(first) in lex.first_names and lex.zipf(first) < 4.0) or (
             fold(last) in lex.last_names and lex.zipf(last) < 4.0)
-        if known and max(lex.zipf(first), lex.zipf(last)) < 4.5:
-            yield hit(text, m.start(1), m.end(3), EntityType.NAME, 0.75)
+        mixed_shape = judge.case is Case.MIXED and m.group(2).isupper() and not last.isupper()
+        shaped = fold(first) in lex.first_names and (lex.zipf(first) < 5.0 or mixed_shape) and (
+            lex.zipf(last) < 2.0 or mixed_shape)  # not "per d ross": a common word first
+        if (known and max(lex.zipf(first), lex.zipf(last)) < 4.5) or shaped:
+            yield hit(text, m.start(1), m.end(3), EntityType.NAME, 0.75)  # "Brad L Key": a first name,
+            # an initial and a capitalised word, however common; "eric g. varnova": an unknown surname
 
 
 def find_lexical(text: str, judge: NameJudge) -> Iterator[Entity]:
