@@ -200,10 +200,12 @@ def _lower_place(part: str) -> bool:
     """A known place, or words no dictionary knows (none clinical): a town or country in lower case."""
     lex = lexicon()
     words = [w for w in part.split() if not w.isdigit()]
-    return _place(" ".join(words)) or all(
-        lex.zipf(w) < 3.0 and not lex.is_clinical(w) and not lex.is_drug(w) for w in words)
+    return bool(words) and (_place(" ".join(words)) or all(
+        _place(w) or (lex.zipf(w) < 3.0 and not lex.is_clinical(w) and not lex.is_drug(w)) for w in words))
 
 
+LOWER_UNIT_TOWN = re.compile(  # "suite 112 calgary alberta" in a lower-case text
+    r"[ \t]+([^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){0,2})(?=[ \t]*(?:[.,?!;]|\n|$))")
 UNIT_TOWN = re.compile(  # "Apt. 12 LARKFORD NW", "Suite 4 Elmsby Vale": the town after the unit
     rf"(?:[ \t]+(?:[A-ZÀ-Þ][\wß-ÿ'-]*|{PARTICLE}(?=[ \t]+[A-ZÀ-Þ]))){{1,4}}"
     r"(?=[ \t]*(?:[.,?!;]|\n|$)|[ \t]+[a-z])"
@@ -284,6 +286,10 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
         town = UNIT_TOWN.match(text, end) if text[end - 1].isdigit() else None
         if town and not any(lexicon().is_clinical(w) for w in town.group(0).split()):
             end = town.end()
+        elif lower and text[end - 1].isdigit():
+            town = LOWER_UNIT_TOWN.match(text, end)
+            if town and _lower_place(town.group(1)):
+                end = town.end(1)  # "... suite 112 calgary alberta"
         lines = 0
         for _ in range(4):
             line = ADDRESS_LINE.match(text, end)
@@ -571,9 +577,11 @@ def _card_header(text: str, entities: list[Entity]) -> list[Entity]:
             break
         m = HEADER_LINE.fullmatch(line)
         words = m.group(1).split() if m else []
-        if not m or len(words) > 7 or any(lex.is_clinical(w) for w in words):
-            break
-        kind = kinds.pop(0)
+        kind = kinds[0]
+        clinical = [w for w in words if lex.is_clinical(w)]
+        if not m or len(words) > 7 or (clinical and (kind is EntityType.NAME or clinical[-1] == words[-1])):
+            break  # a job title may hold a clinical word ('Dining room attendant'), not end with one
+        kinds.pop(0)
         if kind is EntityType.NAME and (len(words) > 4 or not any(
                 lex.is_name(w.rstrip(".")) or lex.zipf(w.rstrip(".")) < 3.0 for w in words)):
             break

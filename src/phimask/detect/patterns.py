@@ -433,6 +433,7 @@ STREET_WORDS = (
     r"crescent|close|row|walk|route|rte|pike|turnpike|expressway|freeway"
 )
 STREET_SET = frozenset(STREET_WORDS.split("|"))
+LONG_STREET_WORDS = frozenset({"street", "avenue", "road", "boulevard", "lane", "drive"})
 
 
 def clinical_not_street(word: str) -> bool:
@@ -590,11 +591,13 @@ def find_addresses(text: str) -> Iterator[Entity]:
         if not middle or any(clinical_not_street(w) for w in middle):
             continue  # "10 CC NS ..." is no street; "1668 Kestrel St street" is ("ST" is also a rhythm)
         title_case = sum(w[:1].isupper() and not w.isupper() for w in middle)
-        if not title_case and any(lex.zipf(w.rstrip(".")) >= 4.5 for w in middle):
+        number = int(re.match(r"\d+", value).group(0))  # type: ignore[union-attr]
+        street_word = fold(m.group(1).split()[-1].rstrip("."))
+        spelt_out = number >= 100 and street_word in LONG_STREET_WORDS  # "3911 fourth avenue"
+        if not title_case and not spelt_out and any(lex.zipf(w.rstrip(".")) >= 4.5 for w in middle):
             continue  # "10 AND TOLERATING WELL": ordinary words in capitals
         rare = sum(lex.zipf(w.rstrip(".")) < 3.5 for w in middle)
-        number = int(re.match(r"\d+", value).group(0))  # type: ignore[union-attr]
-        score = 0.9 if title_case or (rare and number >= 10) else 0.4
+        score = 0.9 if title_case or spelt_out or (rare and number >= 10) else 0.4
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, score)
     if not _CORNER:
         _CORNER.append(_corner_pattern())
