@@ -284,9 +284,18 @@ FACILITY_ACRONYM = re.compile(
 )
 
 
+HOSPITAL_INITIALS = re.compile(  # "at KQH", "LEAVE KH,": hospital initials after a place word ("CH": chair)
+    r"\b(?i:at|in|from|leave|left|to|into)\s+(?:the\s+)?(?!CH\b)([A-Z]{1,2}H)\b"
+    r"(?![-/'’]|\s+(?i:level|deficiency|axis))")
+
+
 def find_facility_acronyms(text: str) -> Iterator[Entity]:
-    """'to KQH cath lab', 'at KQH EW', 'enroute to kqh er': a short name before a hospital unit."""
+    """'to KQH cath lab', 'at KQH EW', 'enroute to kqh er': a short name before a hospital unit;
+    'at KQH': initials ending in H (hospital) after a place word."""
     lex = lexicon()
+    for m in HOSPITAL_INITIALS.finditer(text):
+        if not lex.is_clinical(m.group(1)) and not lex.is_drug(m.group(1)) and lex.zipf(m.group(1)) < 4.0:
+            yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)
     for m in FACILITY_ACRONYM.finditer(text):
         word = m.group(1)
         if word.islower() and lex.zipf(word) >= 3.5:
