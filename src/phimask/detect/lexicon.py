@@ -134,10 +134,10 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 @lru_cache(maxsize=4096)
 def misspelt(word: str) -> bool:
-    """'Montior', 'catheterr', 'Nieghbor', 'Adendum': one edit (a letter dropped, added, changed
-    or two swapped) from a clinical or medical term of 7+ letters, a letter dropped or added
-    in an ordinary dictionary word of 6+ letters, or two letters swapped in a frequent word,
-    so more likely a typo than a name."""
+    """'Montior', 'catheterr', 'Nieghbor', 'Adendum', 'presnt': one edit (a letter dropped, added,
+    changed or two swapped) from a clinical or medical term of 7+ letters, a letter dropped or
+    added in an ordinary dictionary word of 6+ letters, a letter dropped from a frequent word,
+    or two letters swapped in a frequent word, so more likely a typo than a name."""
     lex = lexicon()
     key = fold(word)
     if len(key) < 5 or not key.isalpha() or key in lex.first_names or key in lex.last_names:
@@ -146,8 +146,9 @@ def misspelt(word: str) -> bool:
         swapped = key[:i] + key[i + 1] + key[i] + key[i + 2:]
         if swapped != key and (lex.common_zipf.get(swapped, 0.0) >= 3.5 or swapped in lex.clinical_terms):
             return True
-    if len(key) < 7:
-        return False  # short words are a letter away from too many terms
+    if len(key) < 7:  # short words are a letter away from too many terms: only a dropped one
+        frequent = _frequent_words()
+        return any(key[:i] + c + key[i:] in frequent for i in range(1, len(key) + 1) for c in LETTERS)
     clinical, medical, common = lex.clinical_terms, medical_words(), _long_common_words()
     for i in range(len(key) + 1):
         left, right = key[:i], key[i:]
@@ -159,6 +160,16 @@ def misspelt(word: str) -> bool:
         if not medical.isdisjoint(candidates) or not clinical.isdisjoint(candidates):
             return True
     return False
+
+
+@cache
+def _frequent_words() -> frozenset[str]:
+    """Frequent lower-case words of 6-7 letters that no name list has: 'presnt' and 'famil'
+    are one letter short of one."""
+    lex = lexicon()
+    return frozenset(w for w in lex.lowercase_words if 6 <= len(w) <= 7 and w.isalpha()
+                     and lex.common_zipf.get(w, 0.0) >= 4.0 and w not in lex.first_names
+                     and w not in lex.last_names)
 
 
 @cache

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt, medical_words
+from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt, medical_words, misspelt
 from phimask.detect.patterns import hit
 from phimask.entities import Entity, EntityType
 
@@ -271,6 +271,8 @@ def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False)
     for i, tok in enumerate(toks):
         if not judge.plausible(tok.word, strict=strict_first and i == 0):
             break
+        if (strict_first or i) and misspelt(tok.bare) and not judge.lex.is_name(tok.bare):
+            break  # a typo is no name ("son presnt", "Dr Varn notifed"), though right after "Dr" it may be
         stands_out = judge.case is Case.LOWER and tok.word[:1].isupper() and not tok.word.isupper()
         if i and judge.case is not Case.MIXED and not judge.initial(tok.word) and not stands_out and \
                 judge.lexical(tok.word) == 0 and judge.lex.zipf(tok.bare) >= 2.5:
