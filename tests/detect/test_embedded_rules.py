@@ -342,6 +342,8 @@ NOT_TOUCHED = [
                  id="lab-line-not-postcode-street"),
     pytest.param("NGT in place; gave 10 via peg 2 times.", "via peg", id="via-tube-not-street"),
     pytest.param("My address: none on file yet.", "none", id="address-label-without-number"),
+    pytest.param("Ilse lives on 69 Av Varnel Quorvi street.", "street", id="street-word-twice"),
+    pytest.param("mrs. Quarnell con't to be sedated.", "con't", id="contraction-not-in-name"),
     pytest.param("K REPLETED. SOCIAL=SON PRESNT TILL 2100. LASIX GIVEN.", "PRESNT", id="typo-after-relative"),
     pytest.param("RESP RATE 22. DR QUARNELL NOTIFED AND ATIVAN GIVEN.", "NOTIFED", id="typo-after-name"),
     pytest.param("ACT: OOB IN CH MOST OF NIGHT, LASIX GIVEN.", "CH", id="chair-not-hospital"),
@@ -369,6 +371,14 @@ def test_phone_after_an_address_block_stays_a_phone(detector: Detector) -> None:
     entities = find_phi(text, detector=detector)
     phone = [e for e in entities if "553" in e.text]
     assert [e.type for e in phone] == [T.PHONE_OR_FAX] and phone[0].text == "091 553 2718", entities
+
+
+def test_quoted_address_lines_leave_the_quote_marks_out(detector: Detector) -> None:
+    text = "> Ilse Varnholt\n> 077 Kestrelstræde 74\n> Apt. 316\n> Elmsby\n> Denmark 29587"
+    entities = find_phi(text, detector=detector)
+    assert covered(entities, text, "077 Kestrelstræde 74"), entities
+    assert covered(entities, text, "Denmark 29587"), entities
+    assert not any(">" in e.text for e in entities), entities
 
 
 def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> None:

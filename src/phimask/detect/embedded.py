@@ -85,8 +85,8 @@ class EmbeddedDetector:
         found = _card_header(text, found)
         found = _affiliations(text, found)
         found = [e for e in found if not _not_a_name(e)]  # before its words are looked for elsewhere
-        return [e for e in map(_trimmed, _propagate_names(text, found))
-                if e.end > e.begin and not _not_a_name(e)]
+        return [piece for e in map(_trimmed, _propagate_names(text, found))
+                for piece in _unquoted_lines(e) if piece.end > piece.begin and not _not_a_name(piece)]
 
 
 def _not_a_name(entity: Entity) -> bool:
@@ -95,6 +95,7 @@ def _not_a_name(entity: Entity) -> bool:
 
 POSSESSIVE_CUT = re.compile(r"['’]s\b")  # "Ilse Varn's Tales": the name ends before its possessive
 HYPHEN_TAIL = re.compile(r"-([a-z]+)$")  # "Varn-who", "Quorvath-thinking": a word run on after a hyphen
+LAST_STREET_WORD = re.compile(r"[ \t]+(?i:st\.?|street\.?)$")
 REDUNDANT_STREET_WORD = re.compile(  # "Glyn St street", "Teboulbi 32 St.": the street was whole
     r"(?:\d[a-z]?\.?|\b(?i:st|street|avenue|ave|road|rd|lane|way|gateway|loop|mall))[ \t]+(?i:st\.?|street)$")
 
@@ -115,10 +116,26 @@ def _trimmed(entity: Entity) -> Entity:
         if tail and lexicon().zipf(tail.group(1)) >= 3.5 and not lexicon().is_name(tail.group(1)):
             value = value[:tail.start()]
     elif entity.type is EntityType.ADDRESS:
-        redundant = REDUNDANT_STREET_WORD.search(value)
-        if redundant:
-            value = value[:value.rindex(" ", 0, redundant.end() - 2)].rstrip()
+        last = LAST_STREET_WORD.search(value)
+        if last and (REDUNDANT_STREET_WORD.search(value) or any(
+                fold(w.rstrip(".")) in patterns.STREET_SET for w in value[:last.start()].split()[1:])):
+            value = value[:last.start()]  # "12 Av Varnel street.": the street had its word already
     return _cut(entity, 0, len(value)) if len(value) < len(entity.text) else entity
+
+
+QUOTE_PREFIX = re.compile(r"\n[ \t]*[>?|]+[ \t]*")  # "> " or "??? " opening a quoted line
+
+
+def _unquoted_lines(entity: Entity) -> list[Entity]:
+    """An address over quoted lines ('12 Kestrel Rd\\n> Elmsby'): one entity per line, the
+    quote marks left out."""
+    if "\n" not in entity.text or not QUOTE_PREFIX.search(entity.text):
+        return [entity]
+    pieces, start = [], 0
+    for mark in QUOTE_PREFIX.finditer(entity.text):
+        pieces.append(_cut(entity, start, mark.start()))
+        start = mark.end()
+    return [*pieces, _cut(entity, start, len(entity.text))]
 
 
 def _cut(entity: Entity, begin: int, end: int) -> Entity:

@@ -83,6 +83,7 @@ CLINICAL_MORPHOLOGY = re.compile(
     re.IGNORECASE,
 )
 UNKNOWN_WORD_SCORE = 0.55
+CONTRACTED = re.compile(r"['’](?:t|ll|re|ve|d)$", re.IGNORECASE)
 FUNCTION_WORDS = {  # names that are far more often ordinary words after "son", "per"...
     "will", "may", "can", "so", "be", "do", "an", "in", "is", "see", "say", "else", "ever",
     "long", "young", "little", "white", "black", "brown", "green", "gray", "grey", "still",
@@ -191,8 +192,8 @@ class NameJudge:
         bare = word.rstrip(".")
         if self.initial(word):
             return word[:1].isupper()
-        if len(bare) < 2 or RELATIVES.fullmatch(bare):
-            return False
+        if len(bare) < 2 or RELATIVES.fullmatch(bare) or CONTRACTED.search(bare):
+            return False  # not "con't", "won't"
         if self.lex.is_clinical(bare) and not (self.capitalised(bare) and self.lex.is_name(bare)):
             return False
         if self.case is Case.MIXED and not self.capitalised(bare):
