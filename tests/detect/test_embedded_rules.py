@@ -381,6 +381,13 @@ def test_quoted_address_lines_leave_the_quote_marks_out(detector: Detector) -> N
     assert not any(">" in e.text for e in entities), entities
 
 
+@pytest.mark.parametrize("text", ["Quenvaro is the brainchild of our 3 founders: Harper, Collins and Wade.",
+                                  "They had 5: Ilse, Mona, Baker, Fuller and Hughes."])
+def test_a_list_of_people_is_not_a_firm(detector: Detector, text: str) -> None:
+    entities = find_phi(text, detector=detector)
+    assert not any(" and " in e.text or ", " in e.text for e in entities), entities
+
+
 def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> None:
     text = "Founded in Elmsby, Lloyd-Varnholt is a charity for songwriters."
     entities = [e for e in find_phi(text, detector=detector) if e.text == "Lloyd-Varnholt"]

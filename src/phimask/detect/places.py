@@ -316,6 +316,20 @@ def clinical_name(words: list[str], text: str) -> bool:
     return any(lex.is_clinical(w) or medical_or_misspelt(w) for w in words)
 
 
+LIST_BEFORE = re.compile(
+    r"(?:\b(?i:founders|children|kids|sons|daughters|members|friends|siblings|people|\d+)[ \t]*:"
+    r"|([^\W\d_]+),)[ \t]*$")
+
+
+def _listed_people(text: str, begin: int, lex: Lexicon) -> bool:
+    """'founders: Varn, Quist and Elm', 'Ilse, Anna, Varn, Quist and Elm': the end of a list
+    of people, not a firm's name."""
+    before = LIST_BEFORE.search(text, max(0, begin - 30), begin)
+    if before is None:
+        return False
+    return before.group(1) is None or fold(before.group(1)) in lex.first_names
+
+
 def find_organisations(text: str) -> Iterator[Entity]:
     """Companies and employers (type OTHER)."""
     lex = lexicon()
@@ -330,6 +344,8 @@ def find_organisations(text: str) -> Iterator[Entity]:
         begin = m.end(1) - len(" ".join(words))
         yield hit(text, begin, m.end(), EntityType.OTHER, 0.8)
     for m in LAW_FIRM.finditer(text):
+        if _listed_people(text, m.start(), lex):
+            continue
         names = sum(fold(g) in lex.last_names and not lex.is_clinical(g) for g in m.groups())
         if names == 3 or (names == 2 and all(g[0].isupper() for g in m.groups())):
             yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.6 + 0.1 * (names == 3))
