@@ -343,6 +343,8 @@ NOT_TOUCHED = [
                  id="lab-line-not-postcode-street"),
     pytest.param("NGT in place; gave 10 via peg 2 times.", "via peg", id="via-tube-not-street"),
     pytest.param("My address: none on file yet.", "none", id="address-label-without-number"),
+    pytest.param("It was on this street that the clubs where Metallica first played were.", "Metallica",
+                 id="band-not-a-name"),
     pytest.param("Ilse lives on 69 Av Varnel Quorvi street.", "street", id="street-word-twice"),
     pytest.param("mrs. Quarnell con't to be sedated.", "con't", id="contraction-not-in-name"),
     pytest.param("K REPLETED. SOCIAL=SON PRESNT TILL 2100. LASIX GIVEN.", "PRESNT", id="typo-after-relative"),

@@ -83,6 +83,7 @@ CLINICAL_MORPHOLOGY = re.compile(
     re.IGNORECASE,
 )
 UNKNOWN_WORD_SCORE = 0.55
+LONE_RARE_WORD = 3.1  # zipf below which a lone rare capitalised word in prose is a name
 CONTRACTED = re.compile(r"['’](?:t|ll|re|ve|d)$", re.IGNORECASE)
 FUNCTION_WORDS = {  # names that are far more often ordinary words after "son", "per"...
     "will", "may", "can", "so", "be", "do", "an", "in", "is", "see", "say", "else", "ever",
@@ -719,13 +720,15 @@ def _extends_name(judge: NameJudge, tok: Token) -> bool:
             and not judge.lex.is_clinical(bare))
 
 
-def _rare_proper(judge: NameJudge, tok: Token) -> bool:
+def _rare_proper(judge: NameJudge, tok: Token, rarer_than: float = 3.6) -> bool:
     """A rare capitalised word the dictionary never writes in lower case ('Pemberton'): in prose,
-    away from a sentence's start, a name far more often than not."""
+    away from a sentence's start, a name far more often than not (alone, only when rarer than
+    a band or a brand: 'Metallica' is 3.2)."""
     bare = tok.bare
     lex = judge.lex
-    return (len(bare) >= 4 and bare.replace("-", "").isalpha() and bare[1:].islower() and lex.zipf(bare) < 3.6
-            and not lex.is_common_noun(bare) and not lex.is_drug(bare) and not _demonym(bare))
+    return (len(bare) >= 4 and bare.replace("-", "").isalpha() and bare[1:].islower()
+            and lex.zipf(bare) < rarer_than and not lex.is_common_noun(bare) and not lex.is_drug(bare)
+            and not _demonym(bare))
 
 
 DEMONYM_END = re.compile(r"(?:ians?|ans?|ese|ish|ic|i|ch)$")
@@ -782,7 +785,8 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
                 score = UNKNOWN_WORD_SCORE - 0.05  # "Ondrasz shouted at Todd"
             elif judge.unknown_proper(words[0].word) and judge.prose:
                 score = UNKNOWN_WORD_SCORE - 0.05  # "Kestrova opened a shop": prose, not a note's typo
-            elif judge.prose and _rare_proper(judge, words[0]) and not _sentence_start(text, part[0].begin):
+            elif judge.prose and _rare_proper(judge, words[0], LONE_RARE_WORD) and \
+                    not _sentence_start(text, part[0].begin):
                 score = UNKNOWN_WORD_SCORE - 0.05  # "met Pemberton at noon", "and Ilvo's dog"
             else:
                 score = 0.0
