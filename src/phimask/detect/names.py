@@ -792,6 +792,9 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
                 score = 0.0
         elif len(words) >= 2 and (min(part_scores) >= 0.45 or _pair_of_names(judge, part)):
             score = 0.55 + 0.25 * best
+        elif judge.case is Case.LOWER and best >= 0.6 and words[0].word.istitle() and \
+                not _sentence_start(text, part[0].begin):
+            score = 0.6  # "but once Ilona woke up": a first name capitalised in a lower-case note
         else:
             score = 0.0
         if len(words) == 1 and _region_after_preposition(text, words[0], judge.lex):
