@@ -285,6 +285,8 @@ EVENT_DATE_AFTER = re.compile(  # "7/2 cath:", "(10/4 ECHO-": a study or procedu
     r"bronch|biopsy|angio(?:gram)?)\b",
     I,
 )
+CLOCK_AFTER = re.compile(  # "3/2 ~ 2130": a 24-hour time that day
+    r"[ \t]*(?:~|@|at)[ \t]*[0-2]\d[0-5]\d\b(?![ \t]*(?:cc|ml|mg|units?)\b)", I)
 EVENT = r"(?:n?q?wmi|[nais]?mi|stemi|nstemi|cabg|ptca|pci|stents?|cva|tia|avr|mvr)"
 EVENT_YEAR = re.compile(  # "NQWMI 13", "09 PTCA": a two-digit year beside a cardiac or stroke event
     rf"(?<![\w/.-])(?:(?i:{EVENT})[ \t]+('?\d\d)(?![\w/:%-]|\.\d)|('?\d\d)[ \t]+(?i:{EVENT})\b)"
@@ -335,7 +337,7 @@ def find_dates(text: str) -> Iterator[Entity]:
             yield hit(text, m.start(), m.end(), EntityType.DATE, 0.72)
             continue
         cued = bool(SHORT_DATE_CUE.search(_before(text, m.start(), 14)) or
-                    EVENT_PLACE_CUE.search(_before(text, m.start(), 40)))
+                    EVENT_PLACE_CUE.search(_before(text, m.start(), 40)) or CLOCK_AFTER.match(text, m.end()))
         if ((month >= day and day <= 5) or month < day <= 4) and not (cued and month > day):
             continue  # "1/2", "2/3", "5/5", "4/4": fractions, scores and settings
         if NOT_SHORT_DATE_BEFORE.search(_before(text, m.start(), 12)):
