@@ -93,6 +93,7 @@ PHONE_AFTER = re.compile(r"[ \t]*\(?(?:office|fax|mobile|cell|home|work|phone|te
 PHONE_LABEL = re.compile(
     r"(?:phone|tel|telephone|fax|cell|mobile|pager)\s*(?:no\.?|number|#)?\s*[:=]?\s*$", I
 )
+PLAIN_INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{8,15}(?![\d.,/-])")  # "+447700900123"
 SLASHED_PHONE = re.compile(r"(?<![\d/])\d{3}/\d{3}[/-]\d{4}(?![\d/])")
 PAGER = re.compile(
     r"\b(?:pager|pgr|pg|beeper|bpr|ext|extension|x)\.?\s*[#:]?\s*[#:]?\s*(\d{4,5})\b", I
@@ -132,12 +133,15 @@ def find_phones(text: str) -> Iterator[Entity]:
         local = bool(re.fullmatch(r"\d{3}[-. ]\d{4}", value))
         context = context or bool(PHONE_AFTER.match(text, m.end()))
         labelled = bool(PHONE_LABEL.search(_before(text, m.start(), 12)))
-        if not (shaped or international or pairs or (local and context) or labelled):
+        trunk = bool(re.fullmatch(r"0\d{2,4}-\d{5,8}", value))  # "0961-7596216": trunk 0, area, subscriber
+        if not (shaped or international or pairs or ((local or trunk) and context) or labelled):
             continue
         score = 0.95 if shaped else 0.75 if international else 0.6
         if context:
             score += 0.2
         yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, score)
+    for m in PLAIN_INTERNATIONAL.finditer(text):
+        yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)
     for m in PAGER.finditer(text):
         yield hit(text, m.start(1), m.end(1), EntityType.PHONE_OR_FAX, 0.85)
     for m in SLASHED_PHONE.finditer(text):
@@ -381,6 +385,9 @@ AGE_AFTER = re.compile(
     r"yrs?|year-old|y(?=\s*(?:m|f|male|female|man|woman)\b)|yo[mf])\b",
     I,
 )
+AGE_WHEN = re.compile(  # "written when he was 64.", "since she was 12,": an age, not a count
+    r"\b(?:when|since|until|till)\s+(?:he|she|i|they|we)\s+(?:was|were|turned)\s+(\d{1,3})"
+    r"(?=\s*[.,;!?)]|\s*$)", I)
 AGE_BEFORE = re.compile(
     r"\b(?:age[ds]?|aged|age of|turned|turn|turning|turns)\s*:?\s*(\d{1,3})\b"
     r"(?!\s*(?:%|mg|am|pm|[:/.]\d))",
@@ -400,6 +407,9 @@ def find_ages(text: str) -> Iterator[Entity]:
     """Ages: '50 yo', '28 year old', 'Age: 50 Years', 'turned 54'. Ages up to 89 score
     lower (Safe Harbor needs only ages over 89 removed)."""
     for m in AGE_AFTER.finditer(text):
+        if int(m.group(1)) <= 125:
+            yield hit(text, m.start(1), m.end(1), EntityType.AGE, _age_score(m.group(1)))
+    for m in AGE_WHEN.finditer(text):
         if int(m.group(1)) <= 125:
             yield hit(text, m.start(1), m.end(1), EntityType.AGE, _age_score(m.group(1)))
     for m in AGE_BEFORE.finditer(text):
