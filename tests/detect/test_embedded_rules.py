@@ -350,7 +350,6 @@ NOT_TOUCHED = [
                  id="lab-line-not-postcode-street"),
     pytest.param("NGT in place; gave 10 via peg 2 times.", "via peg", id="via-tube-not-street"),
     pytest.param("My address: none on file yet.", "none", id="address-label-without-number"),
-    pytest.param("Lab ref 0961-5550123 pending.", "0961-5550123", id="trunk-shape-without-phone-word"),
     pytest.param("Since he was 5 mg short, dose repeated.", "5", id="when-he-was-dose"),
     pytest.param("ABG at 0400. plan to change to 5/5 at 0500 and extubate.", "5/5", id="setting-then-clock"),
     pytest.param("pt sob with exertion, but does not drop sats. lasix given. Amber urine.", "Amber",
@@ -401,6 +400,11 @@ def test_quoted_address_lines_leave_the_quote_marks_out(detector: Detector) -> N
 def test_a_list_of_people_is_not_a_firm(detector: Detector, text: str) -> None:
     entities = find_phi(text, detector=detector)
     assert not any(" and " in e.text or ", " in e.text for e in entities), entities
+
+
+def test_trunk_shape_is_a_phone_only_after_a_phone_word(detector: Detector) -> None:
+    text = "Batch 0961-5550123 of the reagent was used."
+    assert not [e for e in find_phi(text, detector=detector) if e.type is T.PHONE_OR_FAX]
 
 
 def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> None:
