@@ -236,6 +236,7 @@ COVERED = [
     pytest.param("supporting Quenvaro in ELMSBYHAMN 840 24 in its mission", "840 24", id="split-postcode"),
     pytest.param("Please send it to Rúa do Varnelo 46 today.", "Rúa do Varnelo 46", id="galician-street"),
     pytest.param("I'm moving from Florida next week.", "Florida", id="prose-state-after-from"),
+    pytest.param("I met Ilse van de Quarn at the fair.", "Ilse van de Quarn", id="surname-particles"),
     pytest.param("No message reached my registered 0961-5550123. Please check.", "0961-5550123",
                  id="trunk-prefix-phone"),
     pytest.param("930.555.0143 fax\n+447700900123 mobile", "+447700900123", id="plain-international-phone"),

@@ -81,6 +81,7 @@ class EmbeddedDetector:
         found = _extend_addresses(text, [_trimmed(e) for e in _dedupe(found)])
         found = _coordinated_names(text, found)
         found = _grow_names(text, found)
+        found = _particle_surnames(text, found)
         found = _card_organisations(text, found)
         found = _card_header(text, found)
         found = _affiliations(text, found)
@@ -468,6 +469,24 @@ def _grow_names(text: str, entities: list[Entity]) -> list[Entity]:
             begin = left.start(1)
         if (begin, end) != (e.begin, e.end):
             extra.append(Entity(begin, end, EntityType.NAME, e.score - 0.05, text[begin:end]))
+    return entities + extra
+
+
+SURNAME_PARTICLE = re.compile(  # "Ilse van Dalen", "Johan de Vries", "Wil ten Bosch"
+    r"[ \t]+(?:van|von|de|der|den|ten|ter|du|da|di|del|della|dos|das|la|le|bin|ibn|al)"
+    r"(?:[ \t]+(?:der|den|de|la|le|los|las))?[ \t]+([A-ZÀ-Þ][^\W\d_]+(?:-[A-ZÀ-Þ][^\W\d_]+)?)(?![\w'’-])")
+
+
+def _particle_surnames(text: str, entities: list[Entity]) -> list[Entity]:
+    """'Ilse van Dalen': a name goes on over a surname particle and the capitalised word after it."""
+    lex = lexicon()
+    extra: list[Entity] = []
+    for e in entities:
+        if e.type is not EntityType.NAME or e.score < 0.5:
+            continue
+        m = SURNAME_PARTICLE.match(text, e.end)
+        if m and lex.zipf(m.group(1)) < 4.0 and not lex.is_clinical(m.group(1)) and not _place(m.group(1)):
+            extra.append(Entity(e.begin, m.end(), EntityType.NAME, e.score, text[e.begin:m.end()]))
     return entities + extra
 
 
