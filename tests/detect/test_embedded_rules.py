@@ -408,6 +408,13 @@ def test_trunk_shape_is_a_phone_only_after_a_phone_word(detector: Detector) -> N
     assert not [e for e in find_phi(text, detector=detector) if e.type is T.PHONE_OR_FAX]
 
 
+@pytest.mark.parametrize(("text", "value"), [("His social security number is 853-55-0194", "853-55-0194"),
+                                             ("my driver's license number is 2270-55-0101", "2270-55-0101")])
+def test_numbers_after_identifier_words_are_ids_not_phones(detector: Detector, text: str, value: str) -> None:
+    entities = [e for e in find_phi(text, detector=detector) if e.text == value]
+    assert [e.type for e in entities] == [T.ID], entities
+
+
 def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> None:
     text = "Founded in Elmsby, Lloyd-Varnholt is a charity for songwriters."
     entities = [e for e in find_phi(text, detector=detector) if e.text == "Lloyd-Varnholt"]

@@ -93,6 +93,9 @@ PHONE_AFTER = re.compile(r"[ \t]*\(?(?:office|fax|mobile|cell|home|work|phone|te
 PHONE_LABEL = re.compile(
     r"(?:phone|tel|telephone|fax|cell|mobile|pager)\s*(?:no\.?|number|#)?\s*[:=]?\s*$", I
 )
+ID_WORDS_BEFORE = re.compile(
+    r"(?:ssn|social\s+security|licen[cs]e|passport|account|policy|member|medicare|medicaid|mrn|record)"
+    r"(?:\s+(?:number|no\.?|#))?\s*(?:is|:|#)?\s*$", I)
 PLAIN_INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{8,15}(?![\d.,/-])")  # "+447700900123"
 SLASHED_PHONE = re.compile(r"(?<![\d/])\d{3}/\d{3}[/-]\d{4}(?![\d/])")
 PAGER = re.compile(
@@ -123,6 +126,8 @@ def find_phones(text: str) -> Iterator[Entity]:
             continue
         if all(len(g) == 4 and int(g[:2]) < 24 and int(g[2:]) < 60 for g in groups):
             continue  # "1900-0700": a shift, not a phone
+        if SSN.fullmatch(value) or ID_WORDS_BEFORE.search(_before(text, m.start(), 40)):
+            continue  # "social security number is 123-45-6789", "license number is 2270-55-0101"
         context = bool(PHONE_CONTEXT.search(_before(text, m.start(), 30)))
         shaped = bool(re.fullmatch(
             r"(?:\+1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?:\s?(?:x|ext\.?)\s?\d+)?",
