@@ -415,6 +415,16 @@ def test_numbers_after_identifier_words_are_ids_not_phones(detector: Detector, t
     assert [e.type for e in entities] == [T.ID], entities
 
 
+@pytest.mark.parametrize(("text", "value", "kind"), [
+    ("She lives at 86036 Rua do Varnelo 1634, Elmsby", "86036 Rua do Varnelo 1634, Elmsby", T.ADDRESS),
+    ("The address of Harper, Collins and Wade is 12 Kestrel Road", "Harper, Collins and Wade", T.OTHER),
+])
+def test_a_name_inside_an_address_or_a_firm_takes_its_type(detector: Detector, text: str, value: str,
+                                                          kind: EntityType) -> None:
+    entities = [e for e in find_phi(text, detector=detector) if e.text == value]
+    assert [e.type for e in entities] == [kind], find_phi(text, detector=detector)
+
+
 def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> None:
     text = "Founded in Elmsby, Lloyd-Varnholt is a charity for songwriters."
     entities = [e for e in find_phi(text, detector=detector) if e.text == "Lloyd-Varnholt"]

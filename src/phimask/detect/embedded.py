@@ -85,9 +85,20 @@ class EmbeddedDetector:
         found = _card_organisations(text, found)
         found = _card_header(text, found)
         found = _affiliations(text, found)
-        found = [e for e in found if not _not_a_name(e)]  # before its words are looked for elsewhere
+        found = [e for e in _inside_addresses(found) if not _not_a_name(e)]  # before its words are looked for
         return [piece for e in map(_trimmed, _propagate_names(text, found))
                 for piece in _unquoted_lines(e) if piece.end > piece.begin and not _not_a_name(piece)]
+
+
+def _inside_addresses(entities: list[Entity]) -> list[Entity]:
+    """Without the names inside a confident address after its first word ('12 Victor Varn Street',
+    'Rua do Varnel 16, Elmsby') or inside an organisation ('Harper, Collins and Wade'): a street,
+    town or firm named after someone, typed as what it is."""
+    addresses = [(e.begin, e.end) for e in entities if e.type is EntityType.ADDRESS and e.score >= 0.75]
+    firms = [(e.begin, e.end) for e in entities if e.type is EntityType.OTHER and e.score >= 0.6]
+    return [e for e in entities if e.type is not EntityType.NAME or not (
+        any(begin < e.begin and e.end <= end for begin, end in addresses) or any(
+            begin <= e.begin and e.end <= end and end - begin > e.end - e.begin for begin, end in firms))]
 
 
 def _not_a_name(entity: Entity) -> bool:
