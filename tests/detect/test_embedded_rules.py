@@ -351,6 +351,8 @@ NOT_TOUCHED = [
                  id="lab-line-not-postcode-street"),
     pytest.param("NGT in place; gave 10 via peg 2 times.", "via peg", id="via-tube-not-street"),
     pytest.param("My address: none on file yet.", "none", id="address-label-without-number"),
+    pytest.param("Cont pulm toilet, monitor MS. Restart lopressor when able.", "Restart",
+                 id="mental-status-not-title"),
     pytest.param("Since he was 5 mg short, dose repeated.", "5", id="when-he-was-dose"),
     pytest.param("ABG at 0400. plan to change to 5/5 at 0500 and extubate.", "5/5", id="setting-then-clock"),
     pytest.param("pt sob with exertion, but does not drop sats. lasix given. Amber urine.", "Amber",

@@ -292,6 +292,8 @@ def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False)
 def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Dr. Varnell', 'MR VARNOSH', 'Miss Margaret Quillon' (title itself kept)."""
     for m in TITLES.finditer(text):
+        if judge.case is Case.MIXED and m.group(0).startswith(("MS", "MX")):
+            continue  # "monitor MS. Restart ...": mental status; a title is written "Ms."
         toks = tokens_from(text, m.end(), 4)
         taken = _take_names(judge, toks)
         if not taken and len(toks) >= 2 and toks[0].word[:1].isupper() and fold(toks[0].bare) in \
