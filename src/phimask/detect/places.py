@@ -438,6 +438,7 @@ MOVEMENT = re.compile(
     re.IGNORECASE,
 )
 PLACE_TOKEN = re.compile(r"([A-Za-z][A-Za-z'&-]*)(\s*\d{1,2}\b)?")
+ROOM_NUMBER = re.compile(r"\d{1,4}[ \t]+(?=[A-Za-z])")
 WARD = re.compile(
     r"\b(?:on|to|from|at|in)\s+(?:the\s+)?([A-Za-z][a-z]{4,}|[A-Z]{5,})\s*(\d{1,2})\b(?![./:%-]?\d)",
     re.IGNORECASE,
@@ -450,7 +451,8 @@ def find_destinations(text: str) -> Iterator[Entity]:
     lex = lexicon()
     case = document_case(text)
     for m in MOVEMENT.finditer(text):
-        token = PLACE_TOKEN.match(text, m.end())
+        room = ROOM_NUMBER.match(text, m.end())  # "transferred to 209 quartermain": a room, then the building
+        token = PLACE_TOKEN.match(text, room.end() if room else m.end())
         if not token:
             continue
         word = token.group(1)
