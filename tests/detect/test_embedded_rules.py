@@ -236,6 +236,8 @@ COVERED = [
     pytest.param("supporting Quenvaro in ELMSBYHAMN 840 24 in its mission", "840 24", id="split-postcode"),
     pytest.param("Please send it to Rúa do Varnelo 46 today.", "Rúa do Varnelo 46", id="galician-street"),
     pytest.param("I'm moving from Florida next week.", "Florida", id="prose-state-after-from"),
+    pytest.param("Quenvaro is the brainchild of our 3 founders: Varnholt, Graves and Reed.", "Graves",
+                 id="people-list-after-cue"),
     pytest.param("u/o adequate. pt transferred to 209 quarnholm. lasix given.", "quarnholm",
                  id="building-after-room-number"),
     pytest.param("I met Ilse van de Quarn at the fair.", "Ilse van de Quarn", id="surname-particles"),

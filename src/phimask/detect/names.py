@@ -456,6 +456,9 @@ def find_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
 NAME_LIST = re.compile(
     r"(?<![\w,])([^\W\d_]{2,}(?:,[ \t]*[^\W\d_]{2,}){1,10},?[ \t]+(?:and|&)[ \t]+[^\W\d_]{2,})(?![\w])"
 )
+PEOPLE_CUE = re.compile(  # "our 3 founders: Varn, Quist and Elm": the list names people
+    r"\b(?:founders|co-?founders|children|kids|sons|daughters|grandchildren|siblings|members|partners|"
+    r"owners|friends|\d{1,2})[ \t]*:[ \t]*$", re.IGNORECASE)
 SPEAKER = re.compile(r"(?:^|\n)[ \t]*([A-Z][^\W\d_]+)[ \t]*:[ \t]*(?=[\"“A-Z])")
 LOWER_SPEAKER = re.compile(r"(?:^|\n)[ \t]*([a-z]{2,})[ \t]*:[ \t]*(?=[\"“])")
 
@@ -469,7 +472,10 @@ def find_name_lists(text: str, judge: NameJudge) -> Iterator[Entity]:
         items = [i for i in items if i.group(0).lower() != "and"]
         first = sum(fold(i.group(0)) in lex.first_names and not lex.is_clinical(i.group(0))
                     for i in items)
-        if len(items) >= 3 and first >= 0.6 * len(items):
+        people = PEOPLE_CUE.search(text, max(0, m.start(1) - 25), m.start(1)) and all(
+            i.group(0)[:1].isupper() and (lex.is_name(i.group(0)) or not lex.is_clinical(i.group(0)))
+            for i in items)  # "Graves" is a surname here
+        if (len(items) >= 3 and first >= 0.6 * len(items)) or people:
             for i in items:
                 yield hit(text, m.start(1) + i.start(), m.start(1) + i.end(), EntityType.NAME, 0.7)
 
