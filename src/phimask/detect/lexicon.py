@@ -148,7 +148,7 @@ def misspelt(word: str) -> bool:
             return True
     if len(key) < 7:
         return False  # short words are a letter away from too many terms
-    clinical, medical, common = lex.clinical_terms, medical_words(), _long_common_words()
+    clinical, medical, common = lex.clinical_terms, medical_words(), long_common_words()
     for i in range(len(key) + 1):
         left, right = key[:i], key[i:]
         candidates = [left + c + right for c in LETTERS] + ([left + right[1:]] if right else [])
@@ -162,7 +162,7 @@ def misspelt(word: str) -> bool:
 
 
 @cache
-def _long_common_words() -> frozenset[str]:
+def long_common_words() -> frozenset[str]:
     """Lower-case dictionary words of 6+ letters that no name list has: 'Adendum' is one
     letter from 'addendum'."""
     lex = lexicon()
