@@ -20,15 +20,18 @@ from phimask.errors import DetectorFailed, DetectorTimeout, PhimaskError, raised
 CHUNK = 100_000  # characters per detection window on long inputs
 OVERLAP = 2_000  # characters shared by neighbouring windows
 
-EPONYM_HEAD = re.compile(
-    r"\b([A-Z][\w'-]+(?:(?:\s*-\s*|\s+and\s+|\s+)[A-Z][\w'-]+)?)(?:['’]s)?\s+"
+EPONYM_WORDS = (  # what an eponym names: "Parkinson disease", "Swan-Ganz catheter"
     r"(?:disease|syndrome|sign|signs|test|scale|score|maneuver|manoeuvre|catheter|procedure|"
     r"criteria|classification|body|bodies|palsy|phenomenon|reflex|fracture|tumou?r|lymphoma|"
     r"sarcoma|ulcer|node|triad|position|encephalopathy|dementia|disorder|deformity|"
     r"contracture|esophagus|oesophagus|ectasia|cyst|diverticulum|anomaly|disease's|tube|"
-    r"drain|stockings|hose|line|grade|stage|coma|pupil|respirations|murmur|point|block|pouch)\b",
+    r"drain|stockings|hose|line|grade|stage|coma|pupil|respirations|murmur|point|block|pouch)\b"
+)
+EPONYM_HEAD = re.compile(
+    r"\b([A-Z][\w'-]+(?:(?:\s*-\s*|\s+and\s+|\s+)[A-Z][\w'-]+)?)(?:['’]s)?\s+" + EPONYM_WORDS,
     re.IGNORECASE,
 )
+EPONYM_WORD = re.compile(r"\s" + EPONYM_WORDS, re.IGNORECASE)  # in every EPONYM_HEAD match; 3x cheaper
 CLINICAL_PHRASES = re.compile(
     r"\b(?:hunt\s+and\s+hess|swan[\s-]+ganz|guillain[\s-]+barr[eé]|creutzfeldt[\s-]+jakob|"
     r"lewy\s+body|glasgow\s+coma|cheyne[\s-]+stokes|wolff[\s-]+parkinson[\s-]+white|"
@@ -125,7 +128,7 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
     """Clinical phrases that look like names ("Parkinson disease", "Hunt and Hess")."""
     lex = lexicon()
     spans = [(m.start(), m.end()) for m in CLINICAL_PHRASES.finditer(text)]
-    for m in EPONYM_HEAD.finditer(text):
+    for m in EPONYM_HEAD.finditer(text) if EPONYM_WORD.search(text) else ():
         head = m.group(1)
         parts = re.split(r"\s*-\s*|\s+and\s+|\s+", head)
         if any(lex.is_clinical(p) for p in parts) or lex.is_name(parts[-1]):
