@@ -16,6 +16,7 @@ from phimask.entities import Entity, EntityType
 Recognizer = Callable[[str], Iterator[Entity]]
 
 I = re.IGNORECASE  # noqa: E741
+DIGIT = re.compile(r"\d")  # most shapes below need one: a text without any skips their scans
 
 
 def hit(text: str, begin: int, end: int, kind: EntityType, score: float) -> Entity:
@@ -110,6 +111,8 @@ def _digits(value: str) -> int:
 
 def find_phones(text: str) -> Iterator[Entity]:
     """Phone and fax numbers (national and international shapes), pagers, extensions."""
+    if not DIGIT.search(text):
+        return
     for m in PHONE.finditer(text):
         value = m.group(0)
         digits = _digits(value)
@@ -190,6 +193,8 @@ def _iban_valid(value: str) -> bool:
 
 def find_identifiers(text: str) -> Iterator[Entity]:
     """SSNs, labelled IDs (MRN, account, licence...), cards, IBANs, VINs, long numbers."""
+    if not DIGIT.search(text):
+        return  # a VIN is kept only with 5 digits
     for m in SSN.finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.ID, 0.92)
     for m in LABELLED_ID.finditer(text):
@@ -309,19 +314,21 @@ MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "o
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def _date_patterns(text: str) -> tuple[tuple[re.Pattern[str], float], ...]:
-    """The date patterns worth running: numeric ones always, month-name ones where a month's
-    name occurs, weekday ones where a weekday occurs (a substring test is far cheaper than
-    a case-blind regex scan)."""
+def _date_patterns(text: str, digits: bool) -> tuple[tuple[re.Pattern[str], float], ...]:
+    """The date patterns worth running: numeric ones where a digit occurs, month-name ones
+    (each with a day or year) where a digit and a month's name occur, weekday ones where a
+    weekday occurs (a substring test is far cheaper than a case-blind regex scan)."""
     lowered = text.lower()
-    month = any(stem in lowered for stem in MONTH_STEMS)
+    month = digits and any(stem in lowered for stem in MONTH_STEMS)
     weekday = any(day in lowered for day in WEEKDAYS)
-    return DATE_PATTERNS[:2] + (DATE_PATTERNS[2:9] if month else ()) + (DATE_PATTERNS[9:] if weekday else ())
+    return (DATE_PATTERNS[:2] if digits else ()) + (DATE_PATTERNS[2:9] if month else ()) + (
+        DATE_PATTERNS[9:] if weekday else ())
 
 
 def find_dates(text: str) -> Iterator[Entity]:
     """Dates in numeric, ISO and month-name forms, short m/d dates, years, weekdays."""
-    for pattern, score in _date_patterns(text):
+    digits = DIGIT.search(text) is not None
+    for pattern, score in _date_patterns(text, digits):
         for m in pattern.finditer(text):
             value = m.group(0)
             if value[:3].lower() == "may" and not re.search(r"\d", value):
@@ -329,6 +336,8 @@ def find_dates(text: str) -> Iterator[Entity]:
             if re.fullmatch(rf"(?:{MONTH}|{WEEKDAY})", value, I) and value.islower():
                 continue
             yield hit(text, m.start(), m.end(), EntityType.DATE, score)
+    if not digits:
+        return  # every shape below has one
     for m in SHORT_DATE.finditer(text):
         month, day = int(m.group(1)), int(m.group(2))
         if EVENT_DATE_BEFORE.search(_before(text, m.start(), 14)) or EVENT_DATE_AFTER.match(text, m.end()):
@@ -397,6 +406,8 @@ def _age_score(value: str) -> float:
 def find_ages(text: str) -> Iterator[Entity]:
     """Ages: '50 yo', '28 year old', 'Age: 50 Years', 'turned 54'. Ages up to 89 score
     lower (Safe Harbor needs only ages over 89 removed)."""
+    if not DIGIT.search(text):
+        return
     for m in AGE_AFTER.finditer(text):
         if int(m.group(1)) <= 125:
             yield hit(text, m.start(1), m.end(1), EntityType.AGE, _age_score(m.group(1)))
@@ -517,7 +528,7 @@ def find_named_streets(text: str) -> Iterator[Entity]:
         words = m.group(1).split()[:-1]
         if not any(lex.is_clinical(w) or lex.is_drug(w) or fold(w) in {"the", "a", "an"} for w in words):
             yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)
-    for m in HUNGARIAN_STREET.finditer(text):
+    for m in HUNGARIAN_STREET.finditer(text) if DIGIT.search(text) else ():
         yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.8)
 
 
@@ -525,7 +536,7 @@ def find_cued_addresses(text: str) -> Iterator[Entity]:
     """'lives at 58204 47 Rue de Varnouan', 'drops you off at 518 Ilvád fejedelem útja 62.':
     after an address cue, a house number and the words up to the punctuation are an address."""
     lex = lexicon()
-    for m in ADDRESS_CUE.finditer(text):
+    for m in ADDRESS_CUE.finditer(text) if DIGIT.search(text) else ():
         number = CUED_NUMBER.match(text, m.end())
         if number is None or MEASURE_AFTER.match(text, number.end()):
             continue
@@ -580,7 +591,8 @@ def find_addresses(text: str) -> Iterator[Entity]:
     if not _STREET:
         _STREET.append(_street_pattern())
     lex = lexicon()
-    for m in _STREET[0].finditer(text):
+    digits = DIGIT.search(text) is not None  # in every shape but corners, ships, towns and foreign streets
+    for m in _STREET[0].finditer(text) if digits else ():
         value = m.group(0)
         words = value.split()
         if MEASURE_AFTER.match(value, len(words[0])) or (len(words) < 3 and not words[0].isdigit()):
@@ -603,10 +615,10 @@ def find_addresses(text: str) -> Iterator[Entity]:
     lowered = text.lower()
     for m in POST_BOX.finditer(text) if any(key in lowered for key in POST_BOX_KEYS) else ():
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.9)
-    for m in UNIT_ALONE.finditer(text):
+    for m in UNIT_ALONE.finditer(text) if digits else ():
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8)
     head = text[:5000]
-    mixed_case = sum(map(str.isupper, head)) < 0.5 * sum(map(str.isalpha, head))
+    mixed_case = digits and sum(map(str.isupper, head)) < 0.5 * sum(map(str.isalpha, head))
     for m in NUMBERED_STREET.finditer(text) if mixed_case else ():
         begin = m.start()
         for lead in re.finditer(r"([a-z]+)[ \t]+", m.group(0)):
@@ -637,9 +649,9 @@ def find_addresses(text: str) -> Iterator[Entity]:
         if re.match(r"['’]|\s+line\b", text[m.end():m.end() + 6], re.IGNORECASE):
             continue
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.85)
-    for m in STATE_ZIP.finditer(text):
+    for m in STATE_ZIP.finditer(text) if digits else ():
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.85)
-    for m in ZIP_LABEL.finditer(text):
+    for m in ZIP_LABEL.finditer(text) if digits else ():
         yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.9)
     for m in FOREIGN_STREET.finditer(text):
         value = m.group(0)
