@@ -10,7 +10,7 @@ from enum import Enum
 from functools import lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt, medical_words
-from phimask.detect.patterns import hit
+from phimask.detect.patterns import hit, led
 from phimask.entities import Entity, EntityType
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*\.?|[^\W\d_]\.")
@@ -27,12 +27,13 @@ CREDENTIALS = re.compile(
     re.IGNORECASE,
 )
 RELATIVES = re.compile(
-    r"\b(?:son|sons|daughter|daughters|dtr|dtrs|wife|husband|hus|spouse|brother|brothers|"
-    r"bro|sister|sisters|sis|mother|mom|father|dad|friend|friends|aunt|aunts|uncle|"
-    r"niece|nephew|grandson|granddaughter|grandmother|grandfather|cousin|girlfriend|"
-    r"boyfriend|partner|fiance|fiancee|sibling|siblings|proxy|hcp|guardian|neighbor|"
-    r"neighbour|roommate|caregiver|in-law|stepson|stepdaughter|child|children|kid|kids)"
-    r"(?:-in-law)?\b(?!-)"
+    r"\b" + led(
+        r"son|sons|daughter|daughters|dtr|dtrs|wife|husband|hus|spouse|brother|brothers|"
+        r"bro|sister|sisters|sis|mother|mom|father|dad|friend|friends|aunt|aunts|uncle|"
+        r"niece|nephew|grandson|granddaughter|grandmother|grandfather|cousin|girlfriend|"
+        r"boyfriend|partner|fiance|fiancee|sibling|siblings|proxy|hcp|guardian|neighbor|"
+        r"neighbour|roommate|caregiver|in-law|stepson|stepdaughter|child|children|kid|kids"
+    ) + r"(?:-in-law)?\b(?!-)"
     r"(?:\s*\([^)\n]{0,20}\))?\s*(?:,|:|-|named|is|was)?\s*",
     re.IGNORECASE,
 )
@@ -47,9 +48,11 @@ LABELS = re.compile(
     re.IGNORECASE,
 )
 STAFF_ROLES = re.compile(
-    r"\b(?:nurse|rn|np|ho|md|resident|intern|fellow|attending|surgeon|physician|therapist|"
-    r"social\s+worker|case\s+manager|pharmacist|dietitian|nutritionist|per|as\s+per|by|"
-    r"with|from|to|called|paged|notified|informed|spoke\s+with|spoke\s+to)\s+",
+    r"\b" + led(
+        r"nurse|rn|np|ho|md|resident|intern|fellow|attending|surgeon|physician|therapist|"
+        r"social\s+worker|case\s+manager|pharmacist|dietitian|nutritionist|per|as\s+per|by|"
+        r"with|from|to|called|paged|notified|informed|spoke\s+with|spoke\s+to"
+    ) + r"\s+",
     re.IGNORECASE,
 )
 AWARE = re.compile(
@@ -606,8 +609,10 @@ def find_informed(text: str, judge: NameJudge) -> Iterator[Entity]:
 
 
 LOWER_CUE = re.compile(
-    r"\b(?:dr\.?|np|rn|md|per|wife|husband|son|daughter|dtr|sister|brother|mother|father|"
-    r"significant\s+other|s\.?o\.?|friend|partner)[,.]?[ \t]+(?!(?:dr|np|rn|pa|md|per)\b)"
+    r"\b" + led(
+        r"dr\.?|np|rn|md|per|wife|husband|son|daughter|dtr|sister|brother|mother|father|"
+        r"significant\s+other|s\.?o\.?|friend|partner"
+    ) + r"[,.]?[ \t]+(?!(?:dr|np|rn|pa|md|per)\b)"
     r"([a-z][a-z'’-]*)\.?(?:[ \t]+(?:([a-z])\.?[ \t]+)?([a-z][a-z'’-]+))?",
     re.IGNORECASE,
 )

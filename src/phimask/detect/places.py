@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
 from phimask.detect.names import WORD, Case, clinical_text, document_case
-from phimask.detect.patterns import MEASURE_AFTER, STATE_ABBREVIATIONS, hit
+from phimask.detect.patterns import MEASURE_AFTER, STATE_ABBREVIATIONS, hit, led
 from phimask.entities import Entity, EntityType
 
 PLACE_CONTEXT = re.compile(
@@ -394,9 +394,11 @@ def find_professions(text: str) -> Iterator[Entity]:
 
 
 MOVEMENT = re.compile(
-    r"\b(?:admitted|admit|readmitted|transferred|transfered|transfer|trasferred|sent|brought|"
-    r"went|taken|flighted|discharged|dc'?d|returned|return|presented|arrived|seen|"
-    r"evaluated|screened|go|going|consult|tx|txd|txed|xfer|xferred)\s+(?:back\s+)?(?:to|from|at|by)\s+"
+    r"\b" + led(
+        r"admitted|admit|readmitted|transferred|transfered|transfer|trasferred|sent|brought|"
+        r"went|taken|flighted|discharged|dc'?d|returned|return|presented|arrived|seen|"
+        r"evaluated|screened|go|going|consult|tx|txd|txed|xfer|xferred"
+    ) + r"\s+(?:back\s+)?(?:to|from|at|by)\s+"
     r"(?:the\s+)?",
     re.IGNORECASE,
 )
