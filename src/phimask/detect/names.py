@@ -16,9 +16,11 @@ from phimask.entities import Entity, EntityType
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*\.?|[^\W\d_]\.")
 
 TITLES = re.compile(
-    r"\b(?:(?i:mr|mrs|miss|dr|drs|doctor|professor|rabbi|pastor|reverend|chaplain|imam|"
-    r"cantor|deacon)(?:\.\s*|['’]\s*|\s+)|"
-    r"(?:Ms|Mx|Prof|Sr|Sra|Srta|Mme|Mlle|Herr|Frau)\.?\s+|(?i:ms|mx|prof)\.\s*)(?=\w)"
+    r"\b" + led(
+        r"(?i:mr|mrs|miss|dr|drs|doctor|professor|rabbi|pastor|reverend|chaplain|imam|"
+        r"cantor|deacon)(?:\.\s*|['’]\s*|\s+)|"
+        r"(?:Ms|Mx|Prof|Sr|Sra|Srta|Mme|Mlle|Herr|Frau)\.?\s+|(?i:ms|mx|prof)\.\s*"
+    ) + r"(?=\w)"
 )
 CREDENTIALS = re.compile(
     r"(,?)\s+(?:M\.?D\.?|R\.?N\.?|N\.?P\.?|PA-C|P\.?A\.?|D\.?O\.?|Ph\.?D\.?|RRT|CRNA|MSW|"
@@ -65,9 +67,11 @@ INFORMED_AFTER = re.compile(
 LETTER_PAIR = re.compile(r"(?:\b[A-Z][ \t]*(?:and|&|\+|/)[ \t]*|[&+/'’])$")  # "D and I.", "A&O.", "90'S."
 INITIAL_SURNAME = re.compile(r"\b([A-Z])\.\s?([A-Z][A-Za-z'’-]{2,})\b")
 INTRODUCTIONS = re.compile(
-    r"\b(?:my\s+name\s+is|name\s+is|i\s+am|i'm|this\s+is|call\s+me|named|called|"
-    r"named\s+(?:him|her|them)|(?:last|first|middle|maiden|full)\s+name\s*(?:[?:]|\s+(?:is|was))?|"
-    r"what['’]?s\s+your\s+name\s*\?|(?:hi|hello|dear|thanks|thank\s+you|regards|sincerely|cheers)\s*,?)\s+",
+    r"\b" + led(
+        r"my\s+name\s+is|name\s+is|i\s+am|i'm|this\s+is|call\s+me|named|called|"
+        r"named\s+(?:him|her|them)|(?:last|first|middle|maiden|full)\s+name\s*(?:[?:]|\s+(?:is|was))?|"
+        r"what['’]?s\s+your\s+name\s*\?|(?:hi|hello|dear|thanks|thank\s+you|regards|sincerely|cheers)\s*,?"
+    ) + r"\s+",
     re.IGNORECASE,
 )
 LIST_GLUE = re.compile(r"\s*(?:,|;|/|&|\band\b|\bor\b)\s*", re.IGNORECASE)

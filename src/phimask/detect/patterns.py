@@ -28,14 +28,58 @@ def hit(text: str, begin: int, end: int, kind: EntityType, score: float) -> Enti
     return Entity(begin, end, kind, min(score, 1.0), text[begin:end])
 
 
-def led(words: str) -> str:
-    """A flat regex alternation of words, each opening with a plain letter, as a group behind a
-    lookahead for those letters ('son|brother' -> '(?=[bs])(?:son|brother)'): the same matches,
-    but a scan rejects most word starts with one test instead of trying every word there."""
-    firsts = {word[:1] for word in words.split("|")}
-    if "(" in words or not all(first.isalpha() for first in firsts):
-        raise ValueError(f"not a flat alternation of words: {words[:40]!r}")
-    return f"(?=[{''.join(sorted(firsts))}])(?:{words})"
+def led(alternation: str) -> str:
+    """A regex alternation as a group behind a lookahead for the letters its branches open
+    with, in both cases ('son|(?i:bro)ther' -> '(?=[BSbs])(?:son|(?i:bro)ther)'): the same
+    matches, but a scan rejects most word starts with one test instead of trying every branch."""
+    letters = {case for letter in _first_letters(alternation) for case in (letter.lower(), letter.upper())}
+    return f"(?=[{''.join(sorted(letters))}])(?:{alternation})"
+
+
+QUANTIFIER = ("?", "*", "{")
+
+
+def _first_letters(alternation: str) -> set[str]:
+    """The letters the branches open with, looking into a group that opens one; ValueError
+    when a branch opens with anything else (a class, an optional letter or group)."""
+    letters: set[str] = set()
+    for branch in _top_level_split(alternation, "|"):
+        if branch.startswith("(?") and ":" in branch[:5]:
+            body = _top_level_split(branch[branch.index(":") + 1:], ")")
+            if len(body) < 2 or body[1][:1] in QUANTIFIER:
+                raise ValueError(f"an optional or unclosed group opens {branch[:40]!r}")
+            letters |= _first_letters(body[0])
+        elif branch[:1].isalpha() and branch[1:2] not in QUANTIFIER:
+            letters.add(branch[0])
+        else:
+            raise ValueError(f"no plain letter opens {branch[:40]!r}")
+    return letters
+
+
+def _top_level_split(pattern: str, separator: str) -> list[str]:
+    """``pattern`` split at each ``separator`` outside groups, classes and escapes (at ")",
+    once: the rest of a group's pattern follows its body)."""
+    parts, depth, start, in_class, i = [], 0, 0, False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == separator and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+            if separator == ")":
+                break
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
 
 
 def _before(text: str, begin: int, width: int = 40) -> str:
@@ -473,9 +517,11 @@ POST_BOX = re.compile(
     I,
 )
 FOREIGN_STREET = re.compile(
-    r"\b(?:(?:(?i:via|viale|piazza|corso|rua|avenida|avda\.?|av\.|calle|carrer|paseo|plaza|"
-    r"rue|avenue|boulevard|chemin|place|allée|impasse|ul\.|ulica|al\.|aleja|utca|ulice|"
-    r"strada|str\.|calea|odos|leoforos)\s+|(?i:c/)\s*)(?:(?:de|da|do|dos|das|del|della|dei|degli|delle|di|la|"
+    r"\b(?:" + led(
+        r"(?i:via|viale|piazza|corso|rua|avenida|avda\.?|av\.|calle|carrer|paseo|plaza|"
+        r"rue|avenue|boulevard|chemin|place|allée|impasse|ul\.|ulica|al\.|aleja|utca|ulice|"
+        r"strada|str\.|calea|odos|leoforos)\s+|(?i:c/)\s*"
+    ) + r"(?:(?:de|da|do|dos|das|del|della|dei|degli|delle|di|la|"
     r"le|les|du|des)\s+){0,2}"
     r"[A-ZÀ-ÞĀ-ž][^\W\d_A-Z][\w'.-]*(?:\s+[A-ZÀ-ÞĀ-ž][\w'.-]*){0,3}(?:,?\s+\d+[a-z]?)?"
     r"|[A-ZÀ-Þ][\wà-ÿ]*(?:stra(?:ss|ß)e|gasse|weg|vej|gatan|gata|vägen|veien|vegen|laan|"

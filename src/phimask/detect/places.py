@@ -221,9 +221,11 @@ def find_facilities(text: str) -> Iterator[Entity]:
 HOSPITAL_HEAD = (r"(?:hospital|hosp|medical\s+cent(?:er|re)|med\s+cent(?:er|re)|health\s+cent(?:er|re)|"
                  r"er|ed|ew|rehab|campus|clinic|cath\s+lab|va)\b")
 NAMED_HOSPITAL = re.compile(  # names many hospitals share; the place around them identifies
-    r"\b(holy\s+cross|sacred\s+heart|good\s+sam(?:aritan)?|union\s+memorial|mount\s+sinai|mt\.?\s+sinai|"
-    r"beth\s+israel|johns\s+hopkins|shock\s+trauma|mercy|providence|presbyterian|methodist|baptist|"
-    r"lutheran|adventist|memorial|general|(?:university|univ\.?|u)\s+of\s+(?:[a-z]+(?:\s+[a-z]+)?))"
+    r"\b(" + led(
+        r"holy\s+cross|sacred\s+heart|good\s+sam(?:aritan)?|union\s+memorial|mount\s+sinai|mt\.?\s+sinai|"
+        r"beth\s+israel|johns\s+hopkins|shock\s+trauma|mercy|providence|presbyterian|methodist|baptist|"
+        r"lutheran|adventist|memorial|general|(?:university|univ\.?|u)\s+of\s+(?:[a-z]+(?:\s+[a-z]+)?)"
+    ) + r")"
     rf"(\s+{HOSPITAL_HEAD})?",
     re.IGNORECASE,
 )
@@ -431,8 +433,10 @@ def find_destinations(text: str) -> Iterator[Entity]:
 
 
 PLACE_PREPOSITION = re.compile(
-    r"\b(?:in|to|from|near|visit(?:ing|ed)?|arrived\s+at|based\s+in|lives\s+in|live\s+in|"
-    r"moved\s+to|born\s+in|trip\s+to|flew\s+to)\s+",
+    r"\b" + led(
+        r"in|to|from|near|visit(?:ing|ed)?|arrived\s+at|based\s+in|lives\s+in|live\s+in|"
+        r"moved\s+to|born\s+in|trip\s+to|flew\s+to"
+    ) + r"\s+",
     re.IGNORECASE,
 )
 
@@ -444,10 +448,12 @@ UNIVERSITY_PLACE = re.compile(  # "University of Varnholm": the town a universit
     r"\b(?i:university|univ\.)[ \t]+of[ \t]+([^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*)?)"
 )
 STRONG_PLACE_CUE = re.compile(
-    r"\b(?:grew[ \t]+up[ \t]+in|originally[ \t]+from|flew[ \t]+to|home[ \t]+(?:city|town)|"
-    r"moved[ \t]+(?:here[ \t]+)?from|born[ \t]+in|raised[ \t]+in|hometown(?:[ \t]+is)?|"
-    r"(?:i[ \t]+am|i['’]m)[ \t]+in|where[ \t]*:|"
-    r"(?:drove|came|flew|travell?ed)[ \t]+(?:\w+[ \t]+)?in[ \t]+from)[ \t]+",
+    r"\b" + led(
+        r"grew[ \t]+up[ \t]+in|originally[ \t]+from|flew[ \t]+to|home[ \t]+(?:city|town)|"
+        r"moved[ \t]+(?:here[ \t]+)?from|born[ \t]+in|raised[ \t]+in|hometown(?:[ \t]+is)?|"
+        r"(?:i[ \t]+am|i['’]m)[ \t]+in|where[ \t]*:|"
+        r"(?:drove|came|flew|travell?ed)[ \t]+(?:\w+[ \t]+)?in[ \t]+from"
+    ) + r"[ \t]+",
     re.IGNORECASE,
 )
 PLACE_WORD = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?")
