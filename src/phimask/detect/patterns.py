@@ -209,14 +209,15 @@ CARD = re.compile(r"(?<![\d-])\d{4}(?:[ -]?\d{4}){2}[ -]?\d{1,7}(?![\d-])")
 LONG_NUMBER = re.compile(r"(?<![\w.,/-])\d{6,}(?![\w/]|[.,]\d)")
 MIXED_ID = re.compile(r"(?<![\w-])(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{5,}(?![\w-])", I)
 LABELLED_ID = re.compile(
-    r"\b(?:MRN|MR#|medical record(?: number| no\.?)?|record(?: number| no\.?)|acct|account"
-    r"(?: number| no\.?)?|patient id|pt id|id|ID#|SSN|social security(?: number)?|"
-    r"licen[cs]e(?: number| no\.?| plate)?|plate(?: number)?|VIN|serial(?: number| no\.?)?|"
-    r"device(?: id| number)?|policy(?: number| no\.?)?|member(?: id| number)?|"
-    r"insurance(?: id| number)?|ref(?:erence)?|case(?: number| no\.?)?|claim(?: number)?|"
-    r"DEA|NPI|badge|passport(?: number)?|unit no\.?|health plan(?: number)?|beneficiary"
-    r"(?: number)?|certificate(?: number)?|accession(?: number| no\.?)?|order(?: number)?)"
-    r"\s*(?:#|no\.?|number|is)?\s*[:=]?\s*#?\s*"
+    r"\b" + led(
+        r"MRN|MR#|medical record(?: number| no\.?)?|record(?: number| no\.?)|acct|account"
+        r"(?: number| no\.?)?|patient id|pt id|id|ID#|SSN|social security(?: number)?|"
+        r"licen[cs]e(?: number| no\.?| plate)?|plate(?: number)?|VIN|serial(?: number| no\.?)?|"
+        r"device(?: id| number)?|policy(?: number| no\.?)?|member(?: id| number)?|"
+        r"insurance(?: id| number)?|ref(?:erence)?|case(?: number| no\.?)?|claim(?: number)?|"
+        r"DEA|NPI|badge|passport(?: number)?|unit no\.?|health plan(?: number)?|beneficiary"
+        r"(?: number)?|certificate(?: number)?|accession(?: number| no\.?)?|order(?: number)?"
+    ) + r"\s*(?:#|no\.?|number|is)?\s*[:=]?\s*#?\s*"
     r"(?=[A-Z0-9-]*\d)([A-Z0-9](?:[A-Z0-9-]{2,}[A-Z0-9]|[A-Z0-9]{2,}))\b",
     I,
 )
@@ -553,9 +554,11 @@ NUMBERED_STREET = re.compile(
 
 
 ADDRESS_CUE = re.compile(
-    r"\b(?:lives?[ \t]+(?:at|on)|living[ \t]+at|located[ \t]+at|is[ \t]+at|off[ \t]+at|meet[ \t]+me[ \t]+at|"
-    r"address(?:[ \t]+is)?[ \t]*:?|(?:sent|send|return|deliver(?:ed)?|mail(?:ed)?)(?:[ \t]+it)?[ \t]+to|"
-    r"moved[ \t]+to|arrived[ \t]+at|enter[ \t]+on|taxi[ \t]+to|refers[ \t]+to)[ \t]+"
+    r"\b" + led(
+        r"lives?[ \t]+(?:at|on)|living[ \t]+at|located[ \t]+at|is[ \t]+at|off[ \t]+at|meet[ \t]+me[ \t]+at|"
+        r"address(?:[ \t]+is)?[ \t]*:?|(?:sent|send|return|deliver(?:ed)?|mail(?:ed)?)(?:[ \t]+it)?[ \t]+to|"
+        r"moved[ \t]+to|arrived[ \t]+at|enter[ \t]+on|taxi[ \t]+to|refers[ \t]+to"
+    ) + r"[ \t]+"
     r"(?=\d{1,6}(?:[ -]\d{1,5})?[ \t]+[^\W\d_])",
     I,
 )
