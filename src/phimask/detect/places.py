@@ -139,18 +139,18 @@ def find_places(text: str) -> Iterator[Entity]:
             group = words[i:i + size]
             if len(group) < size:
                 continue
+            phrase = text[group[0].start():group[-1].end()].rstrip(".")
+            key = fold(phrase).replace("-", " ")
+            kind = ("country" if key in lex.countries else "state" if key in lex.us_states
+                    else "city" if key in lex.cities else "")
+            if not kind or lex.is_clinical(phrase) or len(key) < 3:
+                continue  # first, as most phrases tried are no place: the tests below cost more
             if any(text[a.end():b.start()] not in {" ", "-"} for a, b in itertools.pairwise(group)):
                 continue
             first = group[0].group(0)
             if case is Case.MIXED and not first[:1].isupper() and (size == 1 or not PLACE_CONTEXT.search(
                     text, max(0, group[0].start() - 20), group[0].start())):
                 continue  # lower-case: only a multi-word town after a place cue ("returned to new haven")
-            phrase = text[group[0].start():group[-1].end()].rstrip(".")
-            key = fold(phrase).replace("-", " ")
-            kind = ("country" if key in lex.countries else "state" if key in lex.us_states
-                    else "city" if key in lex.cities else "")
-            if not kind or lex.is_clinical(phrase) or len(key) < 3:
-                continue
             context = bool(PLACE_CONTEXT.search(text[max(0, group[0].start() - 20):group[0].start()]))
             acronym = case is Case.MIXED and ((phrase.isupper() and len(phrase) <= 4)
                                               or any(c.isupper() for c in phrase[1:3]))
