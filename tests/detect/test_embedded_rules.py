@@ -7,6 +7,7 @@ import pytest
 
 from phimask.detect.base import Detector
 from phimask.detect.embedded import EmbeddedDetector
+from phimask.detect.patterns import led
 from phimask.entities import Entity, EntityType
 from phimask.pipeline import find_phi
 
@@ -437,3 +438,11 @@ def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> No
     text = "Founded in Elmsby, Lloyd-Varnholt is a charity for songwriters."
     entities = [e for e in find_phi(text, detector=detector) if e.text == "Lloyd-Varnholt"]
     assert [e.type for e in entities] == [T.OTHER], entities
+
+
+def test_led_puts_the_opening_letters_of_an_alternation_in_a_lookahead() -> None:
+    assert led(r"son|(?i:bro)ther") == r"(?=[BSbs])(?:son|(?i:bro)ther)"
+    assert led(r"(?:hi|dear)\s*,?|named") == r"(?=[DHNdhn])(?:(?:hi|dear)\s*,?|named)"
+    for unsure in (r"s?on|kid", r"(?:half-)?brother", r"[ab]c", r"\bson"):
+        with pytest.raises(ValueError):
+            led(unsure)

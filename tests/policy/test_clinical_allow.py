@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from phimask.detect.lexicon import fold, lexicon
 from phimask.entities import Entity, EntityType
-from phimask.policy.lists import clinical_allow_entries, covering, phrase_list, word_leads
+from phimask.policy.lists import clinical_allow_entries, covering, match_prefixes, phrase_list, word_leads
 
 GROUPS = (
     "eponymous diseases and syndromes",
@@ -321,3 +321,15 @@ def test_leads_of_regex_entries() -> None:
     assert word_leads(r"(?i)\bE[1-4]V[1-5]\b") is None  # one letter only
     assert word_leads(r"(?i)\b(?:modified\s)?Fisher\b") is None  # optional group
     assert word_leads(r"\d+/\d+") is None  # not anchored at a word
+
+
+def test_match_prefixes_of_regex_entries() -> None:
+    assert match_prefixes(r"(?i)\b(?:E?GA|PMA)\s") == {"ega", "ga", "pma"}
+    assert match_prefixes(r"(?i)\b(?:modified\s)?Fisher\b") == {"mod", "fis"}
+    assert match_prefixes(r"(?i)\b[LR]IMA\b") == {"lim", "rim"}
+    assert match_prefixes(r"(?i)\bE[1-4]\s{0,3}V") == {"e1", "e2", "e3", "e4", "e1v", "e2v", "e3v", "e4v"}
+    assert match_prefixes(r"\b(?-i:NICU)\b") == {"nic"}
+    assert match_prefixes(r"(?i)\bI{1,3}x") == {"i"}  # a repeat is followed for one round only
+    assert match_prefixes(r"(?i)\b(?:10|\d)/10") is None  # \d: any decimal digit
+    assert match_prefixes(r"\ba?") is None  # a match may be empty
+    assert match_prefixes(r"\d+/\d+") is None  # not anchored at a word

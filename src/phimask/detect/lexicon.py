@@ -147,9 +147,9 @@ def misspelt(word: str) -> bool:
         if swapped != key and (lex.common_zipf.get(swapped, 0.0) >= 3.5 or swapped in lex.clinical_terms):
             return True
     if len(key) < 7:  # short words are a letter away from too many terms: only a dropped one
-        frequent = _frequent_words()
+        frequent = frequent_words()
         return any(key[:i] + c + key[i:] in frequent for i in range(1, len(key) + 1) for c in LETTERS)
-    clinical, medical, common = lex.clinical_terms, medical_words(), _long_common_words()
+    clinical, medical, common = lex.clinical_terms, medical_words(), long_common_words()
     for i in range(len(key) + 1):
         left, right = key[:i], key[i:]
         candidates = [left + c + right for c in LETTERS] + ([left + right[1:]] if right else [])
@@ -163,7 +163,7 @@ def misspelt(word: str) -> bool:
 
 
 @cache
-def _frequent_words() -> frozenset[str]:
+def frequent_words() -> frozenset[str]:
     """Frequent lower-case words of 6-7 letters that no name list has: 'presnt' and 'famil'
     are one letter short of one."""
     lex = lexicon()
@@ -173,7 +173,7 @@ def _frequent_words() -> frozenset[str]:
 
 
 @cache
-def _long_common_words() -> frozenset[str]:
+def long_common_words() -> frozenset[str]:
     """Lower-case dictionary words of 6+ letters that no name list has: 'Adendum' is one
     letter from 'addendum'."""
     lex = lexicon()

@@ -10,15 +10,17 @@ from enum import Enum
 from functools import lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt, medical_words, misspelt
-from phimask.detect.patterns import hit
+from phimask.detect.patterns import hit, led
 from phimask.entities import Entity, EntityType
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*\.?|[^\W\d_]\.")
 
 TITLES = re.compile(
-    r"\b(?:(?i:mr|mrs|miss|dr|drs|doctor|professor|rabbi|pastor|reverend|chaplain|imam|"
-    r"cantor|deacon)(?:\.\s*|['’]\s*|\s+)|"
-    r"(?:Ms|Mx|Prof|Sr|Sra|Srta|Mme|Mlle|Herr|Frau)\.?\s+|(?i:ms|mx|prof)\.\s*)(?=\w)"
+    r"\b" + led(
+        r"(?i:mr|mrs|miss|dr|drs|doctor|professor|rabbi|pastor|reverend|chaplain|imam|"
+        r"cantor|deacon)(?:\.\s*|['’]\s*|\s+)|"
+        r"(?:Ms|Mx|Prof|Sr|Sra|Srta|Mme|Mlle|Herr|Frau)\.?\s+|(?i:ms|mx|prof)\.\s*"
+    ) + r"(?=\w)"
 )
 CREDENTIALS = re.compile(
     r"(,?)\s+(?:M\.?D\.?|R\.?N\.?|N\.?P\.?|PA-C|P\.?A\.?|D\.?O\.?|Ph\.?D\.?|RRT|CRNA|MSW|"
@@ -27,12 +29,13 @@ CREDENTIALS = re.compile(
     re.IGNORECASE,
 )
 RELATIVES = re.compile(
-    r"\b(?:son|sons|daughter|daughters|dtr|dtrs|wife|husband|hus|spouse|brother|brothers|"
-    r"bro|sister|sisters|sis|mother|mom|father|dad|friend|friends|aunt|aunts|uncle|"
-    r"niece|nephew|grandson|granddaughter|grandmother|grandfather|cousin|girlfriend|"
-    r"boyfriend|partner|fiance|fiancee|sibling|siblings|proxy|hcp|guardian|neighbor|"
-    r"neighbour|roommate|caregiver|in-law|stepson|stepdaughter|child|children|kid|kids)"
-    r"(?:-in-law)?\b(?!-)"
+    r"\b" + led(
+        r"son|sons|daughter|daughters|dtr|dtrs|wife|husband|hus|spouse|brother|brothers|"
+        r"bro|sister|sisters|sis|mother|mom|father|dad|friend|friends|aunt|aunts|uncle|"
+        r"niece|nephew|grandson|granddaughter|grandmother|grandfather|cousin|girlfriend|"
+        r"boyfriend|partner|fiance|fiancee|sibling|siblings|proxy|hcp|guardian|neighbor|"
+        r"neighbour|roommate|caregiver|in-law|stepson|stepdaughter|child|children|kid|kids"
+    ) + r"(?:-in-law)?\b(?!-)"
     r"(?:\s*\([^)\n]{0,20}\))?\s*(?:,|:|-|named|is|was)?\s*",
     re.IGNORECASE,
 )
@@ -47,9 +50,11 @@ LABELS = re.compile(
     re.IGNORECASE,
 )
 STAFF_ROLES = re.compile(
-    r"\b(?:nurse|rn|np|ho|md|resident|intern|fellow|attending|surgeon|physician|therapist|"
-    r"social\s+worker|case\s+manager|pharmacist|dietitian|nutritionist|per|as\s+per|by|"
-    r"with|from|to|called|paged|notified|informed|spoke\s+with|spoke\s+to)\s+",
+    r"\b" + led(
+        r"nurse|rn|np|ho|md|resident|intern|fellow|attending|surgeon|physician|therapist|"
+        r"social\s+worker|case\s+manager|pharmacist|dietitian|nutritionist|per|as\s+per|by|"
+        r"with|from|to|called|paged|notified|informed|spoke\s+with|spoke\s+to"
+    ) + r"\s+",
     re.IGNORECASE,
 )
 AWARE = re.compile(
@@ -62,9 +67,11 @@ INFORMED_AFTER = re.compile(
 LETTER_PAIR = re.compile(r"(?:\b[A-Z][ \t]*(?:and|&|\+|/)[ \t]*|[&+/'’])$")  # "D and I.", "A&O.", "90'S."
 INITIAL_SURNAME = re.compile(r"\b([A-Z])\.\s?([A-Z][A-Za-z'’-]{2,})\b")
 INTRODUCTIONS = re.compile(
-    r"\b(?:my\s+name\s+is|name\s+is|i\s+am|i'm|this\s+is|call\s+me|named|called|"
-    r"named\s+(?:him|her|them)|(?:last|first|middle|maiden|full)\s+name\s*(?:[?:]|\s+(?:is|was))?|"
-    r"what['’]?s\s+your\s+name\s*\?|(?:hi|hello|dear|thanks|thank\s+you|regards|sincerely|cheers)\s*,?)\s+",
+    r"\b" + led(
+        r"my\s+name\s+is|name\s+is|i\s+am|i'm|this\s+is|call\s+me|named|called|"
+        r"named\s+(?:him|her|them)|(?:last|first|middle|maiden|full)\s+name\s*(?:[?:]|\s+(?:is|was))?|"
+        r"what['’]?s\s+your\s+name\s*\?|(?:hi|hello|dear|thanks|thank\s+you|regards|sincerely|cheers)\s*,?"
+    ) + r"\s+",
     re.IGNORECASE,
 )
 LIST_GLUE = re.compile(r"\s*(?:,|;|/|&|\band\b|\bor\b)\s*", re.IGNORECASE)
@@ -620,8 +627,10 @@ def find_informed(text: str, judge: NameJudge) -> Iterator[Entity]:
 
 
 LOWER_CUE = re.compile(
-    r"\b(?:dr\.?|np|rn|md|per|wife|husband|son|daughter|dtr|sister|brother|mother|father|"
-    r"significant\s+other|s\.?o\.?|friend|partner)[,.]?[ \t]+(?!(?:dr|np|rn|pa|md|per)\b)"
+    r"\b" + led(
+        r"dr\.?|np|rn|md|per|wife|husband|son|daughter|dtr|sister|brother|mother|father|"
+        r"significant\s+other|s\.?o\.?|friend|partner"
+    ) + r"[,.]?[ \t]+(?!(?:dr|np|rn|pa|md|per)\b)"
     r"([a-z][a-z'’-]*)\.?(?:[ \t]+(?:([a-z])\.?[ \t]+)?([a-z][a-z'’-]+))?",
     re.IGNORECASE,
 )

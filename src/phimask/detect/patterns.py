@@ -16,6 +16,7 @@ from phimask.entities import Entity, EntityType
 Recognizer = Callable[[str], Iterator[Entity]]
 
 I = re.IGNORECASE  # noqa: E741
+DIGIT = re.compile(r"\d")  # most shapes below need one: a text without any skips their scans
 
 
 def hit(text: str, begin: int, end: int, kind: EntityType, score: float) -> Entity:
@@ -25,6 +26,60 @@ def hit(text: str, begin: int, end: int, kind: EntityType, score: float) -> Enti
     while end > begin and text[end - 1] in " \t\r\n,;:":
         end -= 1
     return Entity(begin, end, kind, min(score, 1.0), text[begin:end])
+
+
+def led(alternation: str) -> str:
+    """A regex alternation as a group behind a lookahead for the letters its branches open
+    with, in both cases ('son|(?i:bro)ther' -> '(?=[BSbs])(?:son|(?i:bro)ther)'): the same
+    matches, but a scan rejects most word starts with one test instead of trying every branch."""
+    letters = {case for letter in _first_letters(alternation) for case in (letter.lower(), letter.upper())}
+    return f"(?=[{''.join(sorted(letters))}])(?:{alternation})"
+
+
+QUANTIFIER = ("?", "*", "{")
+
+
+def _first_letters(alternation: str) -> set[str]:
+    """The letters the branches open with, looking into a group that opens one; ValueError
+    when a branch opens with anything else (a class, an optional letter or group)."""
+    letters: set[str] = set()
+    for branch in _top_level_split(alternation, "|"):
+        if branch.startswith("(?") and ":" in branch[:5]:
+            body = _top_level_split(branch[branch.index(":") + 1:], ")")
+            if len(body) < 2 or body[1][:1] in QUANTIFIER:
+                raise ValueError(f"an optional or unclosed group opens {branch[:40]!r}")
+            letters |= _first_letters(body[0])
+        elif branch[:1].isalpha() and branch[1:2] not in QUANTIFIER:
+            letters.add(branch[0])
+        else:
+            raise ValueError(f"no plain letter opens {branch[:40]!r}")
+    return letters
+
+
+def _top_level_split(pattern: str, separator: str) -> list[str]:
+    """``pattern`` split at each ``separator`` outside groups, classes and escapes (at ")",
+    once: the rest of a group's pattern follows its body)."""
+    parts, depth, start, in_class, i = [], 0, 0, False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == separator and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+            if separator == ")":
+                break
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
 
 
 def _before(text: str, begin: int, width: int = 40) -> str:
@@ -114,6 +169,8 @@ def _digits(value: str) -> int:
 
 def find_phones(text: str) -> Iterator[Entity]:
     """Phone and fax numbers (national and international shapes), pagers, extensions."""
+    if not DIGIT.search(text):
+        return
     for m in PHONE.finditer(text):
         value = m.group(0)
         digits = _digits(value)
@@ -161,14 +218,15 @@ CARD = re.compile(r"(?<![\d-])\d{4}(?:[ -]?\d{4}){2}[ -]?\d{1,7}(?![\d-])")
 LONG_NUMBER = re.compile(r"(?<![\w.,/-])\d{6,}(?![\w/]|[.,]\d)")
 MIXED_ID = re.compile(r"(?<![\w-])(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{5,}(?![\w-])", I)
 LABELLED_ID = re.compile(
-    r"\b(?:MRN|MR#|medical record(?: number| no\.?)?|record(?: number| no\.?)|acct|account"
-    r"(?: number| no\.?)?|patient id|pt id|id|ID#|SSN|social security(?: number)?|"
-    r"licen[cs]e(?: number| no\.?| plate)?|plate(?: number)?|VIN|serial(?: number| no\.?)?|"
-    r"device(?: id| number)?|policy(?: number| no\.?)?|member(?: id| number)?|"
-    r"insurance(?: id| number)?|ref(?:erence)?|case(?: number| no\.?)?|claim(?: number)?|"
-    r"DEA|NPI|badge|passport(?: number)?|unit no\.?|health plan(?: number)?|beneficiary"
-    r"(?: number)?|certificate(?: number)?|accession(?: number| no\.?)?|order(?: number)?)"
-    r"\s*(?:#|no\.?|number|is)?\s*[:=]?\s*#?\s*"
+    r"\b" + led(
+        r"MRN|MR#|medical record(?: number| no\.?)?|record(?: number| no\.?)|acct|account"
+        r"(?: number| no\.?)?|patient id|pt id|id|ID#|SSN|social security(?: number)?|"
+        r"licen[cs]e(?: number| no\.?| plate)?|plate(?: number)?|VIN|serial(?: number| no\.?)?|"
+        r"device(?: id| number)?|policy(?: number| no\.?)?|member(?: id| number)?|"
+        r"insurance(?: id| number)?|ref(?:erence)?|case(?: number| no\.?)?|claim(?: number)?|"
+        r"DEA|NPI|badge|passport(?: number)?|unit no\.?|health plan(?: number)?|beneficiary"
+        r"(?: number)?|certificate(?: number)?|accession(?: number| no\.?)?|order(?: number)?"
+    ) + r"\s*(?:#|no\.?|number|is)?\s*[:=]?\s*#?\s*"
     r"(?=[A-Z0-9-]*\d)([A-Z0-9](?:[A-Z0-9-]{2,}[A-Z0-9]|[A-Z0-9]{2,}))\b",
     I,
 )
@@ -199,6 +257,8 @@ def _iban_valid(value: str) -> bool:
 
 def find_identifiers(text: str) -> Iterator[Entity]:
     """SSNs, labelled IDs (MRN, account, licence...), cards, IBANs, VINs, long numbers."""
+    if not DIGIT.search(text):
+        return  # a VIN is kept only with 5 digits
     for m in SSN.finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.ID, 0.92)
     for m in LABELLED_ID.finditer(text):
@@ -320,19 +380,21 @@ MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "o
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def _date_patterns(text: str) -> tuple[tuple[re.Pattern[str], float], ...]:
-    """The date patterns worth running: numeric ones always, month-name ones where a month's
-    name occurs, weekday ones where a weekday occurs (a substring test is far cheaper than
-    a case-blind regex scan)."""
+def _date_patterns(text: str, digits: bool) -> tuple[tuple[re.Pattern[str], float], ...]:
+    """The date patterns worth running: numeric ones where a digit occurs, month-name ones
+    (each with a day or year) where a digit and a month's name occur, weekday ones where a
+    weekday occurs (a substring test is far cheaper than a case-blind regex scan)."""
     lowered = text.lower()
-    month = any(stem in lowered for stem in MONTH_STEMS)
+    month = digits and any(stem in lowered for stem in MONTH_STEMS)
     weekday = any(day in lowered for day in WEEKDAYS)
-    return DATE_PATTERNS[:2] + (DATE_PATTERNS[2:9] if month else ()) + (DATE_PATTERNS[9:] if weekday else ())
+    return (DATE_PATTERNS[:2] if digits else ()) + (DATE_PATTERNS[2:9] if month else ()) + (
+        DATE_PATTERNS[9:] if weekday else ())
 
 
 def find_dates(text: str) -> Iterator[Entity]:
     """Dates in numeric, ISO and month-name forms, short m/d dates, years, weekdays."""
-    for pattern, score in _date_patterns(text):
+    digits = DIGIT.search(text) is not None
+    for pattern, score in _date_patterns(text, digits):
         for m in pattern.finditer(text):
             value = m.group(0)
             if value[:3].lower() == "may" and not re.search(r"\d", value):
@@ -340,6 +402,8 @@ def find_dates(text: str) -> Iterator[Entity]:
             if re.fullmatch(rf"(?:{MONTH}|{WEEKDAY})", value, I) and value.islower():
                 continue
             yield hit(text, m.start(), m.end(), EntityType.DATE, score)
+    if not digits:
+        return  # every shape below has one
     for m in SHORT_DATE.finditer(text):
         month, day = int(m.group(1)), int(m.group(2))
         if EVENT_DATE_BEFORE.search(_before(text, m.start(), 14)) or EVENT_DATE_AFTER.match(text, m.end()):
@@ -411,6 +475,8 @@ def _age_score(value: str) -> float:
 def find_ages(text: str) -> Iterator[Entity]:
     """Ages: '50 yo', '28 year old', 'Age: 50 Years', 'turned 54'. Ages up to 89 score
     lower (Safe Harbor needs only ages over 89 removed)."""
+    if not DIGIT.search(text):
+        return
     for m in AGE_AFTER.finditer(text):
         if int(m.group(1)) <= 125:
             yield hit(text, m.start(1), m.end(1), EntityType.AGE, _age_score(m.group(1)))
@@ -470,9 +536,11 @@ POST_BOX = re.compile(
     I,
 )
 FOREIGN_STREET = re.compile(
-    r"\b(?:(?:(?i:via|viale|piazza|corso|rua|rúa|avenida|avda\.?|av\.|calle|carrer|paseo|plaza|"
-    r"rue|avenue|boulevard|chemin|place|allée|impasse|ul\.|ulica|al\.|aleja|utca|ulice|"
-    r"strada|str\.|calea|odos|leoforos)\s+|(?i:c/)\s*)(?:(?:de|da|do|dos|das|del|della|dei|degli|delle|di|la|"
+    r"\b(?:" + led(
+        r"(?i:via|viale|piazza|corso|rua|rúa|avenida|avda\.?|av\.|calle|carrer|paseo|plaza|"
+        r"rue|avenue|boulevard|chemin|place|allée|impasse|ul\.|ulica|al\.|aleja|utca|ulice|"
+        r"strada|str\.|calea|odos|leoforos)\s+|(?i:c/)\s*"
+    ) + r"(?:(?:de|da|do|dos|das|del|della|dei|degli|delle|di|la|"
     r"le|les|du|des)\s+){0,2}"
     r"[A-ZÀ-ÞĀ-ž][^\W\d_A-Z][\w'.-]*(?:\s+[A-ZÀ-ÞĀ-ž][\w'.-]*){0,3}(?:,?\s+\d+[a-z]?)?"
     r"|[A-ZÀ-Þ][\wà-ÿ]*(?:stra(?:ss|ß)e|gasse|weg|vej|gatan|gata|vägen|veien|vegen|laan|"
@@ -504,9 +572,11 @@ NUMBERED_STREET = re.compile(
 
 
 ADDRESS_CUE = re.compile(
-    r"\b(?:lives?[ \t]+(?:at|on)|living[ \t]+at|located[ \t]+at|is[ \t]+at|off[ \t]+at|meet[ \t]+me[ \t]+at|"
-    r"address(?:[ \t]+is)?[ \t]*:?|(?:sent|send|return|deliver(?:ed)?|mail(?:ed)?)(?:[ \t]+it)?[ \t]+to|"
-    r"moved[ \t]+to|arrived[ \t]+at|enter[ \t]+on|taxi[ \t]+to|refers[ \t]+to)[ \t]+"
+    r"\b" + led(
+        r"lives?[ \t]+(?:at|on)|living[ \t]+at|located[ \t]+at|is[ \t]+at|off[ \t]+at|meet[ \t]+me[ \t]+at|"
+        r"address(?:[ \t]+is)?[ \t]*:?|(?:sent|send|return|deliver(?:ed)?|mail(?:ed)?)(?:[ \t]+it)?[ \t]+to|"
+        r"moved[ \t]+to|arrived[ \t]+at|enter[ \t]+on|taxi[ \t]+to|refers[ \t]+to"
+    ) + r"[ \t]+"
     r"(?=\d{1,6}(?:[ -]\d{1,5})?[ \t]+[^\W\d_])",
     I,
 )
@@ -535,7 +605,7 @@ def find_named_streets(text: str) -> Iterator[Entity]:
         words = m.group(1).split()[:-1]
         if not any(lex.is_clinical(w) or lex.is_drug(w) or fold(w) in {"the", "a", "an"} for w in words):
             yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)
-    for m in HUNGARIAN_STREET.finditer(text):
+    for m in HUNGARIAN_STREET.finditer(text) if DIGIT.search(text) else ():
         yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.8)
 
 
@@ -543,7 +613,7 @@ def find_cued_addresses(text: str) -> Iterator[Entity]:
     """'lives at 58204 47 Rue de Varnouan', 'drops you off at 518 Ilvád fejedelem útja 62.':
     after an address cue, a house number and the words up to the punctuation are an address."""
     lex = lexicon()
-    for m in ADDRESS_CUE.finditer(text):
+    for m in ADDRESS_CUE.finditer(text) if DIGIT.search(text) else ():
         number = CUED_NUMBER.match(text, m.end())
         if number is None or MEASURE_AFTER.match(text, number.end()):
             continue
@@ -598,7 +668,8 @@ def find_addresses(text: str) -> Iterator[Entity]:
     if not _STREET:
         _STREET.append(_street_pattern())
     lex = lexicon()
-    for m in _STREET[0].finditer(text):
+    digits = DIGIT.search(text) is not None  # in every shape but corners, ships, towns and foreign streets
+    for m in _STREET[0].finditer(text) if digits else ():
         value = m.group(0)
         words = value.split()
         if MEASURE_AFTER.match(value, len(words[0])) or (len(words) < 3 and not words[0].isdigit()):
@@ -623,10 +694,10 @@ def find_addresses(text: str) -> Iterator[Entity]:
     lowered = text.lower()
     for m in POST_BOX.finditer(text) if any(key in lowered for key in POST_BOX_KEYS) else ():
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.9)
-    for m in UNIT_ALONE.finditer(text):
+    for m in UNIT_ALONE.finditer(text) if digits else ():
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8)
     head = text[:5000]
-    mixed_case = sum(map(str.isupper, head)) < 0.5 * sum(map(str.isalpha, head))
+    mixed_case = digits and sum(map(str.isupper, head)) < 0.5 * sum(map(str.isalpha, head))
     for m in NUMBERED_STREET.finditer(text) if mixed_case else ():
         begin = m.start()
         for lead in re.finditer(r"([a-z]+)[ \t]+", m.group(0)):
@@ -657,9 +728,9 @@ def find_addresses(text: str) -> Iterator[Entity]:
         if re.match(r"['’]|\s+line\b", text[m.end():m.end() + 6], re.IGNORECASE):
             continue
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.85)
-    for m in STATE_ZIP.finditer(text):
+    for m in STATE_ZIP.finditer(text) if digits else ():
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.85)
-    for m in ZIP_LABEL.finditer(text):
+    for m in ZIP_LABEL.finditer(text) if digits else ():
         yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.9)
     for m in FOREIGN_STREET.finditer(text):
         value = m.group(0)

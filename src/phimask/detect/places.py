@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
 from phimask.detect.names import WORD, Case, clinical_text, document_case
-from phimask.detect.patterns import MEASURE_AFTER, STATE_ABBREVIATIONS, hit
+from phimask.detect.patterns import MEASURE_AFTER, STATE_ABBREVIATIONS, hit, led
 from phimask.entities import Entity, EntityType
 
 PLACE_CONTEXT = re.compile(
@@ -139,18 +139,18 @@ def find_places(text: str) -> Iterator[Entity]:
             group = words[i:i + size]
             if len(group) < size:
                 continue
+            phrase = text[group[0].start():group[-1].end()].rstrip(".")
+            key = fold(phrase).replace("-", " ")
+            kind = ("country" if key in lex.countries else "state" if key in lex.us_states
+                    else "city" if key in lex.cities else "")
+            if not kind or lex.is_clinical(phrase) or len(key) < 3:
+                continue  # first, as most phrases tried are no place: the tests below cost more
             if any(text[a.end():b.start()] not in {" ", "-"} for a, b in itertools.pairwise(group)):
                 continue
             first = group[0].group(0)
             if case is Case.MIXED and not first[:1].isupper() and (size == 1 or not PLACE_CONTEXT.search(
                     text, max(0, group[0].start() - 20), group[0].start())):
                 continue  # lower-case: only a multi-word town after a place cue ("returned to new haven")
-            phrase = text[group[0].start():group[-1].end()].rstrip(".")
-            key = fold(phrase).replace("-", " ")
-            kind = ("country" if key in lex.countries else "state" if key in lex.us_states
-                    else "city" if key in lex.cities else "")
-            if not kind or lex.is_clinical(phrase) or len(key) < 3:
-                continue
             if kind != "city" and _alone(text, group[0].start(), group[-1].end()) and clinical_text(text):
                 continue  # "retired to Florida": Safe Harbor keeps states; a note names no country to hide
             context = bool(PLACE_CONTEXT.search(text[max(0, group[0].start() - 20):group[0].start()]))
@@ -233,9 +233,11 @@ def find_facilities(text: str) -> Iterator[Entity]:
 HOSPITAL_HEAD = (r"(?:hospital|hosp|medical\s+cent(?:er|re)|med\s+cent(?:er|re)|health\s+cent(?:er|re)|"
                  r"er|ed|ew|rehab|campus|clinic|cath\s+lab|va)\b")
 NAMED_HOSPITAL = re.compile(  # names many hospitals share; the place around them identifies
-    r"\b(holy\s+cross|sacred\s+heart|good\s+sam(?:aritan)?|union\s+memorial|mount\s+sinai|mt\.?\s+sinai|"
-    r"beth\s+israel|johns\s+hopkins|shock\s+trauma|mercy|providence|presbyterian|methodist|baptist|"
-    r"lutheran|adventist|memorial|general|(?:university|univ\.?|u)\s+of\s+(?:[a-z]+(?:\s+[a-z]+)?))"
+    r"\b(" + led(
+        r"holy\s+cross|sacred\s+heart|good\s+sam(?:aritan)?|union\s+memorial|mount\s+sinai|mt\.?\s+sinai|"
+        r"beth\s+israel|johns\s+hopkins|shock\s+trauma|mercy|providence|presbyterian|methodist|baptist|"
+        r"lutheran|adventist|memorial|general|(?:university|univ\.?|u)\s+of\s+(?:[a-z]+(?:\s+[a-z]+)?)"
+    ) + r")"
     rf"(\s+{HOSPITAL_HEAD})?",
     re.IGNORECASE,
 )
@@ -431,9 +433,11 @@ def find_professions(text: str) -> Iterator[Entity]:
 
 
 MOVEMENT = re.compile(
-    r"\b(?:admitted|admit|readmitted|transferred|transfered|transfer|trasferred|sent|brought|"
-    r"went|taken|flighted|discharged|dc'?d|returned|return|presented|arrived|seen|"
-    r"evaluated|screened|go|going|consult|tx|txd|txed|xfer|xferred)\s+(?:back\s+)?(?:to|from|at|by)\s+"
+    r"\b" + led(
+        r"admitted|admit|readmitted|transferred|transfered|transfer|trasferred|sent|brought|"
+        r"went|taken|flighted|discharged|dc'?d|returned|return|presented|arrived|seen|"
+        r"evaluated|screened|go|going|consult|tx|txd|txed|xfer|xferred"
+    ) + r"\s+(?:back\s+)?(?:to|from|at|by)\s+"
     r"(?:the\s+)?",
     re.IGNORECASE,
 )
@@ -468,8 +472,10 @@ def find_destinations(text: str) -> Iterator[Entity]:
 
 
 PLACE_PREPOSITION = re.compile(
-    r"\b(?:in|to|from|near|visit(?:ing|ed)?|arrived\s+at|based\s+in|lives\s+in|live\s+in|"
-    r"moved\s+to|born\s+in|trip\s+to|flew\s+to)\s+",
+    r"\b" + led(
+        r"in|to|from|near|visit(?:ing|ed)?|arrived\s+at|based\s+in|lives\s+in|live\s+in|"
+        r"moved\s+to|born\s+in|trip\s+to|flew\s+to"
+    ) + r"\s+",
     re.IGNORECASE,
 )
 
@@ -481,10 +487,12 @@ UNIVERSITY_PLACE = re.compile(  # "University of Varnholm": the town a universit
     r"\b(?i:university|univ\.)[ \t]+of[ \t]+([^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*)?)"
 )
 STRONG_PLACE_CUE = re.compile(
-    r"\b(?:grew[ \t]+up[ \t]+in|originally[ \t]+from|flew[ \t]+to|home[ \t]+(?:city|town)|"
-    r"moved[ \t]+(?:here[ \t]+)?from|born[ \t]+in|raised[ \t]+in|hometown(?:[ \t]+is)?|"
-    r"(?:i[ \t]+am|i['’]m)[ \t]+in|where[ \t]*:|"
-    r"(?:drove|came|flew|travell?ed)[ \t]+(?:\w+[ \t]+)?in[ \t]+from)[ \t]+",
+    r"\b" + led(
+        r"grew[ \t]+up[ \t]+in|originally[ \t]+from|flew[ \t]+to|home[ \t]+(?:city|town)|"
+        r"moved[ \t]+(?:here[ \t]+)?from|born[ \t]+in|raised[ \t]+in|hometown(?:[ \t]+is)?|"
+        r"(?:i[ \t]+am|i['’]m)[ \t]+in|where[ \t]*:|"
+        r"(?:drove|came|flew|travell?ed)[ \t]+(?:\w+[ \t]+)?in[ \t]+from"
+    ) + r"[ \t]+",
     re.IGNORECASE,
 )
 PLACE_WORD = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?")

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
 from itertools import accumulate
+from re import _constants as sre  # type: ignore[attr-defined]  # the regex parser's node kinds
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
 
 _WORD = re.compile(r"\w+")
 _FIRST_WORD = re.compile(r"\W*(\w+)")
@@ -48,18 +51,21 @@ class PhraseList:
     _by_first_word: dict[str, list[tuple[re.Pattern[str], ListEntry]]] = field(default_factory=dict)
     _anywhere: list[tuple[re.Pattern[str], ListEntry]] = field(default_factory=list)
     _leads: list[frozenset[str] | None] = field(default_factory=list)
+    _prefixes: list[frozenset[str] | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for entry in self.entries:
             if entry.kind == "regex":
                 self._anywhere.append((re.compile(entry.value), entry))
                 self._leads.append(word_leads(entry.value))
+                self._prefixes.append(match_prefixes(entry.value))
                 continue
             pattern = _phrase_pattern(entry.value, entry.kind == "text")
             first = _FIRST_WORD.match(entry.value)
             if first is None:  # no word character at all: try it everywhere
                 self._anywhere.append((pattern, entry))
                 self._leads.append(None)
+                self._prefixes.append(None)
             else:
                 self._by_first_word.setdefault(first.group(1).casefold(), []).append((pattern, entry))
 
@@ -78,17 +84,19 @@ class PhraseList:
         return found
 
     def _scan(self, text: str, pos: int, endpos: int, found: list[tuple[int, int, ListEntry]]) -> None:
-        starts: set[str] = set()  # the 2- and 3-letter beginnings of the window's words
+        starts: set[str] = set()  # the 1- to 3-letter beginnings of the window's words
         for word in _WORD.finditer(text, pos, endpos):
             lowered = word.group().lower()
-            starts.update((lowered[:2], lowered[:3]))
+            starts.update((lowered[:1], lowered[:2], lowered[:3]))
             for pattern, entry in self._by_first_word.get(word.group().casefold(), ()):
                 for start in _starts(text, word.start()):
                     hit = pattern.match(text, start)
                     if hit is not None and hit.end() > hit.start():
                         found.append((hit.start(), hit.end(), entry))
                         break
-        for (pattern, entry), leads in zip(self._anywhere, self._leads, strict=True):
+        # in ASCII, str.lower() agrees with a case-blind regex, so the finer prefixes are exact
+        skips = self._prefixes if text[pos:endpos].isascii() else self._leads
+        for (pattern, entry), leads in zip(self._anywhere, skips, strict=True):
             if leads is not None and leads.isdisjoint(starts):
                 continue  # no word in the window begins the way every match must
             found.extend((m.start(), m.end(), entry) for m in pattern.finditer(text, pos, endpos)
@@ -147,6 +155,70 @@ def word_leads(pattern: str) -> frozenset[str] | None:
             return None
         leads.add(literal[:3].lower())
     return frozenset(leads)
+
+
+PREFIX = 3  # letters of a match's beginning that match_prefixes reads
+
+
+def match_prefixes(pattern: str) -> frozenset[str] | None:
+    """The lower-case ASCII beginnings (1-3 letters or digits) one of which every match of a
+    regex starting with ``\\b`` must start with, read off its parse tree ("(?i)\\b(?:E?GA|PMA)"
+    -> {"ega", "ga", "pma"}), or None when a match may start otherwise. Only exact for ASCII
+    text: elsewhere a case-blind regex and str.lower() may disagree ("ſ" matches "s")."""
+    tree = list(_parser.parse(pattern))
+    if not tree or tree[0] != (sre.AT, sre.AT_BOUNDARY):
+        return None
+    found = _prefixes(tree[1:], "")
+    return None if found is None else frozenset(found)
+
+
+def _prefixes(nodes: list[Any], begun: str) -> set[str] | None:
+    """The beginnings a match of ``nodes`` has after ``begun``: None if one can be empty or
+    unknown, and a beginning ends at PREFIX letters, at the nodes' end or at a node not
+    followed here (a class of words, a lookaround, a repeat after its first round)."""
+    cut = {begun} if begun else None
+    if len(begun) == PREFIX or not nodes:
+        return cut
+    (kind, value), rest = nodes[0], nodes[1:]
+    if kind is sre.AT:  # zero width
+        return _prefixes(rest, begun)
+    if kind is sre.SUBPATTERN:
+        return _prefixes([*value[-1], *rest], begun)
+    if kind is sre.BRANCH:
+        return _union(_prefixes([*branch, *rest], begun) for branch in value[1])
+    if kind in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        low, high, body = value
+        once = _prefixes([*body, *rest] if high == 1 else list(body), begun)  # else: cut after a round
+        return _union([once, _prefixes(rest, begun)]) if low == 0 else once
+    chars = _plain_chars(kind, value)
+    if chars is None:
+        return cut
+    return _union(_prefixes(rest, begun + char.lower()) for char in chars)
+
+
+def _plain_chars(kind: Any, value: Any) -> set[str] | None:
+    """The ASCII letters and digits a literal or a small class stands for, else None."""
+    if kind is sre.LITERAL:
+        chars = {chr(value)}
+    elif kind is sre.IN and all(item in (sre.LITERAL, sre.RANGE) for item, _ in value):
+        chars = set()
+        for item, arg in value:
+            low, high = (arg, arg) if item is sre.LITERAL else arg
+            if high - low > 36:
+                return None
+            chars.update(chr(code) for code in range(low, high + 1))
+    else:
+        return None
+    return chars if all(c.isascii() and c.isalnum() for c in chars) else None
+
+
+def _union(parts: Iterable[set[str] | None]) -> set[str] | None:
+    found: set[str] = set()
+    for part in parts:
+        if part is None:
+            return None
+        found |= part
+    return found
 
 
 NEAR = 256  # characters around a found span where an allow-list phrase may still cover it
