@@ -333,3 +333,11 @@ def test_match_prefixes_of_regex_entries() -> None:
     assert match_prefixes(r"(?i)\b(?:10|\d)/10") is None  # \d: any decimal digit
     assert match_prefixes(r"\ba?") is None  # a match may be empty
     assert match_prefixes(r"\d+/\d+") is None  # not anchored at a word
+
+
+def test_match_prefixes_without_the_private_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Python whose private regex parser is missing or changed: no prefixes, entries always tried."""
+    import phimask.policy.lists as lists
+
+    monkeypatch.setattr(lists, "_parser", None)
+    assert match_prefixes(r"(?i)\b[LR]IMA\b") is None

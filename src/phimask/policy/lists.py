@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
 from itertools import accumulate
-from re import _constants as sre  # type: ignore[attr-defined]  # the regex parser's node kinds
-from re import _parser  # type: ignore[attr-defined]
 from typing import Any
+
+try:  # CPython's own regex parser (private): read once per entry, to skip entries that cannot match
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - another Python: every entry is tried, as before
+    sre = _parser = None
 
 _WORD = re.compile(r"\w+")
 _FIRST_WORD = re.compile(r"\W*(\w+)")
@@ -165,10 +169,13 @@ def match_prefixes(pattern: str) -> frozenset[str] | None:
     regex starting with ``\\b`` must start with, read off its parse tree ("(?i)\\b(?:E?GA|PMA)"
     -> {"ega", "ga", "pma"}), or None when a match may start otherwise. Only exact for ASCII
     text: elsewhere a case-blind regex and str.lower() may disagree ("ſ" matches "s")."""
-    tree = list(_parser.parse(pattern))
-    if not tree or tree[0] != (sre.AT, sre.AT_BOUNDARY):
-        return None
-    found = _prefixes(tree[1:], "")
+    try:
+        tree = list(_parser.parse(pattern))
+        if not tree or tree[0] != (sre.AT, sre.AT_BOUNDARY):
+            return None
+        found = _prefixes(tree[1:], "")
+    except (AttributeError, TypeError, ValueError, RecursionError):
+        return None  # a parser that changed shape: no prefixes, the entry is always tried
     return None if found is None else frozenset(found)
 
 
