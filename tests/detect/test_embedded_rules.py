@@ -215,57 +215,57 @@ COVERED = [
     pytest.param("INR NOW 4.2. E. FARROW AWARE. WILL REPEAT.", "E. FARROW", id="caps-initial-aware"),
     pytest.param("PLAN INCLUDES TAP...TOBIAS VARNHOLT (RESIDENT) WORKING ON THIS.",
                  "TOBIAS VARNHOLT", id="role-after"),
-    pytest.param("They sang the verses from Ilvo Quarndt's Mournful Songs.", "Ilvo Quarndt",
+    pytest.param("We read Ilvo Quarndt's Mournful Songs aloud.", "Ilvo Quarndt",
                  id="name-before-possessive"),
     pytest.param("Honours went to Quenvaro's Ilse Varnholt and others.", "Ilse Varnholt",
                  id="person-after-organisation-possessive"),
-    pytest.param("Weaned off per Dr. Quorvath-thinking dopa is not helping.", "Quorvath",
+    pytest.param("Plan per Dr. Quorvath-thinking about a drain first.", "Quorvath",
                  id="name-before-hyphen-run-on-word"),
-    pytest.param("The bus drops you off at 4410 Kestrelgatan 7 St.", "4410 Kestrelgatan 7",
+    pytest.param("Get off the tram at 6021 Kestrelgatan 7 St.", "6021 Kestrelgatan 7",
                  id="street-before-repeated-street-word"),
-    pytest.param("email:\nilse@example.org\n\naddress:\n947 trg varnholma 17 apt. 8 elmsby na kestrelu.",
-                 "947 trg varnholma 17 apt. 8 elmsby na kestrelu", id="labelled-address-lower-case"),
-    pytest.param("Address: 186 VARNHOLT, NE 40512\nPhone: 555 0100", "186 VARNHOLT, NE 40512",
+    pytest.param("email:\nilse@example.org\n\naddress:\n512 trg varnholma 17 apt. 8 elmsby na kestrelu.",
+                 "512 trg varnholma 17 apt. 8 elmsby na kestrelu", id="labelled-address-lower-case"),
+    pytest.param("Address: 77 KESTREL WAY, NE 40512\nPhone: 555 0100", "77 KESTREL WAY, NE 40512",
                  id="labelled-address-same-line"),
-    pytest.param("What is your address? it is 91211 Kestrelweg Str. 74 Suite 9 Elmsby",
-                 "91211 Kestrelweg Str. 74", id="postcode-street-number"),
-    pytest.param("i moved to 2613 avenida varna 1 suite 4, elmsbyhaza, hungary 24743",
-                 "2613 avenida varna 1 suite 4, elmsbyhaza, hungary 24743", id="lower-case-tail"),
-    pytest.param("Ilse lives at 10252 Μεγάλη Ελμσμπι 184, ΕΛΜΣΜΠΙ", "ΕΛΜΣΜΠΙ", id="greek-capital-town-tail"),
-    pytest.param("Our offices are at USNS Kjærvold\nFPO AA 85844", "USNS Kjærvold", id="ship-name-accents"),
-    pytest.param("send it to uscgc varnholt\nfpo ae 44941", "uscgc varnholt", id="coast-guard-ship"),
-    pytest.param("supporting Quenvaro in ELMSBYHAMN 840 24 in its mission", "840 24", id="split-postcode"),
+    pytest.param("She gave 60412 Kestrelweg Str. 18 Suite 9 Elmsby as her home.",
+                 "60412 Kestrelweg Str. 18", id="postcode-street-number"),
+    pytest.param("i moved to 4120 avenida varna 1 suite 4, elmsbyhaza, hungary 31208",
+                 "4120 avenida varna 1 suite 4, elmsbyhaza, hungary 31208", id="lower-case-tail"),
+    pytest.param("Ilse now stays at 3301 Μεγάλη Ελμσμπι 52, ΕΛΜΣΜΠΙ", "ΕΛΜΣΜΠΙ", id="greek-town-tail"),
+    pytest.param("Our offices are at USNS Kjærvold\nFPO AA 34021", "USNS Kjærvold", id="ship-name-accents"),
+    pytest.param("send it to uscgc varnholt\nfpo ae 09384", "uscgc varnholt", id="coast-guard-ship"),
+    pytest.param("Quenvaro opened a shop in ELMSBYHAMN 452 31 last year.", "452 31", id="split-postcode"),
     pytest.param("Please send it to Rúa do Varnelo 46 today.", "Rúa do Varnelo 46", id="galician-street"),
     pytest.param("I'm moving from Florida next week.", "Florida", id="prose-state-after-from"),
-    pytest.param("Quenvaro is the brainchild of our 3 founders: Varnholt, Graves and Reed.", "Graves",
+    pytest.param("Quenvaro was started by its founders: Varnholt, Graves and Hale.", "Graves",
                  id="people-list-after-cue"),
-    pytest.param("u/o adequate. pt transferred to 209 quarnholm. lasix given.", "quarnholm",
+    pytest.param("u/o adequate. pt sent to 412 quarnholm tonight. lasix given.", "quarnholm",
                  id="building-after-room-number"),
     pytest.param("I met Ilse van de Quarn at the fair.", "Ilse van de Quarn", id="surname-particles"),
-    pytest.param("No message reached my registered 0961-5550123. Please check.", "0961-5550123",
+    pytest.param("No text reached my registered 0843-5550123. Please check.", "0843-5550123",
                  id="trunk-prefix-phone"),
-    pytest.param("930.555.0143 fax\n+447700900123 mobile", "+447700900123", id="plain-international-phone"),
-    pytest.param("A song she loved. Written when he was 64.", "64", id="age-when-he-was"),
-    pytest.param("Heparin 800u/hr. pt c/o SSCP 3/2 ~ 2130, no EKG changes.", "3/2", id="date-before-clock"),
-    pytest.param("sob in evening while lethargic, but once Ilona woke up, breathing regular. lasix given.",
+    pytest.param("612.555.0143 fax\n+447700900123 mobile", "+447700900123", id="plain-international-phone"),
+    pytest.param("She painted it when she was 64.", "64", id="age-when-he-was"),
+    pytest.param("CP onset 4/2 ~ 2130, troponin sent, EKG unchanged.", "4/2", id="date-before-clock"),
+    pytest.param("pt restless overnight until Ilona arrived, then calm. lasix given.",
                  "Ilona", id="capitalised-first-name-in-lower-case-note"),
-    pytest.param("RESP RATE 22. DR QUARNELL NOTIFED AND ATIVAN GIVEN.", "QUARNELL", id="name-before-typo"),
-    pytest.param("Info given in detail to Dr Leclair today, lasix held.", "Leclair",
+    pytest.param("HR 110 AT NOON. DR QUARNELL NOTIFED, LOPRESSOR GIVEN.", "QUARNELL", id="name-before-typo"),
+    pytest.param("Plan reviewed with Dr Lemonde today, lasix held.", "Lemonde",
                  id="titled-name-one-letter-from-a-word"),
-    pytest.param("Pt on heparin gtt. HE WOULD NEED TO LEAVE KQH, HAVE SURGERY AND RETURN.", "KQH",
+    pytest.param("PT ON HEPARIN GTT. MAY NEED TO LEAVE KQH FOR SURGERY, THEN BACK.", "KQH",
                  id="hospital-initials-after-place-word"),
-    pytest.param("ilse varn\nquarn, fox and elm\n3747 3911 fourth avenue suite 112 elmsby alberta",
-                 "3747 3911 fourth avenue suite 112 elmsby alberta", id="lower-case-ordinal-street-and-town"),
-    pytest.param("Ilse Varnholt\n\nDining room and cafeteria attendant\n\nPersonal Info:\nPhone:\n555 0100",
-                 "Dining room and cafeteria attendant", id="card-job-title-with-clinical-word"),
-    pytest.param("The film was directed by Brad L Key last year.", "Brad L Key", id="initial-common-surname"),
-    pytest.param("It's under my partner's name John A. Varnholt", "John A. Varnholt",
+    pytest.param("ilse varn\nquarn, fox and elm\n2811 4020 fourth avenue suite 9 elmsby alberta",
+                 "2811 4020 fourth avenue suite 9 elmsby alberta", id="lower-case-ordinal-street-and-town"),
+    pytest.param("Ilse Varnholt\n\nRecovery room and canteen porter\n\nPersonal Info:\nPhone:\n555 0100",
+                 "Recovery room and canteen porter", id="card-job-title-with-clinical-word"),
+    pytest.param("The play was staged by Nora J Field last year.", "Nora J Field", id="initial-surname"),
+    pytest.param("The lease names John A. Varnholt", "John A. Varnholt",
                  id="frequent-first-name-initial-surname"),
-    pytest.param("they sang the verses from eric g. quarnova's sad tales", "eric g. quarnova",
+    pytest.param("we read eric g. quarnova's sad tales aloud", "eric g. quarnova",
                  id="lower-case-first-initial-unknown-surname"),
     pytest.param("Pt on heparin gtt. Transferred from Elmsby, Vermont 05401 for cath.", "Vermont 05401",
                  id="note-state-in-address"),
-    pytest.param("Pt on heparin gtt. IV NURSE VIRGINIA SALLESE CALLED.", "VIRGINIA SALLESE",
+    pytest.param("Pt on heparin gtt. IV NURSE VIRGINIA QUARNO CALLED.", "VIRGINIA QUARNO",
                  id="note-state-first-name-with-surname"),
 ]
 
@@ -343,43 +343,43 @@ NOT_TOUCHED = [
     pytest.param("They run a lovely Icelandic bakery.", "Icelandic", id="prose-demonym-not-a-name"),
     pytest.param("TAKEN TO GOOD SAMARITAN HOSP TODAY", "HOSP", id="shared-name-kind-head-left-out"),
     pytest.param("Wants to go to Varnholm rehab (lives alone).", "rehab", id="rehab-head-left-out"),
-    pytest.param("They sang the verses from Ilvo Quarndt's Mournful Songs.", "'s Mournful",
+    pytest.param("We read Ilvo Quarndt's Mournful Songs aloud.", "'s Mournful",
                  id="possessive-ends-a-name"),
-    pytest.param("Weaned off per Dr. Quorvath-thinking dopa is not helping.", "-thinking",
+    pytest.param("Plan per Dr. Quorvath-thinking about a drain first.", "-thinking",
                  id="hyphen-run-on-word"),
-    pytest.param("The stage refers to 1668 Kestrel St street in Elmsby.", "street",
+    pytest.param("The song is about 2204 Kestrel St street in Elmsby.", "street",
                  id="street-word-after-a-street"),
-    pytest.param("The bus drops you off at 4410 Kestrelgatan 7 St.", "St.", id="street-word-after-a-number"),
-    pytest.param("For my take on Mrs. Quarndt, read on.", "Mrs.", id="title-not-grown-into-a-place"),
-    pytest.param("The Princess Royal arrived at Elmsby this morning.", "Princess Royal", id="royal-title"),
-    pytest.param("Pt on heparin, lasix held. K 140 sodium chloride 4 today.", "140 sodium",
+    pytest.param("Get off the tram at 6021 Kestrelgatan 7 St.", "St.", id="street-word-after-a-number"),
+    pytest.param("I met Mrs. Denton at the shop.", "Mrs.", id="title-not-grown-into-a-place"),
+    pytest.param("The Princess Royal opened the new ward.", "Princess Royal", id="royal-title"),
+    pytest.param("Pt on heparin, lasix held. K 152 sodium chloride 4 today.", "152 sodium",
                  id="lab-line-not-postcode-street"),
     pytest.param("NGT in place; gave 10 via peg 2 times.", "via peg", id="via-tube-not-street"),
     pytest.param("My address: none on file yet.", "none", id="address-label-without-number"),
     pytest.param("pt on lasix. sent to 2 units of prbc, transferred to 4 floor.", "floor",
                  id="room-then-common-word"),
-    pytest.param("Cont pulm toilet, monitor MS. Restart lopressor when able.", "Restart",
+    pytest.param("Neuro: monitor MS. Restart heparin at noon.", "Restart",
                  id="mental-status-not-title"),
     pytest.param("Since he was 5 mg short, dose repeated.", "5", id="when-he-was-dose"),
-    pytest.param("ABG at 0400. plan to change to 5/5 at 0500 and extubate.", "5/5", id="setting-then-clock"),
-    pytest.param("pt sob with exertion, but does not drop sats. lasix given. Amber urine.", "Amber",
+    pytest.param("If ABG ok, wean to 5/5 at 0600 then extubate.", "5/5", id="setting-then-clock"),
+    pytest.param("pt dyspneic on exertion, sats stable. lasix given. Amber urine.", "Amber",
                  id="sentence-start-in-lower-case-note"),
     pytest.param("Last summer we heard Metallica songs all night at the fair.", "Metallica",
                  id="band-not-a-name"),
-    pytest.param("Ilse lives on 69 Av Varnel Quorvi street.", "street", id="street-word-twice"),
-    pytest.param("mrs. Quarnell con't to be sedated.", "con't", id="contraction-not-in-name"),
-    pytest.param("K REPLETED. SOCIAL=SON PRESNT TILL 2100. LASIX GIVEN.", "PRESNT", id="typo-after-relative"),
-    pytest.param("RESP RATE 22. DR QUARNELL NOTIFED AND ATIVAN GIVEN.", "NOTIFED", id="typo-after-name"),
-    pytest.param("ACT: OOB IN CH MOST OF NIGHT, LASIX GIVEN.", "CH", id="chair-not-hospital"),
-    pytest.param("HPI: PT IN USOH UNTIL FRIDAY, LASIX GIVEN.", "USOH", id="usual-health-not-hospital"),
+    pytest.param("Ilse lives on 31 Av Varnel Quorvi street.", "street", id="street-word-twice"),
+    pytest.param("mrs. Quarnell con't to call daily.", "con't", id="contraction-not-in-name"),
+    pytest.param("K REPLETED. DAUGHTER VISITNG TODAY. LASIX GIVEN.", "VISITNG", id="typo-after-relative"),
+    pytest.param("HR 110 AT NOON. DR QUARNELL NOTIFED, LOPRESSOR GIVEN.", "NOTIFED", id="typo-after-name"),
+    pytest.param("UP TO CH FOR LUNCH, LASIX GIVEN.", "CH", id="chair-not-hospital"),
+    pytest.param("WAS IN USOH PRIOR TO FALL, LASIX GIVEN.", "USOH", id="usual-health-not-hospital"),
     pytest.param("Pt on heparin gtt. Enrolled in GH deficiency study.", "GH", id="growth-hormone"),
-    pytest.param("PT WEANED TO 10 AND TOLERATING WELL, LASIX GIVEN.", "TOLERATING", id="caps-no-street"),
-    pytest.param("bp 120 to 135 per d quarn. pacing wires secured, lasix given.", "per",
+    pytest.param("PS DOWN TO 12 AND TOLERATING WELL, LASIX GIVEN.", "TOLERATING", id="caps-no-street"),
+    pytest.param("sbp goal 110-140 per d quarn. pacing wires secured, lasix given.", "per",
                  id="per-is-no-first-name"),
-    pytest.param("Pt on heparin gtt, lasix held. Wife called from Bermuda, updated by RN.", "Bermuda",
+    pytest.param("Pt on heparin gtt, lasix held. Husband phoned from Bermuda tonight.", "Bermuda",
                  id="note-country-alone"),
-    pytest.param("PT ON HEPARIN GTT. SPOKE ALSO TO SON FROM TEXAS.", "TEXAS", id="note-state-after-from"),
-    pytest.param("pt on lasix gtt. they plan to retire to georgia in the winter.", "georgia",
+    pytest.param("PT ON HEPARIN GTT. DAUGHTER VISITING FROM TEXAS.", "TEXAS", id="note-state-after-from"),
+    pytest.param("pt on lasix gtt. they plan to move to georgia next spring.", "georgia",
                  id="note-state-first-name-after-to"),
 ]
 
@@ -398,34 +398,34 @@ def test_phone_after_an_address_block_stays_a_phone(detector: Detector) -> None:
 
 
 def test_quoted_address_lines_leave_the_quote_marks_out(detector: Detector) -> None:
-    text = "> Ilse Varnholt\n> 077 Kestrelstræde 74\n> Apt. 316\n> Elmsby\n> Denmark 29587"
+    text = "> Ilse Varnholt\n> 052 Kestrelstræde 19\n> Apt. 42\n> Elmsby\n> Denmark 40731"
     entities = find_phi(text, detector=detector)
-    assert covered(entities, text, "077 Kestrelstræde 74"), entities
-    assert covered(entities, text, "Denmark 29587"), entities
+    assert covered(entities, text, "052 Kestrelstræde 19"), entities
+    assert covered(entities, text, "Denmark 40731"), entities
     assert not any(">" in e.text for e in entities), entities
 
 
-@pytest.mark.parametrize("text", ["Quenvaro is the brainchild of our 3 founders: Harper, Collins and Wade.",
-                                  "They had 5: Ilse, Mona, Baker, Fuller and Hughes."])
+@pytest.mark.parametrize("text", ["Quenvaro was started by its founders: Harper, Collins and Wade.",
+                                  "Their kids: Ilse, Mona, Baker, Fuller and Hughes."])
 def test_a_list_of_people_is_not_a_firm(detector: Detector, text: str) -> None:
     entities = find_phi(text, detector=detector)
     assert not any(" and " in e.text or ", " in e.text for e in entities), entities
 
 
 def test_trunk_shape_is_a_phone_only_after_a_phone_word(detector: Detector) -> None:
-    text = "Batch 0961-5550123 of the reagent was used."
+    text = "Batch 0843-5550123 of the reagent was used."
     assert not [e for e in find_phi(text, detector=detector) if e.type is T.PHONE_OR_FAX]
 
 
-@pytest.mark.parametrize(("text", "value"), [("His social security number is 853-55-0194", "853-55-0194"),
-                                             ("my driver's license number is 2270-55-0101", "2270-55-0101")])
+@pytest.mark.parametrize(("text", "value"), [("Her social security number is 412-55-0194", "412-55-0194"),
+                                             ("my driver's license number is 3391-55-0101", "3391-55-0101")])
 def test_numbers_after_identifier_words_are_ids_not_phones(detector: Detector, text: str, value: str) -> None:
     entities = [e for e in find_phi(text, detector=detector) if e.text == value]
     assert [e.type for e in entities] == [T.ID], entities
 
 
 @pytest.mark.parametrize(("text", "value", "kind"), [
-    ("She lives at 86036 Rua do Varnelo 1634, Elmsby", "86036 Rua do Varnelo 1634, Elmsby", T.ADDRESS),
+    ("Ilse now stays at 70215 Rua do Varnelo 88, Elmsby", "70215 Rua do Varnelo 88, Elmsby", T.ADDRESS),
     ("The address of Harper, Collins and Wade is 12 Kestrel Road", "Harper, Collins and Wade", T.OTHER),
 ])
 def test_a_name_inside_an_address_or_a_firm_takes_its_type(detector: Detector, text: str, value: str,
