@@ -683,9 +683,9 @@ def find_middle_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
             fold(last) in lex.last_names and lex.zipf(last) < 4.0)
         mixed_shape = judge.case is Case.MIXED and m.group(2).isupper() and not last.isupper()
         shaped = fold(first) in lex.first_names and (lex.zipf(first) < 5.0 or mixed_shape) and (
-            lex.zipf(last) < 2.0 or mixed_shape)  # not "per d ross": a common word first
+            lex.zipf(last) < 2.0 or mixed_shape)  # not "per d quarn": a common word first
         if (known and max(lex.zipf(first), lex.zipf(last)) < 4.5) or shaped:
-            yield hit(text, m.start(1), m.end(3), EntityType.NAME, 0.75)  # "Brad L Key": a first name,
+            yield hit(text, m.start(1), m.end(3), EntityType.NAME, 0.75)  # "Nora J Field": a first name,
             # an initial and a capitalised word, however common; "eric g. varnova": an unknown surname
 
 

@@ -184,7 +184,7 @@ def find_phones(text: str) -> Iterator[Entity]:
         if all(len(g) == 4 and int(g[:2]) < 24 and int(g[2:]) < 60 for g in groups):
             continue  # "1900-0700": a shift, not a phone
         if SSN.fullmatch(value) or ID_WORDS_BEFORE.search(_before(text, m.start(), 40)):
-            continue  # "social security number is 123-45-6789", "license number is 2270-55-0101"
+            continue  # "social security number is 123-45-6789", "license number is 3391-55-0101"
         context = bool(PHONE_CONTEXT.search(_before(text, m.start(), 30)))
         shaped = bool(re.fullmatch(
             r"(?:\+1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?:\s?(?:x|ext\.?)\s?\d+)?",
@@ -195,7 +195,7 @@ def find_phones(text: str) -> Iterator[Entity]:
         local = bool(re.fullmatch(r"\d{3}[-. ]\d{4}", value))
         context = context or bool(PHONE_AFTER.match(text, m.end()))
         labelled = bool(PHONE_LABEL.search(_before(text, m.start(), 12)))
-        trunk = bool(re.fullmatch(r"0\d{2,4}-\d{5,8}", value))  # "0961-7596216": trunk 0, area, subscriber
+        trunk = bool(re.fullmatch(r"0\d{2,4}-\d{5,8}", value))  # "0843-5550123": trunk 0, area, subscriber
         if not (shaped or international or pairs or ((local or trunk) and context) or labelled):
             continue
         score = 0.95 if shaped else 0.75 if international else 0.6
@@ -454,7 +454,7 @@ AGE_AFTER = re.compile(
     r"yrs?|year-old|y(?=\s*(?:m|f|male|female|man|woman)\b)|yo[mf])\b",
     I,
 )
-AGE_WHEN = re.compile(  # "written when he was 64.", "since she was 12,": an age, not a count
+AGE_WHEN = re.compile(  # "painted when she was 64.", "since he was 12,": an age, not a count
     r"\b(?:when|since|until|till)\s+(?:he|she|i|they|we)\s+(?:was|were|turned)\s+(\d{1,3})"
     r"(?=\s*[.,;!?)]|\s*$)", I)
 AGE_BEFORE = re.compile(
@@ -681,7 +681,7 @@ def find_addresses(text: str) -> Iterator[Entity]:
         title_case = sum(w[:1].isupper() and not w.isupper() for w in middle)
         number = int(re.match(r"\d+", value).group(0))  # type: ignore[union-attr]
         street_word = fold(m.group(1).split()[-1].rstrip("."))
-        spelt_out = number >= 100 and street_word in LONG_STREET_WORDS  # "3911 fourth avenue"
+        spelt_out = number >= 100 and street_word in LONG_STREET_WORDS  # "2811 fourth avenue"
         if not title_case and not spelt_out and any(lex.zipf(w.rstrip(".")) >= 4.5 for w in middle):
             continue  # "10 AND TOLERATING WELL": ordinary words in capitals
         rare = sum(lex.zipf(w.rstrip(".")) < 3.5 for w in middle)
@@ -764,7 +764,7 @@ LABEL_LINE = re.compile(r"[^\W\d_][\w ]{0,30}:")  # "Phone:", "Desk:": the next 
 
 
 def find_labelled_addresses(text: str) -> Iterator[Entity]:
-    """'Address: 186 Kestrel Way, NE 40512', 'address:\\n947 trg varnholm 17 apt. 8\\nelmsby': after
+    """'Address: 77 Kestrel Way, NE 40512', 'address:\\n512 trg varnholm 17 apt. 8\\nelmsby': after
     an address label, the lines up to a blank line or the next label, from the first that
     holds a number (a name line may come first on an envelope)."""
     if "ddress" not in text and "DDRESS" not in text:

@@ -455,7 +455,7 @@ def find_destinations(text: str) -> Iterator[Entity]:
     lex = lexicon()
     case = document_case(text)
     for m in MOVEMENT.finditer(text):
-        room = ROOM_NUMBER.match(text, m.end())  # "transferred to 209 quartermain": a room, then the building
+        room = ROOM_NUMBER.match(text, m.end())  # "sent to 412 quarnholm": a room, then the building
         token = PLACE_TOKEN.match(text, room.end() if room else m.end())
         if not token:
             continue
@@ -628,7 +628,7 @@ def find_wards(text: str) -> Iterator[Entity]:
             yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)  # the ward number is not PHI
 
 
-POSTCODE_STREET_NUMBER = re.compile(  # "91211 Kestrelweg Str. 74", "947 trg varnholma 17"
+POSTCODE_STREET_NUMBER = re.compile(  # "60412 Kestrelweg Str. 18", "512 trg varnholma 17"
     r"(?<![\w/.,:-])\d{3,6}[ \t]+((?:[^\W\d_][\w'’-]*\.?[ \t]+){1,4})\d{1,4}[a-z]?\.?"
     r"(?=[ \t]*(?:[,\n]|$)|[ \t]+(?i:apt|suite|ste|unit)\b|[ \t]+[A-ZÀ-Þ])"
 )
@@ -636,7 +636,7 @@ POSTCODE_STREET_NUMBER = re.compile(  # "91211 Kestrelweg Str. 74", "947 trg var
 
 def find_postcode_streets(text: str) -> Iterator[Entity]:
     """A number, street words and a house number, in prose: the words are rare or capitalised,
-    none clinical ('140 sodium 4' is a lab line)."""
+    none clinical ('152 sodium 4' is a lab line)."""
     if clinical_text(text):
         return
     lex = lexicon()
