@@ -237,6 +237,8 @@ COVERED = [
     pytest.param("Quenvaro opened a shop in ELMSBYHAMN 452 31 last year.", "452 31", id="split-postcode"),
     pytest.param("Please send it to Rúa do Varnelo 46 today.", "Rúa do Varnelo 46", id="galician-street"),
     pytest.param("I'm moving from Florida next week.", "Florida", id="prose-state-after-from"),
+    pytest.param("we all read olga varnikova's letters last winter", "olga varnikova",
+                 id="lower-case-first-name-and-unknown-word"),
     pytest.param("Quenvaro was started by its founders: Varnholt, Graves and Hale.", "Graves",
                  id="people-list-after-cue"),
     pytest.param("u/o adequate. pt sent to 412 quarnholm tonight. lasix given.", "quarnholm",

@@ -812,6 +812,9 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
         elif judge.case is Case.LOWER and best >= 0.6 and words[0].word.istitle() and \
                 not _sentence_start(text, part[0].begin):
             score = 0.6  # "but once Ilona woke up": a first name capitalised in a lower-case note
+        elif judge.case is Case.LOWER and judge.prose and len(part) >= 2 and part_scores[0] >= 0.6 and \
+                _unknown_lower(judge.lex, part[1].bare):
+            part, score = part[:2], 0.65  # "olga varnikova's letters": a first name and a word no one knows
         else:
             score = 0.0
         if len(words) == 1 and _region_after_preposition(text, words[0], judge.lex):
@@ -833,6 +836,12 @@ def _region_after_preposition(text: str, token: Token, lex: Lexicon) -> bool:
     key = fold(token.bare)
     return (key in lex.us_states or key in lex.countries) and bool(
         PLACE_PREPOSITION.search(text, max(0, token.begin - 12), token.begin))
+
+
+def _unknown_lower(lex: Lexicon, word: str) -> bool:
+    """A lower-case word no dictionary, gazetteer or medical list knows ('varnikova')."""
+    return len(word) >= 4 and word.isalpha() and lex.raw_zipf(word) < 1.5 and not lex.is_clinical(word) \
+        and not lex.is_drug(word) and not medical_or_misspelt(word) and fold(word) not in lex.cities
 
 
 def find_names(text: str) -> Iterator[Entity]:
