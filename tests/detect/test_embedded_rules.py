@@ -239,6 +239,7 @@ COVERED = [
     pytest.param("I'm moving from Florida next week.", "Florida", id="prose-state-after-from"),
     pytest.param("we all read olga varnikova's letters last winter", "olga varnikova",
                  id="lower-case-first-name-and-unknown-word"),
+    pytest.param("have you heard nijaro quasano sing yet?", "nijaro quasano", id="two-unknown-words"),
     pytest.param("Quenvaro was started by its founders: Varnholt, Graves and Hale.", "Graves",
                  id="people-list-after-cue"),
     pytest.param("u/o adequate. pt sent to 412 quarnholm tonight. lasix given.", "quarnholm",

@@ -812,9 +812,11 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
         elif judge.case is Case.LOWER and best >= 0.6 and words[0].word.istitle() and \
                 not _sentence_start(text, part[0].begin):
             score = 0.6  # "but once Ilona woke up": a first name capitalised in a lower-case note
-        elif judge.case is Case.LOWER and judge.prose and len(part) >= 2 and part_scores[0] >= 0.6 and \
-                _unknown_lower(judge.lex, part[1].bare):
-            part, score = part[:2], 0.65  # "olga varnikova's letters": a first name and a word no one knows
+        elif judge.case is Case.LOWER and judge.prose and len(part) >= 2 and \
+                _unknown_lower(judge.lex, part[1].bare) and (
+                    part_scores[0] >= 0.6 or _unknown_lower(judge.lex, part[0].bare)):
+            part, score = part[:2], 0.65  # "olga varnikova's", "nijaro quasano": a first name or a word
+            # no one knows, then another: a name in lower-case prose
         else:
             score = 0.0
         if len(words) == 1 and _region_after_preposition(text, words[0], judge.lex):
