@@ -240,6 +240,8 @@ COVERED = [
     pytest.param("we all read olga varnikova's letters last winter", "olga varnikova",
                  id="lower-case-first-name-and-unknown-word"),
     pytest.param("have you heard nijaro quasano sing yet?", "nijaro quasano", id="two-unknown-words"),
+    pytest.param("??? ilse varn\n??? 512 rue du varnel 40\n??? apt. 7\n??? elmsby\n??? belgium 40731",
+                 "belgium 40731", id="quoted-lower-case-country-postcode-line"),
     pytest.param("Quenvaro was started by its founders: Varnholt, Graves and Hale.", "Graves",
                  id="people-list-after-cue"),
     pytest.param("u/o adequate. pt sent to 412 quarnholm tonight. lasix given.", "quarnholm",

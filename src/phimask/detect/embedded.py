@@ -26,6 +26,7 @@ from phimask.entities import Entity, EntityType
 from phimask.errors import DetectorFailed, DetectorTimeout, PhimaskError, raised_at
 
 CHUNK = 100_000  # characters per detection window on long inputs
+QUOTE_MARK = r"(?:[>|]+|\?{2,})"  # "> " or "??? " opening a quoted line of a forwarded message
 OVERLAP = 2_000  # characters shared by neighbouring windows
 
 EPONYM_WORDS = (  # what an eponym names: "Parkinson disease", "Swan-Ganz catheter"
@@ -150,7 +151,7 @@ def _trimmed(entity: Entity) -> Entity:
     return _cut(entity, 0, len(value)) if len(value) < len(entity.text) else entity
 
 
-QUOTE_PREFIX = re.compile(r"\n[ \t]*[>?|]+[ \t]*")  # "> " or "??? " opening a quoted line
+QUOTE_PREFIX = re.compile(rf"\n[ \t]*{QUOTE_MARK}[ \t]*")
 
 
 def _unquoted_lines(entity: Entity) -> list[Entity]:
@@ -261,10 +262,11 @@ POSTCODE_LINE = re.compile(r"[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?")
 BUILDING_NUMBER = re.compile(r"(?<![\w.,/-])\d{1,6}(?:[ \t]+\d{1,6})?[ \t]+$")  # "417 28 rue …": both
 PLACEHOLDERS = {"nan", "null", "none", "n/a"}  # missing values printed by data pipelines
 PLACEHOLDER = re.compile(r"[ \t,]*(?:nan|null|None|N/A)\b(?:[ \t]+\d{3,6}(?:[ -]\d{2,4})?)?")
-LINE_LEAD = re.compile(r"(?:^|\n)[ \t>]*((?:[A-ZÀ-ÞĀ-ž][\w'’.-]*[ \t]+(?:and[ \t]+)?){1,2})$")
-ADDRESS_LINE = re.compile(r"\n[ \t>]*([^\n]{1,40}?)[ \t]*(?=\n|$)")
+QUOTE = rf"[ \t]*{QUOTE_MARK}?[ \t]*"
+LINE_LEAD = re.compile(rf"(?:^|\n){QUOTE}((?:[A-ZÀ-ÞĀ-ž][\w'’.-]*[ \t]+(?:and[ \t]+)?){{1,2}})$")
+ADDRESS_LINE = re.compile(rf"\n{QUOTE}([^\n]{{1,40}}?)[ \t]*(?=\n|$)")
 LAST_LINE = re.compile(
-    r"\n[ \t>]*(((?:[A-ZÀ-Þ][\w'-]*,?[ \t]+){0,3}(?:nan,?[ \t]+)?)\d{3,6}(?:-\d{3,4})?)"
+    rf"\n{QUOTE}(((?:[^\W\d_][\w'-]*,?[ \t]+){{0,3}}(?:nan,?[ \t]+)?)\d{{3,6}}(?:-\d{{3,4}})?)"
     r"(?=[.,?!;:]?(?:[ \t]+[^\W\d_]|[ \t]*(?:\n|$)))")  # a postcode, not the first group of a phone
 
 
