@@ -240,6 +240,7 @@ COVERED = [
     pytest.param("we all read olga varnikova's letters last winter", "olga varnikova",
                  id="lower-case-first-name-and-unknown-word"),
     pytest.param("have you heard nijaro quasano sing yet?", "nijaro quasano", id="two-unknown-words"),
+    pytest.param("The tram stop is on Varnel Quisthove 188", "Varnel Quisthove 188", id="street-on"),
     pytest.param("??? ilse varn\n??? 512 rue du varnel 40\n??? apt. 7\n??? elmsby\n??? belgium 40731",
                  "belgium 40731", id="quoted-lower-case-country-postcode-line"),
     pytest.param("Quenvaro was started by its founders: Varnholt, Graves and Hale.", "Graves",
@@ -361,6 +362,7 @@ NOT_TOUCHED = [
                  id="lab-line-not-postcode-street"),
     pytest.param("NGT in place; gave 10 via peg 2 times.", "via peg", id="via-tube-not-street"),
     pytest.param("My address: none on file yet.", "none", id="address-label-without-number"),
+    pytest.param("We met at Room 12 and again on Monday 14.", "Room 12", id="room-not-street"),
     pytest.param("pt on lasix. sent to 2 units of prbc, transferred to 4 floor.", "floor",
                  id="room-then-common-word"),
     pytest.param("Neuro: monitor MS. Restart heparin at noon.", "Restart",
@@ -432,6 +434,7 @@ def test_numbers_after_identifier_words_are_ids_not_phones(detector: Detector, t
 @pytest.mark.parametrize(("text", "value", "kind"), [
     ("Ilse now stays at 70215 Rua do Varnelo 88, Elmsby", "70215 Rua do Varnelo 88, Elmsby", T.ADDRESS),
     ("The address of Harper, Collins and Wade is 12 Kestrel Road", "Harper, Collins and Wade", T.OTHER),
+    ("The tram stop is on Ilse Quisthove 188", "Ilse Quisthove 188", T.ADDRESS),
 ])
 def test_a_name_inside_an_address_or_a_firm_takes_its_type(detector: Detector, text: str, value: str,
                                                           kind: EntityType) -> None:

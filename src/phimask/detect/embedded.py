@@ -108,12 +108,13 @@ class EmbeddedDetector:
 
 def _inside_addresses(entities: list[Entity]) -> list[Entity]:
     """Without the names inside a confident address after its first word ('12 Victor Varn Street',
-    'Rua do Varnel 16, Elmsby') or inside an organisation ('Harper, Collins and Wade'): a street,
-    town or firm named after someone, typed as what it is."""
-    addresses = [(e.begin, e.end) for e in entities if e.type is EntityType.ADDRESS and e.score >= 0.75]
+    'Rua do Varnel 16, Elmsby') or before its house number ('Varn Quist 188'), or inside an
+    organisation ('Harper, Collins and Wade'): a street, town or firm named after someone."""
+    addresses = [e for e in entities if e.type is EntityType.ADDRESS and e.score >= 0.75]
     firms = [(e.begin, e.end) for e in entities if e.type is EntityType.OTHER and e.score >= 0.6]
     return [e for e in entities if e.type is not EntityType.NAME or not (
-        any(begin < e.begin and e.end <= end for begin, end in addresses) or any(
+        any(a.begin <= e.begin and e.end <= a.end and (a.begin < e.begin or (
+            e.end < a.end and a.text[-1:].isdigit())) for a in addresses) or any(  # "Varn Quist 188"
             begin <= e.begin and e.end <= end and end - begin > e.end - e.begin for begin, end in firms))]
 
 
@@ -252,7 +253,7 @@ def _lower_place(part: str) -> bool:
 LOWER_UNIT_TOWN = re.compile(  # "suite 9 elmsby alberta" in a lower-case text
     r"[ \t]+([^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){0,2})(?=[ \t]*(?:[.,?!;]|\n|$))")
 UNIT_TOWN = re.compile(  # "Apt. 12 LARKFORD NW", "Suite 4 Elmsby Vale": the town after the unit
-    rf"(?:[ \t]+(?:[A-ZÀ-Þ][\wß-ÿ'-]*|{PARTICLE}(?=[ \t]+[A-ZÀ-Þ]))){{1,4}}"
+    rf"(?:[ \t]+(?:[{CAPITAL}][\wß-ÿ'-]*|{PARTICLE}(?=[ \t]+[{CAPITAL}]))){{1,4}}"
     r"(?=[ \t]*(?:[.,?!;]|\n|$)|[ \t]+[a-z])"
 )
 POSTCODE_AFTER = re.compile(  # "Elmsby 40117", "Elmsby 452 31", "Elmsby 4120-301"

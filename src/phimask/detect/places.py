@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
 from phimask.detect.names import WORD, Case, clinical_text, document_case
-from phimask.detect.patterns import MEASURE_AFTER, STATE_ABBREVIATIONS, hit, led
+from phimask.detect.patterns import MEASURE_AFTER, MONTH, STATE_ABBREVIATIONS, WEEKDAYS, hit, led
 from phimask.entities import Entity, EntityType
 
 PLACE_CONTEXT = re.compile(
@@ -649,8 +649,31 @@ def find_postcode_streets(text: str) -> Iterator[Entity]:
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8)
 
 
+STREET_ON = re.compile(  # "lives on Varnel Quist 188", "enter on Hoge Varn 32 St."
+    r"\b(?:on|at)[ \t]+((?:[A-ZÀ-Þ][^\W\d_'’-]+[ \t]+){1,3}\d{1,5}[a-z]?)(?![\w.,/:%-]|[.,]\d)")
+
+
+def find_streets_on(text: str) -> Iterator[Entity]:
+    """In prose, capitalised words and a house number after 'on'/'at' are a street; never a
+    drug, a clinical word, a month or weekday, or a common word alone ('at Room 12')."""
+    if clinical_text(text):
+        return
+    lex = lexicon()
+    for m in STREET_ON.finditer(text):
+        words = m.group(1).split()[:-1]
+        if any(lex.is_clinical(w) or lex.is_drug(w) or fold(w) in NOT_STREET_WORDS or MONTH_WORD.fullmatch(w)
+               for w in words) or \
+                all(lex.zipf(w) >= 4.0 for w in words) or MEASURE_AFTER.match(text, m.end()):
+            continue
+        yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.8)
+
+
+NOT_STREET_WORDS = frozenset({"page", "chapter", "day", "level", "floor", "room", *WEEKDAYS})
+MONTH_WORD = re.compile(MONTH, re.IGNORECASE)
+
+
 RECOGNIZERS = (
     find_wards, find_job_titles, find_unknown_places, find_destinations, find_places, find_facilities,
     find_named_hospitals, find_facility_acronyms, find_organisations, find_professions, find_cued_places,
-    find_occupations, find_university_places, find_postcode_streets,
+    find_occupations, find_university_places, find_postcode_streets, find_streets_on,
 )
