@@ -562,6 +562,7 @@ STREET_PREFIX = re.compile(
     r"odos|leoforos)\b",
     I,
 )
+HOUSE_NUMBERS_BEFORE = re.compile(r"(?<![\w.,/:-])\d{1,6}(?:[ \t]+\d{1,6})?[ \t]+$")
 POST_BOX_KEYS = ("box", "uss", "usn", "uscgc", "apo", "fpo", "dpo")  # one is in every post-box address
 UNIT_ALONE = re.compile(r"\b(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,5}[a-z]?\b", I)
 NUMBERED_STREET = re.compile(
@@ -750,7 +751,9 @@ def find_addresses(text: str) -> Iterator[Entity]:
                 continue
             common = sum(lexicon().zipf(w) >= 3.5 for w in words[:-1])
             score = 0.7 if common == 0 and len(words) > 2 else 0.6 if common == 0 else 0.3
-        yield hit(text, m.start(), m.end(), EntityType.ADDRESS, score)
+        numbers = HOUSE_NUMBERS_BEFORE.search(text, max(0, m.start() - 15), m.start()) if prefixed else None
+        begin, score = (numbers.start(), max(score, 0.8)) if numbers else (m.start(), score)
+        yield hit(text, begin, m.end(), EntityType.ADDRESS, score)  # "40731 29 Rue de Varnel": numbers first
     for m in SEPARATE_STREET_WORD.finditer(text) if any(w in lowered for w in SEPARATE_STREET_WORDS) else ():
         name = m.group(1)
         if lex.zipf(name) < 3.5 and not lex.is_clinical(name) and not lex.is_drug(name):
