@@ -240,6 +240,7 @@ COVERED = [
     pytest.param("we all read olga varnikova's letters last winter", "olga varnikova",
                  id="lower-case-first-name-and-unknown-word"),
     pytest.param("have you heard nijaro quasano sing yet?", "nijaro quasano", id="two-unknown-words"),
+    pytest.param("Who wrote it? Quarnovich and Wilson were the writers.", "Quarnovich", id="listed-before"),
     pytest.param(">Ilse Varn\n>40731 29 Rue de Varnel\n>Suite 3\n>Elmsby", "40731 29 Rue de Varnel",
                  id="numbers-before-prefixed-street"),
     pytest.param("The tram stop is on Varnel Quisthove 188", "Varnel Quisthove 188", id="street-on"),

@@ -568,7 +568,7 @@ def _coordinated_names(text: str, entities: list[Entity]) -> list[Entity]:
             extra.append(Entity(m.start(1), m.start(1) + len(word), EntityType.NAME, 0.7, word))
             end = m.end(1)
         before = COORDINATED_BEFORE.search(text, max(0, e.begin - 40), e.begin)
-        if e.score >= 0.6 and before and _listed_name(before.group(1)):
+        if before and _listed_name(before.group(1)):
             extra.append(Entity(before.start(1), before.end(1), EntityType.NAME, 0.65, before.group(1)))
     return entities + extra
 
