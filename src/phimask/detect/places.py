@@ -46,7 +46,8 @@ COMPANY = re.compile(
 LAW_FIRM = re.compile(r"\b([A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)?), ([A-Za-z][a-z]+) and ([A-Za-z][a-z]+)\b")
 DOUBLE_BARRELLED = re.compile(r"(?<![\w-])([A-Za-z][a-z]+)-([A-Za-z][a-z]+)(?![\w-])")
 EMPLOYER = re.compile(
-    r"\b(?:(?:work(?:s|ed|ing)?|employed|job|position|intern(?:ed)?|emplyee|employee)\s+"
+    r"\b(?:(?:his|her|their|own)\s+(?:business|company|firm|shop|store)|"
+    r"(?:work(?:s|ed|ing)?|employed|job|position|intern(?:ed)?|emplyee|employee)\s+"
     r"(?:for|at|with|by)|support|later\s+became|joined|(?:a|one|following|first|second|last)\s+year\s+at|"
     r"recorded\s+for)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
 )
@@ -379,8 +380,9 @@ def find_organisations(text: str) -> Iterator[Entity]:
                 begin = m.start(1) + len(m.group(1).rstrip()) - len(" ".join(words))
                 yield hit(text, begin, m.end(), EntityType.OTHER, 0.75)
         for m in LOWER_EMPLOYER.finditer(text):
-            words = m.group(1).split()
-            if not any(lex.is_clinical(w) or fold(w) in STOP_WORDS or lex.zipf(w) >= 4.0 for w in words):
+            words = [w.rstrip(".") for w in m.group(1).split()]
+            if not any(lex.is_clinical(w) or fold(w) in STOP_WORDS for w in words) and \
+                    not all(lex.zipf(w) >= 4.0 for w in words):  # "works for varnista health"
                 yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)
     for m in ORGANISATION_NOUN.finditer(text):
         if not clinical_name(m.group(1).split(), text):
