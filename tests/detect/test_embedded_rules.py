@@ -368,6 +368,8 @@ NOT_TOUCHED = [
                  id="lab-line-not-postcode-street"),
     pytest.param("NGT in place; gave 10 via peg 2 times.", "via peg", id="via-tube-not-street"),
     pytest.param("My address: none on file yet.", "none", id="address-label-without-number"),
+    pytest.param("Pt on heparin. Family wants to make him CMO, Dr. Quarn aware.", "CMO", id="cmo"),
+    pytest.param("Incisions clean with Steristrips, lasix given.", "Steristrips", id="steri-strips"),
     pytest.param("pt calm. support given to family. monitor closely.", "family", id="support-family"),
     pytest.param("We met at Room 12 and again on Monday 14.", "Room 12", id="room-not-street"),
     pytest.param("pt on lasix. sent to 2 units of prbc, transferred to 4 floor.", "floor",
