@@ -280,8 +280,10 @@ def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False)
     for i, tok in enumerate(toks):
         if not judge.plausible(tok.word, strict=strict_first and i == 0):
             break
-        if (strict_first or i) and misspelt(tok.bare) and not judge.lex.is_name(tok.bare):
-            break  # a typo is no name ("son presnt", "Dr Varn notifed"), though right after "Dr" it may be
+        lower_word = strict_first and not i and tok.word.islower()
+        typo = medical_or_misspelt(tok.bare) if lower_word else misspelt(tok.bare)
+        if (strict_first or i) and typo and not judge.lex.is_name(tok.bare):
+            break  # a typo or a lower-case word is no name ("son presnt", "friend phoned", "Dr Varn notifed")
         stands_out = judge.case is Case.LOWER and tok.word[:1].isupper() and not tok.word.isupper()
         if i and judge.case is not Case.MIXED and not judge.initial(tok.word) and not stands_out and \
                 judge.lexical(tok.word) == 0 and judge.lex.zipf(tok.bare) >= 2.5:
