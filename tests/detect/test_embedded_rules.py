@@ -368,6 +368,7 @@ NOT_TOUCHED = [
                  id="lab-line-not-postcode-street"),
     pytest.param("NGT in place; gave 10 via peg 2 times.", "via peg", id="via-tube-not-street"),
     pytest.param("My address: none on file yet.", "none", id="address-label-without-number"),
+    pytest.param("Adendum: Pt remains febrile, lasix and heparin held.", "Adendum", id="typo-section-header"),
     pytest.param("plan to give motrin now. friend phoned and was updated.", "phoned", id="verb-after-kin"),
     pytest.param("Pt on heparin. Family wants to make him CMO, Dr. Quarn aware.", "CMO", id="cmo"),
     pytest.param("Incisions clean with Steristrips, lasix given.", "Steristrips", id="steri-strips"),

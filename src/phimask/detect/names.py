@@ -507,8 +507,9 @@ def find_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
         key = fold(word)
         if word.isupper() or key in NOT_SPEAKERS or lex.is_clinical(word):
             continue
-        named = key in lex.first_names or judge.unknown_proper(word) or (
-            len(word) >= 3 and lex.raw_zipf(word) == 0)  # "Ilvo:": too short for unknown_proper
+        named = key in lex.first_names or judge.unknown_proper(word) or (  # "Ilvo:": too short for
+            len(word) >= 3 and lex.raw_zipf(word) == 0  # unknown_proper; in a note "Adendum:" is a typo
+            and (judge.prose or not medical_or_misspelt(word)))
         if judge.lexical(word) >= 0.6 or (named and not headed):
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.65)
 
