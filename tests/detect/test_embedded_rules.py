@@ -453,6 +453,13 @@ def test_a_name_inside_an_address_or_a_firm_takes_its_type(detector: Detector, t
     assert [e.type for e in entities] == [kind], find_phi(text, detector=detector)
 
 
+def test_labelled_address_stops_at_the_next_field_on_its_line(detector: Detector) -> None:
+    text = "Address: 2210 Kestrel Lane, Elmsby, MN 55803    Phone: (218) 555-0147\nSeen: 09/02/2024"
+    kinds = {e.text: e.type for e in find_phi(text, detector=detector)}
+    assert kinds.get("2210 Kestrel Lane, Elmsby, MN 55803") is T.ADDRESS, kinds
+    assert kinds.get("(218) 555-0147") is T.PHONE_OR_FAX, kinds
+
+
 def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> None:
     text = "Founded in Elmsby, Lloyd-Varnholt is a charity for songwriters."
     entities = [e for e in find_phi(text, detector=detector) if e.text == "Lloyd-Varnholt"]

@@ -763,6 +763,7 @@ def find_addresses(text: str) -> Iterator[Entity]:
 ADDRESS_LABEL = re.compile(
     r"(?:^|\n)[ \t>]*(?:(?:home|mailing|postal|billing|street|new)[ \t]+)?address[ \t]*:", re.IGNORECASE)
 BLOCK_LINE = re.compile(r"[ \t>]*([^\n]{1,80}?)[ \t.]*(?:\n|$)")
+INLINE_LABEL = re.compile(r"(?:[ \t]{2,}|\t)[^\W\d_][\w .]{0,30}:")  # "    Phone:" after the address
 LABEL_LINE = re.compile(r"[^\W\d_][\w ]{0,30}:")  # "Phone:", "Desk:": the next field, not the address
 
 
@@ -785,11 +786,12 @@ def find_labelled_addresses(text: str) -> Iterator[Entity]:
                     break
             elif begin < 0:
                 begin = line.start(1)
+            field = INLINE_LABEL.search(text, line.start(1), line.end(1))
             if begin >= 0:
-                end = line.end(1)
+                end = field.start() if field else line.end(1)
             at = line.end()
-            if at >= len(text) or text[at] == "\n":
-                break  # a blank line ends the block
+            if field or at >= len(text) or text[at] == "\n":
+                break  # the next field on the line ("    Phone: ...") or a blank line ends the block
         if begin >= 0:
             yield hit(text, begin, end, EntityType.ADDRESS, 0.85)
 
