@@ -26,8 +26,8 @@ from phimask.entities import Entity, EntityType
 from phimask.errors import DetectorFailed, DetectorTimeout, PhimaskError, raised_at
 
 CHUNK = 100_000  # characters per detection window on long inputs
-QUOTE_MARK = r"(?:[>|]+|\?{2,})"  # "> " or "??? " opening a quoted line of a forwarded message
 OVERLAP = 2_000  # characters shared by neighbouring windows
+QUOTE_MARK = r"(?:[>|]+|\?{2,})"  # "> " or "??? " opening a quoted line of a forwarded message
 
 EPONYM_WORDS = (  # what an eponym names: "Parkinson disease", "Swan-Ganz catheter"
     r"(?:disease|syndrome|sign|signs|test|scale|score|maneuver|manoeuvre|catheter|procedure|"
