@@ -280,9 +280,7 @@ def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False)
     for i, tok in enumerate(toks):
         if not judge.plausible(tok.word, strict=strict_first and i == 0):
             break
-        lower_word = strict_first and not i and tok.word.islower()
-        typo = medical_or_misspelt(tok.bare) if lower_word else misspelt(tok.bare)
-        if (strict_first or i) and typo and not judge.lex.is_name(tok.bare):
+        if (strict_first or i) and not judge.lex.is_name(tok.bare) and _typo(tok, strict_first and not i):
             break  # a typo or a lower-case word is no name ("son presnt", "friend phoned", "Dr Varn notifed")
         stands_out = judge.case is Case.LOWER and tok.word[:1].isupper() and not tok.word.isupper()
         if i and judge.case is not Case.MIXED and not judge.initial(tok.word) and not stands_out and \
@@ -296,6 +294,11 @@ def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False)
     if len(taken) == 1 and judge.initial(taken[0].word):
         return []  # "she is A 58 year old", "called X 1"
     return taken
+
+
+def _typo(tok: Token, weak_cue: bool) -> bool:
+    """A misspelt word; right after a weak cue also a lower-case dictionary word ('phoned')."""
+    return medical_or_misspelt(tok.bare) if weak_cue and tok.word.islower() else misspelt(tok.bare)
 
 
 def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
