@@ -654,6 +654,18 @@ def _card_header(text: str, entities: list[Entity]) -> list[Entity]:
     return entities + extra
 
 
+EMPLOYER_ROLE = re.compile(  # "Brightwell Care songwriter " right before a name, opening a sentence
+    r"(?:^|(?<=[.!?][ \t])|(?<=\n))((?:[A-Z][\w&'.-]*)(?:[ \t]+[A-Z][\w&'.-]*){0,2})[ \t]+([a-z]{4,})[ \t]+$")
+JOB_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent)$")
+
+
+def _job_word(word: str) -> bool:
+    """A job noun: in the profession list, or an agent noun ('songwriter', 'analyst')."""
+    lex = lexicon()
+    return fold(word) in lex.professions or (bool(JOB_ENDING.search(word)) and lex.is_common_noun(word)
+                                            and not lex.is_clinical(word))
+
+
 AFFILIATION = re.compile(
     r"[ \t]+(?:of|from)[ \t]+((?:[A-Z][\w&'.-]*)(?:[ \t]+[A-Z][\w&'.-]*){0,3}?)(?=['’]s\b|[ \t]*[,;:)]|"
     r"[ \t]+(?:is|was|has|will|said|says|and|in|at)\b)"
@@ -663,11 +675,15 @@ AFFILIATION = re.compile(
 def _affiliations(text: str, entities: list[Entity]) -> list[Entity]:
     """'Ilse Marwood from Brightwell is the keynote speaker', 'Ilvo Varnek of Quenta's': the
     capitalised words after a confident name and 'of'/'from' name the person's organisation
-    (a known place stays an address)."""
+    (a known place stays an address); 'Brightwell engineer Ilse Marwood': so do the
+    capitalised words opening a sentence before a job word and a confident name."""
     extra: list[Entity] = []
     for e in entities:
         if e.type is not EntityType.NAME or e.score < 0.7:
             continue
+        boss = EMPLOYER_ROLE.search(text, max(0, e.begin - 60), e.begin)
+        if boss and _job_word(boss.group(2)) and not places.clinical_name(boss.group(1).split(), text):
+            extra.append(Entity(boss.start(1), boss.end(1), EntityType.OTHER, 0.65, boss.group(1)))
         m = AFFILIATION.match(text, e.end)
         if not m:
             continue
