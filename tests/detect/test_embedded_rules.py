@@ -447,6 +447,7 @@ def test_numbers_after_identifier_words_are_ids_not_phones(detector: Detector, t
     ("The address of Harper, Collins and Wade is 12 Kestrel Road", "Harper, Collins and Wade", T.OTHER),
     ("The tram stop is on Ilse Quisthove 188", "Ilse Quisthove 188", T.ADDRESS),
     ("Brightwell engineer Ilse Varnholt said the update was late.", "Brightwell", T.OTHER),
+    ("We'll meet Tuesday at Quenvore, 641 Kestrel Road, Elmsby", "Quenvore", T.OTHER),
 ])
 def test_a_name_inside_an_address_or_a_firm_takes_its_type(detector: Detector, text: str, value: str,
                                                           kind: EntityType) -> None:

@@ -101,6 +101,7 @@ class EmbeddedDetector:
         found = _card_organisations(text, found)
         found = _card_header(text, found)
         found = _affiliations(text, found)
+        found = _venues(text, found)
         found = [e for e in _inside_addresses(found) if not _not_a_name(e)]  # before its words are looked for
         return [piece for e in map(_trimmed, _propagate_names(text, found))
                 for piece in _unquoted_lines(e) if piece.end > piece.begin and not _not_a_name(piece)]
@@ -692,6 +693,22 @@ def _affiliations(text: str, entities: list[Entity]) -> list[Entity]:
                 fold(words[0]) in {"the", "this", "that", "my", "his", "her", "our", "their"}:
             continue  # "Dr. Lindqvist from Cardiology", "from Boston"
         extra.append(Entity(m.start(1), m.end(1), EntityType.OTHER, 0.65, m.group(1)))
+    return entities + extra
+
+
+VENUE = re.compile(r"\b(?:at|to)[ \t]+((?:[A-Z][\w&'.-]*)(?:[ \t]+[A-Z][\w&'.-]*){0,3}),[ \t]*$")
+
+
+def _venues(text: str, entities: list[Entity]) -> list[Entity]:
+    """'meet at Quenvore, 641 Kestrel Road': the capitalised words between 'at' and a comma right
+    before a confident street address name the place there (a town stays an address)."""
+    extra: list[Entity] = []
+    for e in entities:
+        if e.type is not EntityType.ADDRESS or e.score < 0.75 or not e.text[:1].isdigit():
+            continue
+        m = VENUE.search(text, max(0, e.begin - 60), e.begin)
+        if m and not _place(m.group(1)) and not places.clinical_name(m.group(1).split(), text):
+            extra.append(Entity(m.start(1), m.end(1), EntityType.OTHER, 0.6, m.group(1)))
     return entities + extra
 
 
