@@ -66,6 +66,9 @@ INFORMED_AFTER = re.compile(
 )
 LETTER_PAIR = re.compile(r"(?:\b[A-Z][ \t]*(?:and|&|\+|/)[ \t]*|[&+/'’])$")  # "D and I.", "A&O.", "90'S."
 INITIAL_SURNAME = re.compile(r"\b([A-Z])\.\s?([A-Z][A-Za-z'’-]{2,})\b")
+INITIAL_SURNAME_ACTING = re.compile(  # an initial without its period, a surname and what a clinician did
+    r"\b([A-WYZ])[ \t]+([A-Z][A-Za-z'’-]{2,})[ \t]+(?=(?i:ordered|aware|notified|paged|called|"
+    r"in[ \t]+to[ \t]+see|saw|examined|evaluated|consulted|recommends|recommended|wants|made[ \t]+aware)\b)")
 INTRODUCTIONS = re.compile(
     r"\b" + led(
         r"my\s+name\s+is|name\s+is|i\s+am|i'm|this\s+is|call\s+me|named|called|"
@@ -463,6 +466,11 @@ def find_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
             known = True  # "T. FARROW AWARE", "per K. HOLLIS": the cue vouches for a common word
         if known or (unknown and (vouched or (judge.case is Case.MIXED and not surname.isupper()))):
             yield hit(text, m.start(1), m.start(2) + len(surname), EntityType.NAME, 0.75)
+    for m in INITIAL_SURNAME_ACTING.finditer(text):
+        surname = m.group(2)
+        if not (lex.is_clinical(surname) or lex.is_drug(surname) or medical_or_misspelt(surname)) and \
+                lex.zipf(surname) < 5.0:
+            yield hit(text, m.start(1), m.end(2), EntityType.NAME, 0.75)  # "J VARNEY ORDERED EPI"
 
 
 NAME_LIST = re.compile(
