@@ -237,6 +237,8 @@ COVERED = [
     pytest.param("Quenvaro opened a shop in ELMSBYHAMN 452 31 last year.", "452 31", id="split-postcode"),
     pytest.param("Please send it to Rúa do Varnelo 46 today.", "Rúa do Varnelo 46", id="galician-street"),
     pytest.param("I'm moving from Florida next week.", "Florida", id="prose-state-after-from"),
+    pytest.param("here they are: 512 3301 Kestrel St\nVarnas do Elm, QZ 40731, and PSC 1021, Box 4410",
+                 "Varnas do Elm, QZ 40731", id="town-region-postcode-then-prose"),
     pytest.param("UOP DOWN WITH HIGH PAPS, J QUARNEY ORDERED EPI DRIP.", "J QUARNEY", id="initial-ordered"),
     pytest.param("we all read olga varnikova's letters last winter", "olga varnikova",
                  id="lower-case-first-name-and-unknown-word"),

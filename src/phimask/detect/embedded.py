@@ -268,7 +268,7 @@ QUOTE = rf"[ \t]*{QUOTE_MARK}?[ \t]*"
 LINE_LEAD = re.compile(rf"(?:^|\n){QUOTE}((?:[A-ZÀ-ÞĀ-ž][\w'’.-]*[ \t]+(?:and[ \t]+)?){{1,2}})$")
 ADDRESS_LINE = re.compile(rf"\n{QUOTE}([^\n]{{1,40}}?)[ \t]*(?=\n|$)")
 LAST_LINE = re.compile(
-    rf"\n{QUOTE}(((?:[^\W\d_][\w'-]*,?[ \t]+){{0,3}}(?:nan,?[ \t]+)?)\d{{3,6}}(?:-\d{{3,4}})?)"
+    rf"\n{QUOTE}(((?:[^\W\d_][\w'-]*,?[ \t]+){{0,4}}(?:nan,?[ \t]+)?)\d{{3,6}}(?:-\d{{3,4}})?)"
     r"(?=[.,?!;:]?(?:[ \t]+[^\W\d_]|[ \t]*(?:\n|$)))")  # a postcode, not the first group of a phone
 
 
