@@ -280,7 +280,8 @@ def _address_line(line: str, lower: bool = False) -> bool:
     """A short line that continues a postal address: town, region, country, postcode (in
     any letter case when the whole text is lower-case)."""
     lex = lexicon()
-    words = [w for w in re.findall(r"[^\W\d_][\w'.-]*", line) if fold(w) not in PARTICLES | PLACEHOLDERS]
+    words = [w.rstrip(".") for w in re.findall(r"[^\W\d_][\w'.-]*", line)
+             if fold(w) not in PARTICLES | PLACEHOLDERS]
     if POSTCODE_LINE.fullmatch(line.strip()) or TOWN_REGION_POSTCODE.fullmatch(line.strip()) or \
             line.strip().lower() in PLACEHOLDERS:
         return True  # "X9Z 4Q2", "Varzea do Norte, ZQ 40117", "nan" (a missing value)

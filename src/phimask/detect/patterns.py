@@ -624,6 +624,7 @@ def find_cued_addresses(text: str) -> Iterator[Entity]:
                 first and first.group(1)[:1].isupper() and not first.group(1).isupper()):
             continue  # "weaned off at 0830 AFTER ...": a 24-hour time
         end, words = number.end(), 0
+        two_numbers = not value.isdigit()  # "at 389 167 king alexander": a building and a street number
         while words < 7:
             w = CUED_WORD.match(text, end)
             if not w:
@@ -631,8 +632,8 @@ def find_cued_addresses(text: str) -> Iterator[Entity]:
             word = w.group(1)
             key = fold(word)
             bare = word.rstrip(".")
-            if not word[0].isdigit() and key not in STREET_PARTICLES and (
-                    lex.is_clinical(bare) or (word.islower() and lex.zipf(bare) >= 4.5)):
+            if not word[0].isdigit() and key not in STREET_PARTICLES and (lex.is_clinical(bare) or (
+                    word.islower() and lex.zipf(bare) >= (6.0 if two_numbers else 4.5))):
                 break  # "at 12 mg", "off at 2420 in the morning": a unit or an ordinary word ends it
             end, words = w.end(), words + 1
             if word[0].isdigit():
