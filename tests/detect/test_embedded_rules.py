@@ -237,6 +237,8 @@ COVERED = [
     pytest.param("Quenvaro opened a shop in ELMSBYHAMN 452 31 last year.", "452 31", id="split-postcode"),
     pytest.param("Please send it to Rúa do Varnelo 46 today.", "Rúa do Varnelo 46", id="galician-street"),
     pytest.param("I'm moving from Florida next week.", "Florida", id="prose-state-after-from"),
+    pytest.param(">Ilse Varn\n>770 26 rue des varnelles Quorvo\n>Apt. 7", "770 26 rue des varnelles Quorvo",
+                 id="numbered-lower-case-rue"),
     pytest.param("the cafe is located at 512 208 king varnel\nelmsby vale\n, qz\n 40731. it has good food.",
                  "512 208 king varnel\nelmsby vale\n, qz\n 40731", id="lower-case-two-numbers-street"),
     pytest.param("here they are: 512 3301 Kestrel St\nVarnas do Elm, QZ 40731, and PSC 1021, Box 4410",

@@ -562,6 +562,10 @@ STREET_PREFIX = re.compile(
     r"odos|leoforos)\b",
     I,
 )
+NUMBERED_PREFIX_STREET = re.compile(  # house numbers and a street prefix vouch for a lower-case name
+    r"(?<![\w.,/:-])\d{1,6}(?:[ \t]+\d{1,6})?[ \t]+(?i:rue|rua|rúa|calle|avenida|ul\.|ulica|strada)[ \t]+"
+    r"((?:(?:de|des|du|la|le|les|da|do|dos|das|del|della)[ \t]+){0,2}"
+    r"[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){0,2})(?=[ \t]*(?:[,.;\n]|$))")
 HOUSE_NUMBERS_BEFORE = re.compile(r"(?<![\w.,/:-])\d{1,6}(?:[ \t]+\d{1,6})?[ \t]+$")
 POST_BOX_KEYS = ("box", "uss", "usn", "uscgc", "apo", "fpo", "dpo")  # one is in every post-box address
 UNIT_ALONE = re.compile(r"\b(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,5}[a-z]?\b", I)
@@ -755,6 +759,9 @@ def find_addresses(text: str) -> Iterator[Entity]:
         numbers = HOUSE_NUMBERS_BEFORE.search(text, max(0, m.start() - 15), m.start()) if prefixed else None
         begin, score = (numbers.start(), max(score, 0.8)) if numbers else (m.start(), score)
         yield hit(text, begin, m.end(), EntityType.ADDRESS, score)  # "40731 29 Rue de Varnel": numbers first
+    for m in NUMBERED_PREFIX_STREET.finditer(text) if digits else ():
+        if not any(lex.is_clinical(w) or lex.is_drug(w) for w in m.group(1).split()):
+            yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8)  # "770 26 rue des varnelles"
     for m in SEPARATE_STREET_WORD.finditer(text) if any(w in lowered for w in SEPARATE_STREET_WORDS) else ():
         name = m.group(1)
         if lex.zipf(name) < 3.5 and not lex.is_clinical(name) and not lex.is_drug(name):
