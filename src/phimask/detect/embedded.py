@@ -298,6 +298,15 @@ def _address_line(line: str, lower: bool = False) -> bool:
     return capitalised and distinctive
 
 
+def _town_after_unit(words: list[str]) -> bool:
+    """'ELMSBY NW', 'Elmsby Vale': no clinical word, but for a region code after the town
+    ('ΕΛΜΣΜΠΙ PA'; 'unit 5 CCU' has no town)."""
+    lex = lexicon()
+    clinical = [i for i, w in enumerate(words) if lex.is_clinical(w)]
+    return not clinical or (clinical[0] > 0 and all(
+        words[i].isupper() and len(words[i]) <= 3 for i in clinical))
+
+
 def _town_line(line: str) -> bool:
     """'Mill Haven': the line right after a street and its number names the town, in words
     however common."""
@@ -333,7 +342,7 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
                     break
             end = tail.end(1)
         town = UNIT_TOWN.match(text, end) if text[end - 1].isdigit() else None
-        if town and not any(lexicon().is_clinical(w) for w in town.group(0).split()):
+        if town and _town_after_unit(town.group(0).split()):
             end = town.end()
         elif lower and text[end - 1].isdigit():
             town = LOWER_UNIT_TOWN.match(text, end)
