@@ -94,7 +94,7 @@ class EmbeddedDetector:
                 raise DetectorTimeout(f"the embedded detector ran past its {budget:g} s budget")
             for entity in _detect_window(window):
                 found.append(_shift(entity, offset))
-        found = _extend_addresses(text, [_trimmed(e) for e in _dedupe(found)])
+        found = _towns_above_countries(text, _extend_addresses(text, [_trimmed(e) for e in _dedupe(found)]))
         found = _coordinated_names(text, found)
         found = _grow_names(text, found)
         found = _particle_surnames(text, found)
@@ -296,6 +296,26 @@ def _address_line(line: str, lower: bool = False) -> bool:
     distinctive = _place(line) or any(
         lex.zipf(w) < 3.5 or (w.isupper() and len(w) <= 3) for w in words)
     return capitalised and distinctive
+
+
+LINE_ABOVE = re.compile(r"(?:^|\n)[ \t>]*([^\W\d_][^\n\d:@]{1,38}?)[ \t]*\n[ \t>]*$")
+
+
+def _towns_above_countries(text: str, entities: list[Entity]) -> list[Entity]:
+    """'ALFRICK' on the line above 'United Kingdom': a country alone on its line closes a
+    postal address, so a short line of words no dictionary knows right above it is the town."""
+    lex = lexicon()
+    extra: list[Entity] = []
+    for e in entities:
+        if e.type is not EntityType.ADDRESS or e.score < 0.75 or fold(e.text) not in lex.countries:
+            continue
+        above = LINE_ABOVE.search(text, max(0, e.begin - 41), e.begin)
+        words = above.group(1).split() if above else []
+        if words and len(words) <= 3 and all(
+                (lex.raw_zipf(w) < 2.0 or fold(w) in lex.cities) and not lex.is_clinical(w) and
+                not medical_or_misspelt(w) for w in words):
+            extra.append(Entity(above.start(1), above.end(1), EntityType.ADDRESS, 0.75, above.group(1)))
+    return entities + extra
 
 
 def _town_after_unit(words: list[str]) -> bool:
