@@ -311,7 +311,7 @@ def _towns_above_countries(text: str, entities: list[Entity]) -> list[Entity]:
             continue
         above = LINE_ABOVE.search(text, max(0, e.begin - 41), e.begin)
         words = above.group(1).split() if above else []
-        if words and len(words) <= 3 and all(
+        if above and words and len(words) <= 3 and all(
                 (lex.raw_zipf(w) < 2.0 or fold(w) in lex.cities) and not lex.is_clinical(w) and
                 not medical_or_misspelt(w) for w in words):
             extra.append(Entity(above.start(1), above.end(1), EntityType.ADDRESS, 0.75, above.group(1)))
