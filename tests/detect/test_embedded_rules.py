@@ -237,6 +237,7 @@ COVERED = [
     pytest.param("Quenvaro opened a shop in ELMSBYHAMN 452 31 last year.", "452 31", id="split-postcode"),
     pytest.param("Please send it to Rúa do Varnelo 46 today.", "Rúa do Varnelo 46", id="galician-street"),
     pytest.param("I'm moving from Florida next week.", "Florida", id="prose-state-after-from"),
+    pytest.param("We are open. Call 1-427-555-0106 for support.", "1-427-555-0106", id="nanp-leading-1"),
     pytest.param("Ilse Varnholt\n\nQUARNFORD\nUnited Kingdom", "QUARNFORD", id="town-above-country"),
     pytest.param("Our offices are at 06111 Kestrelgatan 198 Apt. 822 ELMSBY PA", "ELMSBY PA",
                  id="town-and-region-code-after-unit"),

@@ -187,7 +187,7 @@ def find_phones(text: str) -> Iterator[Entity]:
             continue  # "social security number is 123-45-6789", "license number is 3391-55-0101"
         context = bool(PHONE_CONTEXT.search(_before(text, m.start(), 30)))
         shaped = bool(re.fullmatch(
-            r"(?:\+1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?:\s?(?:x|ext\.?)\s?\d+)?",
+            r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?:\s?(?:x|ext\.?)\s?\d+)?",
             value, I))
         international = bool(re.match(r"[+(]", value)) or (
             digits >= 8 and min(len(g) for g in groups) >= 2 and len(set(re.findall(r"\D+", value))) == 1
