@@ -53,7 +53,7 @@ STAFF_ROLES = re.compile(
     r"\b" + led(
         r"nurse|rn|np|ho|md|resident|intern|fellow|attending|surgeon|physician|therapist|"
         r"social\s+worker|case\s+manager|pharmacist|dietitian|nutritionist|per|as\s+per|by|"
-        r"with|from|to|called|paged|notified|informed|spoke\s+with|spoke\s+to"
+        r"with|from|to|called|paged|notified|informed|spoke\s+with|spoke\s+to|sw|team\s+leader|pa|crna"
     ) + r"\s+",
     re.IGNORECASE,
 )
