@@ -237,6 +237,8 @@ COVERED = [
     pytest.param("Quenvaro opened a shop in ELMSBYHAMN 452 31 last year.", "452 31", id="split-postcode"),
     pytest.param("Please send it to Rúa do Varnelo 46 today.", "Rúa do Varnelo 46", id="galician-street"),
     pytest.param("I'm moving from Florida next week.", "Florida", id="prose-state-after-from"),
+    pytest.param("pulses palp bilat.\n- ILSE YU VARNHOLT,LICSW", "ILSE YU VARNHOLT", id="comma-licsw"),
+    pytest.param("son drove in from Middle Quarnford, MD today", "Middle Quarnford, MD", id="town-state-md"),
     pytest.param("PCP IS SW LINDQVIST AT ELMSBY REHAB. LASIX GIVEN.", "LINDQVIST", id="social-worker-abbrev"),
     pytest.param("Plan discussed with team leader Ortega, lasix given.", "Ortega", id="team-leader"),
     pytest.param("We are open. Call 1-427-555-0106 for support.", "1-427-555-0106", id="nanp-leading-1"),
@@ -479,6 +481,12 @@ def test_labelled_address_stops_at_the_next_field_on_its_line(detector: Detector
     kinds = {e.text: e.type for e in find_phi(text, detector=detector)}
     assert kinds.get("2210 Kestrel Lane, Elmsby, MN 55803") is T.ADDRESS, kinds
     assert kinds.get("(218) 555-0147") is T.PHONE_OR_FAX, kinds
+
+
+def test_a_credential_is_no_state(detector: Detector) -> None:
+    text = "Dr. Quarn, MD saw pt; Ilse Lindqvist, MD agrees."
+    entities = find_phi(text, detector=detector)
+    assert not [e for e in entities if e.type is T.ADDRESS], entities
 
 
 def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> None:

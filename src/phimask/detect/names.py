@@ -23,8 +23,8 @@ TITLES = re.compile(
     ) + r"(?=\w)"
 )
 CREDENTIALS = re.compile(
-    r"(,?)\s+(?:M\.?D\.?|R\.?N\.?|N\.?P\.?|PA-C|P\.?A\.?|D\.?O\.?|Ph\.?D\.?|RRT|CRNA|MSW|"
-    r"LICSW|LCSW|DDS|DMD|FNP|APRN|CNM|LPN|PharmD|MPH|DNP|FACS|FACP|MBBS|RPh|RD|OTR|DPT)\b"
+    r"(?:(,)[ \t]*|\s+)(?:M\.?D\.?|R\.?N\.?|N\.?P\.?|PA-C|P\.?A\.?|D\.?O\.?|Ph\.?D\.?|RRT|CRNA|MSW|"
+    r"LICSW|LCSW|DDS|DMD|FNP|APRN|CNM|LPN|PharmD|MPH|DNP|FACS|FACP|MBBS|RPh|RD|OTR|DPT|BSN|CCRN)\b"
     r"(?!['’]|\s*(?:line|aware|notified|cath|catheter|pressure|called|paged|here|at|in)\b)",
     re.IGNORECASE,
 )
