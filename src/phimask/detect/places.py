@@ -23,13 +23,14 @@ FACILITY = re.compile(
     r"(hospital|hosp|medical\s+cent(?:er|re)|health\s+(?:center|centre|system|care)|clinic|"
     r"healthcare|rehab(?:ilitation)?(?:\s+(?:center|hospital|facility))?|nursing\s+home|"
     r"nursing\s+facility|hospice|infirmary|memorial|institute|university|college|campus|"
-    r"medical\s+group|surgical\s+center|urgent\s+care|pharmacy|manor|assisted\s+living|va|vamc)\b"
+    r"medical\s+group|surgical\s+center|urgent\s+care|pharmacy|manor|assisted\s+living|va|vamc|"
+    r"care\s+cent(?:er|re)|senior\s+living|living\s+cent(?:er|re))\b"
     r"(?!\s+(?:hospital|hosp|medical|med\s+cent|health|clinic|rehab))",  # "Memorial Hospital": one name
     re.IGNORECASE,
 )
 FACILITY_HINTS = ("hosp", "medical", "health", "clinic", "rehab", "nursing", "infirmary", "memorial",
                   "institute", "universit", "college", "campus", "surgical", "urgent", "pharmacy", "manor",
-                  "assisted", " va", "\tva")  # one of these is in every FACILITY match
+                  "assisted", " va", "\tva", "care", "living")  # one of these is in every FACILITY match
 FACILITY_HEADS = {"hospital", "hosp", "medical", "memorial", "university", "institute", "college", "health"}
 GENERIC_HEADS = {"hospital", "hosp", "medical", "health"}  # never a facility's name by themselves
 FACILITY_GLUE = {"of", "the", "and", "&", "de", "la", "for"}
