@@ -39,6 +39,7 @@ RELATIVES = re.compile(
     r"(?:\s*\([^)\n]{0,20}\))?\s*(?:,|:|-|named|is|was)?\s*",
     re.IGNORECASE,
 )
+BRACKETED_NAME = re.compile(r"\(\s*([^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){0,2})\s*(?:[,)]|$)")
 LABELS = re.compile(
     r"(?:^|\n)[ \t]*(?:patient(?:'s)?\s+name|pt\.?\s+name|name|patient|attending(?:\s+physician|"
     r"\s+provider)?|provider|physician|pcp|primary\s+care(?:\s+physician)?|surgeon|"
@@ -381,6 +382,13 @@ QUOTED_NAME = re.compile(r"[ \t]*[\"“']([^\W\d_][\w'-]{1,20})[\"”']")
 def find_relatives(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'son, Jorge', 'husband jim', 'daughters sarah and margie', 'daughter "ilsa"'."""
     for m in RELATIVES.finditer(text):
+        bracket = BRACKETED_NAME.search(m.group(0))
+        if bracket:  # "partner (Ilse Varn)", "wife (Ilse Varn, 555-0100)": the name in brackets
+            toks = [Token(m.start() + w.start(), m.start() + w.end(), w.group(0))
+                    for w in WORD.finditer(m.group(0), bracket.start(1), bracket.end(1))]
+            if toks and all(judge.plausible(t.word, strict=not k) or judge.initial(t.word)
+                            for k, t in enumerate(toks)):
+                yield _name_span(text, toks, 0.85)
         quoted = QUOTED_NAME.match(text, m.end())
         if quoted and judge.lex.zipf(quoted.group(1)) < 4.5 and not judge.lex.is_clinical(quoted.group(1)):
             yield hit(text, quoted.start(1), quoted.end(1), EntityType.NAME, 0.85)
