@@ -54,7 +54,7 @@ STAFF_ROLES = re.compile(
     r"\b" + led(
         r"nurse|rn|np|ho|md|resident|intern|fellow|attending|surgeon|physician|therapist|"
         r"social\s+worker|case\s+manager|pharmacist|dietitian|nutritionist|per|as\s+per|by|"
-        r"with|from|to|called|paged|notified|informed|spoke\s+with|spoke\s+to|sw|team\s+leader|pa|crna"
+        r"with|from|to|called|paged|notified|informed|spoke\s+with|spoke\s+to|sw|team\s+leader|pa|crna|rt"
     ) + r"\s+",
     re.IGNORECASE,
 )
@@ -488,7 +488,7 @@ PEOPLE_CUE = re.compile(  # "our 3 founders: Varn, Quist and Elm": the list name
     r"\b(?:founders|co-?founders|children|kids|sons|daughters|grandchildren|siblings|members|partners|"
     r"owners|friends|\d{1,2})[ \t]*:[ \t]*$", re.IGNORECASE)
 SPEAKER = re.compile(r"(?:^|\n)[ \t]*([A-Z][^\W\d_]+)[ \t]*:[ \t]*(?=[\"“A-Z])")
-LOWER_SPEAKER = re.compile(r"(?:^|\n)[ \t]*([a-z]{2,})[ \t]*:[ \t]*(?=[\"“])")
+LOWER_SPEAKER = re.compile(r"(?:^|\n)[ \t]*([a-z]{2,})[ \t]*:[ \t]*(?=[\"“a-z])")
 
 
 def find_name_lists(text: str, judge: NameJudge) -> Iterator[Entity]:
