@@ -94,7 +94,8 @@ class EmbeddedDetector:
                 raise DetectorTimeout(f"the embedded detector ran past its {budget:g} s budget")
             for entity in _detect_window(window):
                 found.append(_shift(entity, offset))
-        found = _towns_above_countries(text, _extend_addresses(text, [_trimmed(e) for e in _dedupe(found)]))
+        trimmed = [_trimmed(e) for e in _dedupe(found)]  # before the passes below grow or learn from them
+        found = _towns_above_countries(text, _extend_addresses(text, trimmed))
         found = _coordinated_names(text, found)
         found = _grow_names(text, found)
         found = _particle_surnames(text, found)
@@ -102,12 +103,12 @@ class EmbeddedDetector:
         found = _card_header(text, found)
         found = _affiliations(text, found)
         found = _venues(text, found)
-        found = [e for e in _inside_addresses(found) if not _not_a_name(e)]  # before its words are looked for
+        found = [e for e in _inside_addresses_or_firms(found) if not _not_a_name(e)]  # before propagation
         return [piece for e in map(_trimmed, _propagate_names(text, found))
                 for piece in _unquoted_lines(e) if piece.end > piece.begin and not _not_a_name(piece)]
 
 
-def _inside_addresses(entities: list[Entity]) -> list[Entity]:
+def _inside_addresses_or_firms(entities: list[Entity]) -> list[Entity]:
     """Without the names inside a confident address after its first word ('12 Victor Varn Street',
     'Rua do Varnel 16, Elmsby') or before its house number ('Varn Quist 188'), or inside an
     organisation ('Harper, Collins and Wade'): a street, town or firm named after someone."""
@@ -134,16 +135,17 @@ def _trimmed(entity: Entity) -> Entity:
     """An entity without the words around it that identify no one: a possessive and what
     follows it, a common word run on after a hyphen, a street word repeated after a whole
     street."""
+    lex = lexicon()
     value = entity.text
     if entity.type in WORDLIKE:
         cut = POSSESSIVE_CUT.search(value)
         rest = value[cut.end():].split() if cut else []
         if cut and (not rest or (entity.type is EntityType.NAME and len(rest) == 1
-                                 and not lexicon().is_name(rest[0]))):
+                                 and not lex.is_name(rest[0]))):
             value = value[:cut.start()]  # not "Quenvaro's Ilse Varn": an organisation's person
     if entity.type is EntityType.NAME:
         tail = HYPHEN_TAIL.search(value)
-        if tail and lexicon().zipf(tail.group(1)) >= 3.5 and not lexicon().is_name(tail.group(1)):
+        if tail and lex.zipf(tail.group(1)) >= 3.5 and not lex.is_name(tail.group(1)):
             value = value[:tail.start()]
     elif entity.type is EntityType.ADDRESS:
         last = LAST_STREET_WORD.search(value)

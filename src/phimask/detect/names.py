@@ -852,14 +852,14 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
         i = j + 1
 
 
-PLACE_PREPOSITION = re.compile(r"(?i:from|to|in|at|near|visiting|towards?)[ \t]+$")
+REGION_PREPOSITION = re.compile(r"(?i:from|to|in|at|near|visiting|towards?)[ \t]+$")  # right before a region
 
 
 def _region_after_preposition(text: str, token: Token, lex: Lexicon) -> bool:
     """A US state or a country right after 'from', 'to', 'in'... names a place, not a person."""
     key = fold(token.bare)
     return (key in lex.us_states or key in lex.countries) and bool(
-        PLACE_PREPOSITION.search(text, max(0, token.begin - 12), token.begin))
+        REGION_PREPOSITION.search(text, max(0, token.begin - 12), token.begin))
 
 
 def _unknown_lower(lex: Lexicon, word: str) -> bool:

@@ -794,8 +794,7 @@ def find_labelled_addresses(text: str) -> Iterator[Entity]:
         begin = end = -1
         for _ in range(6):
             line = BLOCK_LINE.match(text, at)
-            if not line or LABEL_LINE.match(line.group(1)) or (begin < 0 and not any(
-                    c.isdigit() for c in line.group(1))):
+            if not line or LABEL_LINE.match(line.group(1)) or (begin < 0 and not DIGIT.search(line.group(1))):
                 if begin >= 0 or not line:
                     break
             elif begin < 0:

@@ -652,6 +652,10 @@ def find_postcode_streets(text: str) -> Iterator[Entity]:
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8)
 
 
+NOT_STREET_WORDS = frozenset({"page", "chapter", "day", "level", "floor", "room", *WEEKDAYS})
+MONTH_WORD = re.compile(MONTH, re.IGNORECASE)
+
+
 STREET_ON = re.compile(  # "lives on Varnel Quist 188", "enter on Hoge Varn 32 St."
     r"\b(?:on|at)[ \t]+((?:[A-ZÀ-Þ][^\W\d_'’-]+[ \t]+){1,3}\d{1,5}[a-z]?)(?![\w.,/:%-]|[.,]\d)")
 
@@ -665,14 +669,11 @@ def find_streets_on(text: str) -> Iterator[Entity]:
     for m in STREET_ON.finditer(text):
         words = m.group(1).split()[:-1]
         if any(lex.is_clinical(w) or lex.is_drug(w) or fold(w) in NOT_STREET_WORDS or MONTH_WORD.fullmatch(w)
-               for w in words) or \
-                all(lex.zipf(w) >= 4.0 for w in words) or MEASURE_AFTER.match(text, m.end()):
+               for w in words):
+            continue
+        if all(lex.zipf(w) >= 4.0 for w in words) or MEASURE_AFTER.match(text, m.end()):
             continue
         yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.8)
-
-
-NOT_STREET_WORDS = frozenset({"page", "chapter", "day", "level", "floor", "room", *WEEKDAYS})
-MONTH_WORD = re.compile(MONTH, re.IGNORECASE)
 
 
 RECOGNIZERS = (
