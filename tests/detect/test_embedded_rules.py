@@ -301,6 +301,11 @@ COVERED = [
                  id="note-state-in-address"),
     pytest.param("Pt on heparin gtt. IV NURSE VIRGINIA QUARNO CALLED.", "VIRGINIA QUARNO",
                  id="note-state-first-name-with-surname"),
+    pytest.param("PT IS A 92 YO MAN, LASIX GIVEN.", "92", id="age-with-yo-still-an-age"),
+    pytest.param("Call Dr. Quarnell at the office, x 4471, about the lasix.", "4471",
+                 id="extension-after-call"),
+    pytest.param("Ms. Quarnell is a 40 yr old pt on lasix.", "40", id="years-old-still-an-age"),
+    pytest.param("Best regards,\nIlse Quarnell\nx4471", "4471", id="extension-on-its-own-line"),
 ]
 
 
@@ -429,6 +434,20 @@ NOT_TOUCHED = [
     pytest.param("PT ON HEPARIN GTT. DAUGHTER VISITING FROM TEXAS.", "TEXAS", id="note-state-after-from"),
     pytest.param("pt on lasix gtt. they plan to move to georgia next spring.", "georgia",
                  id="note-state-first-name-after-to"),
+    pytest.param("Lasix given. Knee surgery 30 yrs ago, smoker x 15 yrs.", "30", id="years-ago-is-no-age"),
+    pytest.param("Lasix given. Knee surgery 30 yrs ago, smoker x 15 yrs.", "15", id="times-years-is-no-age"),
+    pytest.param("social: lives with wife, three children, age 8 and 11. lasix given.", "age",
+                 id="age-after-children-is-no-name"),
+    pytest.param("SOCIAL: FULL CODE. HUSBAND NAD AND CALM, LASIX GIVEN.", "NAD", id="nursing-shorthand"),
+    pytest.param("Lungs clear. S1S2. PPx3. Labs pending, lasix given.", "S1S2. PPx3. Labs",
+                 id="sentences-before-labs-are-no-firm"),
+    pytest.param("HEPARIN AT .9 X 1500 UNITS, LASIX GIVEN.", "1500", id="times-is-no-extension"),
+    pytest.param("LASIX GIVEN. THIS IS PT'S SECOND ADMISSION THIS YEAR.", "PT'S", id="patient-possessive"),
+    pytest.param("lasix given. assess ms. hourly, reorient prn.", "hourly", id="lower-case-mental-status"),
+    pytest.param("lasix given. c/o 2-3/10 cpain overnight.", "3/10", id="pain-score-before-pain"),
+    pytest.param("CPAP 5/.4/6PEEP, LASIX GIVEN.", "4/6", id="vent-settings-glued"),
+    pytest.param("VENT SETTINGS A/C 500X12, 50%, & 5/9. LASIX GIVEN.", "5/9",
+                 id="vent-settings-after-percent"),
 ]
 
 

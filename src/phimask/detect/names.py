@@ -102,6 +102,7 @@ FUNCTION_WORDS = {  # names that are far more often ordinary words after "son", 
     "well", "best", "love", "faith", "hope", "joy", "grace", "rose", "page", "call", "calls",
     "mark", "bill", "bob", "jack", "guy", "chip", "sunny", "rich", "frank", "art", "dean",
     "more", "most", "less", "last", "next", "today", "time", "times", "back", "home", "here",
+    "age", "ages", "die", "line", "present", "nad",
 }
 SUBJECT_VERB = re.compile(
     r"(?:['’]s\b|,|\s+(?:is|was|has|had|will|would|can|could|said|says|spent|shouted|told|"
@@ -206,8 +207,9 @@ class NameJudge:
             return word[:1].isupper()
         if len(bare) < 2 or RELATIVES.fullmatch(bare) or CONTRACTED.search(bare):
             return False  # not "con't", "won't"
-        if self.lex.is_clinical(bare) and not (self.capitalised(bare) and self.lex.is_name(bare)):
-            return False
+        clinical = self.lex.is_clinical(POSSESSIVE.sub("", bare))
+        if clinical and not (self.capitalised(bare) and self.lex.is_name(bare)):
+            return False  # "Baker" may be a name; "PT'S" is the patient's
         if self.case is Case.MIXED and not self.capitalised(bare):
             return False
         zipf = self.lex.zipf(bare)
@@ -317,6 +319,9 @@ def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
             taken = toks[:2]  # "Dr Will Cole": a first name that is also a common word
         if taken and "\n" in m.group(0) and judge.lexical(taken[0].word) < 0.45:
             continue  # "Dr." ending a line: the next line's "PORTABLE" is no name
+        if taken and judge.case is not Case.MIXED and m.group(0)[:2].lower() in ("ms", "mr") and \
+                not judge.lex.is_name(taken[0].bare) and judge.lex.zipf(taken[0].bare) >= 3.0:
+            continue  # "assess ms. med for safety": mental status (MR: mitral regurgitation)
         if taken:
             yield _name_span(text, taken, 0.95)
 

@@ -205,6 +205,9 @@ def find_phones(text: str) -> Iterator[Entity]:
     for m in PLAIN_INTERNATIONAL.finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)
     for m in PAGER.finditer(text):
+        if m.group(0)[:1] in "xX" and not PHONE_CONTEXT.search(_before(text, m.start(), 30)) and \
+                _before(text, m.start(), 30).rpartition("\n")[2].strip():
+            continue  # ".45 X 2000": times or a volume; "call x4512" or a line "x4512" is an extension
         yield hit(text, m.start(1), m.end(1), EntityType.PHONE_OR_FAX, 0.85)
     for m in SLASHED_PHONE.finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)
@@ -320,7 +323,7 @@ DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(rf"\b{WEEKDAY}\b", I), 0.45),  # a weekday alone is no Safe Harbor date
 )
 SHORT_DATE = re.compile(  # not inside "1.5/2" or "LA-10/3"; "Varnholm.8/31" is a date
-    r"(?<![\d/:x])(?<!\d\.)(?<!\D-)(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?![\d/]|\.\d|%)")
+    r"(?<![\d/:x])(?<![\d/]\.)(?<!\D-)(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?![\d/]|\.\d|%)")
 SHORT_RANGE = re.compile(r"(?<![\d/.:x-])(\d{1,2})/(\d{1,2})-(\d{1,2})/(\d{1,2})(?![\d/]|\.\d|%)")
 YEAR_ALONE = re.compile(rf"(?<![\w#$./-]){YEAR}(?![\w%/]|\.\d|-\d)")
 APOSTROPHE_YEAR = re.compile(r"(?<!['\d])'(\d\d)\b|(?<![\w'])(\d\d)'(?![\w'])")
@@ -329,12 +332,12 @@ NOT_SHORT_DATE_BEFORE = re.compile(  # whole words: "fx 5/97" and "approx 10/16"
     r"(?<![a-z])(?:bp|b/p|pressure|nbp|abp|ratio|i:e|peep|strength|grade|power|motor|mmhg|psv|"
     r"bipap|flowby|settings?|ps|pc|pcv|trialed on|weaned? to|perrla|in|rales|upper|lower|"
     r"sbp|dbp|map|vent|ac|ps|imv|simv|cpap|fio2|x|rate|dose|of|tab|tabs|q|every|score|"
-    r"gcs|pupils?|aox|ao|a&o|oriented)\s*[:=]?\s*$",
+    r"gcs|pupils?|aox|ao|a&o|oriented|%[ \t]*,?[ \t]*&?)\s*[:=]?\s*$",
     I,
 )
 NOT_SHORT_DATE_AFTER = re.compile(
     r"\s*(?:weeks?|wks?|mg|mcg|ml|cc|units?|strength|tabs?|mmhg|hrs?|\(?ns\)?|ns|tab|pills?|"
-    r"cups?|liters?|l\b|x\b|(?:th|rd|nd)\b)",
+    r"cups?|liters?|l\b|x\b|(?:th|rd|nd)\b|peep)",
     I,
 )
 SHORT_DATE_CUE = re.compile(  # "extubated 5/2", "transferred to the floor on 11/4": events have dates
@@ -361,6 +364,7 @@ EVENT_YEAR = re.compile(  # "NQWMI 13", "09 PTCA": a two-digit year beside a car
     rf"(?<![\w/.-])(?:(?i:{EVENT})[ \t]+('?\d\d)(?![\w/:%-]|\.\d)|('?\d\d)[ \t]+(?i:{EVENT})\b)"
 )
 SETTING_AFTER = re.compile(r"\s*(?:x\s*)?\d{2,3}\s*%")  # "5/10 30%": ventilator settings
+PAIN_AFTER = re.compile(r"\s*(?:c?pain|cp|ha|headache|discomfort)\b", I)
 PAIN_BEFORE = re.compile(r"(?:pain|cp|rat(?:ing|ed|es)|scale|discomfort|#|\()", I)
 YEAR_CONTEXT = re.compile(
     r"(?:\bin|since|year|born|\bdx|diagnosed|s/p|\bhx|history|cabg|surgery|married|"
@@ -417,8 +421,9 @@ def find_dates(text: str) -> Iterator[Entity]:
             continue
         if NOT_SHORT_DATE_AFTER.match(text, m.end()) or SETTING_AFTER.match(text, m.end()):
             continue
-        if day == 10 and PAIN_BEFORE.search(_before(text, m.start(), 30)):
-            continue  # "pain 6/10": a pain score
+        if day == 10 and (PAIN_BEFORE.search(_before(text, m.start(), 30)) or
+                          PAIN_AFTER.match(text, m.end())):
+            continue  # "pain 6/10", "3-4/10 cpain": a pain score
         yield hit(text, m.start(), m.end(), EntityType.DATE, 0.72)
     for m in SHORT_RANGE.finditer(text):  # "3/14-3/19": the dash between two dates too
         if all(int(a) <= 12 and int(b) <= 31 for a, b in (m.group(1, 2), m.group(3, 4))) and \
@@ -454,6 +459,11 @@ AGE_AFTER = re.compile(
     r"yrs?|year-old|y(?=\s*(?:m|f|male|female|man|woman)\b)|yo[mf])\b",
     I,
 )
+DURATION_BEFORE = re.compile(  # "smoker x 20 yrs", "girlfriend of 20yrs", "for 5 years"
+    r"(?:\b(?:x|for|of|over|past|last|within|after|since|about|approx)|[~x])\s*$", I)
+DURATION_UNITS = frozenset({"yr", "yrs", "year", "years"})
+DURATION_AFTER = re.compile(  # "mi 10 years ago", "5 yrs prior": a time span, not an age
+    r"\s*(?:ago|prior|earlier|before|later|back|previously|duration)\b", I)
 AGE_WHEN = re.compile(  # "painted when she was 64.", "since he was 12,": an age, not a count
     r"\b(?:when|since|until|till)\s+(?:he|she|i|they|we)\s+(?:was|were|turned)\s+(\d{1,3})"
     r"(?=\s*[.,;!?)]|\s*$)", I)
@@ -472,13 +482,21 @@ def _age_score(value: str) -> float:
     return 0.9 if int(value) > SAFE_HARBOR_AGE else YOUNGER_AGE_SCORE
 
 
+def _is_duration(text: str, m: re.Match[str]) -> bool:
+    """'20 yrs ago', 'x 5yrs', 'of 20 years': a span of time; '20 years old' stays an age."""
+    if text[m.end(1):m.end()].strip(" -.").lower() not in DURATION_UNITS:
+        return False
+    return bool(DURATION_AFTER.match(text, m.end())
+                or DURATION_BEFORE.search(text, max(0, m.start() - 8), m.start()))
+
+
 def find_ages(text: str) -> Iterator[Entity]:
     """Ages: '50 yo', '28 year old', 'Age: 50 Years', 'turned 54'. Ages up to 89 score
     lower (Safe Harbor needs only ages over 89 removed)."""
     if not DIGIT.search(text):
         return
     for m in AGE_AFTER.finditer(text):
-        if int(m.group(1)) <= 125:
+        if int(m.group(1)) <= 125 and not _is_duration(text, m):
             yield hit(text, m.start(1), m.end(1), EntityType.AGE, _age_score(m.group(1)))
     for m in AGE_WHEN.finditer(text):
         if int(m.group(1)) <= 125:

@@ -334,11 +334,23 @@ def _listed_people(text: str, begin: int, lex: Lexicon) -> bool:
     return before.group(1) is None or fold(before.group(1)) in lex.first_names
 
 
+ABBREVIATED_WORD = re.compile(r"(?:[A-Z]\.)+|(?:St|Mt|Ft|Co|Bros|Dr|Mr|Mrs|Ms)\.")
+
+
+def _after_sentence_end(words: list[str]) -> list[str]:
+    """'S1S2. PPx4. Labs' is no firm: only the words after the last full stop count
+    ('J.P. Varn Capital' and 'St. Ilse Foundation' keep theirs)."""
+    for i in range(len(words) - 1, -1, -1):
+        if words[i].endswith(".") and not ABBREVIATED_WORD.fullmatch(words[i]):
+            return words[i + 1:]
+    return words
+
+
 def find_organisations(text: str) -> Iterator[Entity]:
     """Companies and employers (type OTHER)."""
     lex = lexicon()
     for m in COMPANY.finditer(text):
-        words = m.group(1).split()
+        words = _after_sentence_end(m.group(1).split())
         while words and fold(words[0]) in STOP_WORDS:
             words.pop(0)
         legal = fold(m.group(2)) in LEGAL_SUFFIXES
