@@ -306,6 +306,20 @@ COVERED = [
                  id="extension-after-call"),
     pytest.param("Ms. Quarnell is a 40 yr old pt on lasix.", "40", id="years-old-still-an-age"),
     pytest.param("Best regards,\nIlse Quarnell\nx4471", "4471", id="extension-on-its-own-line"),
+    pytest.param("Charlotte: hi, are we still on for lunch?\nTorvald: yes, see you at noon", "Charlotte",
+                 id="chat-speaker-before-lower-case"),
+    pytest.param("Pt on lasix. Discussed with dr. quarnby and Dr Elmsted, plan unchanged.", "quarnby",
+                 id="lower-case-surname-after-dr"),
+    pytest.param("PT ON LASIX GTT. PCP IS RN QUARNBY AT THE CLINIC.", "QUARNBY",
+                 id="surname-after-care-role"),
+    pytest.param("Pt on lasix. Plan per fellow quarnby, recheck lytes.", "quarnby",
+                 id="lower-case-surname-after-care-role"),
+    pytest.param("Pt on lasix.\nilvana from case management following.", "ilvana", id="name-from-a-service"),
+    pytest.param("PT ON LASIX.\nTORVALD FROM SOCIAL WORK IN TO SEE PT.", "TORVALD",
+                 id="caps-name-from-a-service"),
+    pytest.param("Pt on lasix, stable.\n-- QUARNBY, ILVANA,BSN", "QUARNBY, ILVANA",
+                 id="surname-first-signature"),
+    pytest.param("Pt on lasix, stable.\n-- PJ OT", "PJ", id="initials-signature"),
 ]
 
 
@@ -446,6 +460,8 @@ NOT_TOUCHED = [
     pytest.param("lasix given. assess ms. hourly, reorient prn.", "hourly", id="lower-case-mental-status"),
     pytest.param("lasix given. c/o 2-3/10 cpain overnight.", "3/10", id="pain-score-before-pain"),
     pytest.param("CPAP 5/.4/6PEEP, LASIX GIVEN.", "4/6", id="vent-settings-glued"),
+    pytest.param("Nurs:stable day, lasix given. Dressings intact.", "Nurs", id="section-is-no-speaker"),
+    pytest.param("IV access: rt antecub 18 gauge, lasix given.", "antecub", id="right-is-no-care-role"),
     pytest.param("VENT SETTINGS A/C 500X12, 50%, & 5/9. LASIX GIVEN.", "5/9",
                  id="vent-settings-after-percent"),
 ]

@@ -317,6 +317,9 @@ def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
         if not taken and len(toks) >= 2 and toks[0].word[:1].isupper() and fold(toks[0].bare) in \
                 judge.lex.first_names and judge.plausible(toks[1].word) and judge.lex.is_name(toks[1].bare):
             taken = toks[:2]  # "Dr Will Cole": a first name that is also a common word
+        if not taken and judge.case is Case.MIXED and m.group(0)[:1] in "dD" and toks and \
+                _lower_surname(judge.lex, toks[0].bare):
+            taken = toks[:1]  # "seen by dr. quarnell on 8/22": typed in lower case
         if taken and "\n" in m.group(0) and judge.lexical(taken[0].word) < 0.45:
             continue  # "Dr." ending a line: the next line's "PORTABLE" is no name
         if taken and judge.case is not Case.MIXED and m.group(0)[:2].lower() in ("ms", "mr") and \
@@ -324,6 +327,16 @@ def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
             continue  # "assess ms. med for safety": mental status (MR: mitral regurgitation)
         if taken:
             yield _name_span(text, taken, 0.95)
+
+
+def _lower_surname(lex: Lexicon, word: str) -> bool:
+    """A lower-case word after 'dr' that names someone: a listed name no more common than
+    'wolfe', or a word no dictionary knows that is no typo."""
+    if not word.islower() or len(word) < 3 or lex.is_clinical(word) or lex.is_drug(word):
+        return False
+    if lex.is_name(word):
+        return lex.zipf(word) < 4.0 and fold(word) not in FUNCTION_WORDS
+    return lex.raw_zipf(word) == 0 and not medical_or_misspelt(word)
 
 
 def find_credentialed(text: str, judge: NameJudge) -> Iterator[Entity]:
@@ -355,8 +368,19 @@ SIGNATURE = re.compile(  # "ilsa varn rn" closing a note, whatever case the note
 )
 
 
+SIGNOFF_CREDENTIAL = (r"(?i:rn|r\.n\.|md|np|pa|pa-c|do|phd|rrt|crna|msw|licsw|lcsw|pharmd|rph|pt|ot|dpt|otr|"
+                      r"bsn|ccrn|lpn|rd|slp)")
+SIGNED_LINE = re.compile(  # "-- VARN, ILSE,BSN", "SIGNED: VARN, ILSE,PT", "By: JQ, PharmD", "- KL PT"
+    r"^[ \t]*((?:-{1,2}|[–—]|(?i:signed|by|signed[ \t]+by)[ \t]*:)?)[ \t]*"
+    r"([^\W\d_][\w'’-]*\.?(?:(?:[ \t]+|[ \t]*,[ \t]*)[^\W\d_][\w'’-]*\.?){0,2}?)[ \t]*,?[ \t]*"
+    rf"{SIGNOFF_CREDENTIAL}(?:[ \t]*[,/][ \t]*{SIGNOFF_CREDENTIAL})*[ \t.]*$",
+    re.MULTILINE,
+)
+
+
 def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
-    """'ilsa varn rn' on a line of its own: a signature, even in lower case in a mixed-case note."""
+    """'ilsa varn rn' on a line of its own: a signature, even in lower case in a mixed-case note;
+    'VARN, ILSE,BSN' and, after a dash or 'By:', initials ('JQ, PharmD') too."""
     lex = judge.lex
     for m in SIGNATURE.finditer(text):
         words = m.group(1).split()
@@ -365,6 +389,18 @@ def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
             continue
         if first in lex.first_names or last in lex.last_names:
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.85)
+    for m in SIGNED_LINE.finditer(text):
+        toks = [Token(m.start(2) + w.start(), m.start(2) + w.end(), w.group(0))
+                for w in WORD.finditer(m.group(2))]
+        if len(toks) == 1 and len(toks[0].bare) <= 3 and m.group(1):
+            if not lex.is_clinical(toks[0].bare) and lex.zipf(toks[0].bare) < 4.0:
+                yield _name_span(text, toks, 0.7)  # "-- JQ OT", "By: jq, pharmd": a clinician's initials
+            continue
+        if len(toks) >= 2 and "," in m.group(2) and all(
+                judge.plausible(t.word) and not lex.is_clinical(t.bare) and (
+                    judge.lexical(t.word) >= 0.3 or judge.unknown_proper(t.word) or judge.initial(t.word) or
+                    (t.word.isupper() and lex.raw_zipf(t.bare) == 0)) for t in toks):
+            yield _name_span(text, toks, 0.8)  # "VARN, ILSE,BSN": surname, first name, credential
 
 
 def _list_of_names(text: str, begin: int, judge: NameJudge, strict_first: bool) -> Iterator[list[Token]]:
@@ -422,16 +458,54 @@ def find_introduced(text: str, judge: NameJudge) -> Iterator[Entity]:
             yield _name_span(text, taken, 0.8)
 
 
+CARE_ROLES = {"nurse", "rn", "np", "resident", "intern", "fellow", "attending", "surgeon", "physician",
+              "therapist", "social worker", "case manager", "pharmacist", "dietitian", "nutritionist",
+              "sw", "team leader", "crna"}  # not "rt": mostly "right"
+
+
+def _named_by_role(judge: NameJudge, tok: Token) -> bool:
+    """After a care role a rarer word names the person: a surname ('BROWN'), a word no
+    dictionary knows ('Quarnby'), or in a mixed-case note a lower-case surname ('bronder')."""
+    word = tok.bare
+    if word[:1].isupper() and (judge.case is not Case.MIXED or not word.isupper()):
+        unknown_capitals = word.isupper() and len(word) > 3 and judge.lex.raw_zipf(word) == 0 and \
+            not medical_or_misspelt(word)
+        return judge.plausible(word) and (
+            judge.lexical(word) >= 0.3 or judge.unknown_proper(word) or unknown_capitals)
+    return judge.case is not Case.UPPER and _lower_surname(judge.lex, word)
+
+
+SERVICE_MEMBER = re.compile(  # "Ilse from case management following", "- Varn from PT in to see pt"
+    r"(?:^|(?<=[.;!?])[ \t]+)[ \t\-]*([^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*)?)[ \t]+(?i:from)[ \t]+"
+    r"(?i:the[ \t]+)?(?i:case[ \t]+management|social[ \t]+(?:work|services)|sw|pt|ot|physical[ \t]+therapy|"
+    r"occupational[ \t]+therapy|nutrition|pharmacy|palliative[ \t]+care|pastoral[ \t]+care|"
+    r"spiritual[ \t]+care|hospice|admitting|patient[ \t]+relations)\b",
+    re.MULTILINE,
+)
+
+
+def find_service_members(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'Ilse from case management following': a person named before the service they come from."""
+    for m in SERVICE_MEMBER.finditer(text):
+        toks = [Token(m.start(1) + w.start(), m.start(1) + w.end(), w.group(0))
+                for w in WORD.finditer(m.group(1))]
+        if toks and all(_named_by_role(judge, t) for t in toks):
+            yield _name_span(text, toks, 0.7)
+
+
 def find_staff(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'IV NURSE VIRGINIA VARNESSE', 'per Varnell', 'spoke with Mary Varnell': a known name
     (not only a plausible word) right after a role or a reporting verb."""
     for m in STAFF_ROLES.finditer(text):
-        taken = _take_names(judge, tokens_from(text, m.end(), 3), strict_first=True)
+        toks = tokens_from(text, m.end(), 3)
+        taken = _take_names(judge, toks, strict_first=True)
         if len(taken) == 1 and _region_after_preposition(text, taken[0], judge.lex):
             continue
         if taken and judge.lexical(taken[0].word) >= 0.45 and (
                 judge.case is not Case.MIXED or taken[0].word[:1].isupper()):
             yield _name_span(text, taken, 0.8)
+        elif fold(" ".join(m.group(0).split())) in CARE_ROLES and toks and _named_by_role(judge, toks[0]):
+            yield _name_span(text, [toks[0]], 0.7)  # "RT bronder", "RN BROWN AT", "case manager Vu"
 
 
 ROLE_AFTER = re.compile(
@@ -492,7 +566,7 @@ NAME_LIST = re.compile(
 PEOPLE_CUE = re.compile(  # "our 3 founders: Varn, Quist and Elm": the list names people
     r"\b(?:founders|co-?founders|children|kids|sons|daughters|grandchildren|siblings|members|partners|"
     r"owners|friends|\d{1,2})[ \t]*:[ \t]*$", re.IGNORECASE)
-SPEAKER = re.compile(r"(?:^|\n)[ \t]*([A-Z][^\W\d_]+)[ \t]*:[ \t]*(?=[\"“A-Z])")
+SPEAKER = re.compile(r"(?:^|\n)[ \t]*([A-Z][^\W\d_]+)[ \t]*:[ \t]*(?=[\"“\w])")
 LOWER_SPEAKER = re.compile(r"(?:^|\n)[ \t]*([a-z]{2,})[ \t]*:[ \t]*(?=[\"“a-z])")
 
 
@@ -526,11 +600,14 @@ def find_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
     for m in LOWER_SPEAKER.finditer(text) if judge.case is Case.LOWER else ():
         if fold(m.group(1)) not in NOT_SPEAKERS and _lower_first_name(lex, m.group(1)):
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.65)  # 'bram: "are you coming?"'
+    dialogue = len({m.group(1) for m in lines}) >= 2
     for m in lines:
         word = m.group(1)
         key = fold(word)
         if word.isupper() or key in NOT_SPEAKERS or lex.is_clinical(word):
             continue
+        if text[m.end():m.end() + 1].islower() and not dialogue:
+            continue  # "Nurs:stable day": one such line is a section, two speakers make a dialogue
         named = key in lex.first_names or judge.unknown_proper(word) or (  # "Ilvo:": too short for
             len(word) >= 3 and lex.raw_zipf(word) == 0  # unknown_proper; in a note "Adendum:" is a typo
             and (judge.prose or not medical_or_misspelt(word)))
@@ -879,6 +956,6 @@ def find_names(text: str) -> Iterator[Entity]:
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
                    find_introduced, find_staff, find_initialled, find_roled, find_name_lists, find_speakers,
                    find_informed, find_lowercase_cued, find_person_subjects, find_coordinated, find_vocatives,
-                   find_middle_initialled, find_signatures,
+                   find_middle_initialled, find_signatures, find_service_members,
                    find_lexical):
         yield from finder(text, judge)

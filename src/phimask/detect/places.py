@@ -624,6 +624,8 @@ def find_job_titles(text: str) -> Iterator[Entity]:
         _HEADS.append(_profession_heads(lex))
     for m in _HEADS[0].finditer(text):
         words = m.group(1).split()
+        if fold(" ".join(words)) in CARE_STAFF:
+            continue  # "consult, case manager involvement": the care team, not someone's job
         if any(fold(w) in STOP_WORDS or lex.is_clinical(w) for w in words):
             continue
         if len(words) == 1 and lex.zipf(words[0]) >= 4.0:
