@@ -320,6 +320,16 @@ COVERED = [
     pytest.param("Pt on lasix, stable.\n-- QUARNBY, ILVANA,BSN", "QUARNBY, ILVANA",
                  id="surname-first-signature"),
     pytest.param("Pt on lasix, stable.\n-- PJ OT", "PJ", id="initials-signature"),
+    pytest.param("Pt on lasix. veronica (sister-in-law) at bedside.", "veronica",
+                 id="lower-case-before-in-law"),
+    pytest.param("Pt on lasix. IACOVA (AUNT) IS HCP.", "IACOVA", id="name-before-aunt"),
+    pytest.param("Pt on lasix. Called home, spoke with maribel.", "maribel",
+                 id="lower-case-after-spoke-with"),
+    pytest.param("Pt on lasix. cousin maribel in to visit.", "maribel", id="lower-case-after-cousin"),
+    pytest.param("Pt on lasix. Seen in clinic by dr. r. quarnby on 5/4.", "r. quarnby",
+                 id="initial-and-lower-case-surname-after-dr"),
+    pytest.param("Pt on lasix. Plan unchanged. - maribel r. walsh msw", "maribel r. walsh",
+                 id="lower-case-signature-after-dash"),
 ]
 
 

@@ -317,9 +317,10 @@ def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
         if not taken and len(toks) >= 2 and toks[0].word[:1].isupper() and fold(toks[0].bare) in \
                 judge.lex.first_names and judge.plausible(toks[1].word) and judge.lex.is_name(toks[1].bare):
             taken = toks[:2]  # "Dr Will Cole": a first name that is also a common word
-        if not taken and judge.case is Case.MIXED and m.group(0)[:1] in "dD" and toks and \
-                _lower_surname(judge.lex, toks[0].bare):
-            taken = toks[:1]  # "seen by dr. quarnell on 8/22": typed in lower case
+        if not taken and judge.case is Case.MIXED and m.group(0)[:1] in "dD" and toks:
+            initial = len(toks) > 1 and judge.initial(toks[0].word) and toks[0].word.islower()
+            if _lower_surname(judge.lex, toks[int(initial)].bare):
+                taken = toks[:1 + initial]  # "seen by dr. quarnell on 8/22", "dr. r. quarnell": lower case
         if taken and "\n" in m.group(0) and judge.lexical(taken[0].word) < 0.45:
             continue  # "Dr." ending a line: the next line's "PORTABLE" is no name
         if taken and judge.case is not Case.MIXED and m.group(0)[:2].lower() in ("ms", "mr") and \
@@ -361,15 +362,16 @@ def find_credentialed(text: str, judge: NameJudge) -> Iterator[Entity]:
         yield _name_span(text, back, 0.9)
 
 
-SIGNATURE = re.compile(  # "ilsa varn rn" closing a note, whatever case the note is in
-    r"^[ \t]*([^\W\d_][\w'-]+(?:[ \t]+[^\W\d_]\.?)?[ \t]+[^\W\d_][\w'-]+),?[ \t]+"
-    r"(?:rn|r\.n\.|md|np|pa|rrt|lpn|bsn|msw|bsn/rn|rn/bsn)[ \t.]*$",
-    re.IGNORECASE | re.MULTILINE,
+SIGNOFF_CREDENTIAL = (r"(?i:rn|r\.n\.|md|np|pa|pa-c|do|phd|rrt|crna|msw|licsw|lcsw|pharmd|rph|pt|ot|dpt|otr|"
+                      r"bsn|ccrn|lpn|rd|slp)")
+SIGNATURE = re.compile(  # "ilsa varn rn", "- ilsa r. varn msw" closing a note, whatever case the note is in
+    r"(?:^[ \t]*(?:-{1,2}[ \t]*)?|[.;!?][ \t]+-{1,2}[ \t]*)"
+    r"([^\W\d_][\w'-]*\.?(?:[ \t]+[^\W\d_]\.?)?[ \t]+[^\W\d_][\w'-]+),?[ \t]+"
+    rf"{SIGNOFF_CREDENTIAL}(?:[ \t]*/[ \t]*{SIGNOFF_CREDENTIAL})?[ \t.]*$",
+    re.MULTILINE,
 )
 
 
-SIGNOFF_CREDENTIAL = (r"(?i:rn|r\.n\.|md|np|pa|pa-c|do|phd|rrt|crna|msw|licsw|lcsw|pharmd|rph|pt|ot|dpt|otr|"
-                      r"bsn|ccrn|lpn|rd|slp)")
 SIGNED_LINE = re.compile(  # "-- VARN, ILSE,BSN", "SIGNED: VARN, ILSE,PT", "By: JQ, PharmD", "- KL PT"
     r"^[ \t]*((?:-{1,2}|[–—]|(?i:signed|by|signed[ \t]+by)[ \t]*:)?)[ \t]*"
     r"([^\W\d_][\w'’-]*\.?(?:(?:[ \t]+|[ \t]*,[ \t]*)[^\W\d_][\w'’-]*\.?){0,2}?)[ \t]*,?[ \t]*"
@@ -384,8 +386,8 @@ def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
     lex = judge.lex
     for m in SIGNATURE.finditer(text):
         words = m.group(1).split()
-        first, last = fold(words[0]), fold(words[-1].rstrip("."))
-        if any(lex.is_clinical(w) or lex.is_drug(w) for w in words):
+        first, last = fold(words[0].rstrip(".")), fold(words[-1].rstrip("."))
+        if any(lex.is_clinical(w.rstrip(".")) or lex.is_drug(w) for w in words):
             continue
         if first in lex.first_names or last in lex.last_names:
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.85)
@@ -511,9 +513,17 @@ def find_staff(text: str, judge: NameJudge) -> Iterator[Entity]:
 ROLE_AFTER = re.compile(
     r"[ \t]*\((?:resident|intern|fellow|attending|surgeon|nurse|rn|np|pa|md|daughter|son|wife|husband|"
     r"mother|father|sister|brother|niece|nephew|friend|partner|significant\s+other|hcp|proxy|"
-    r"grand(?:son|daughter))\)",
+    r"grand(?:son|daughter|mother|father)|aunt|uncle|cousin|spouse|guardian|neighbou?r|girlfriend|boyfriend|"
+    r"fianc[eé]e?|step(?:son|daughter)|(?:son|daughter|brother|sister|mother|father)-in-law)\)",
     re.IGNORECASE,
 )
+
+
+def _lower_known_name(judge: NameJudge, tok: Token) -> bool:
+    """'veronica (wife)': before a bracketed relative a lower-case listed name is one."""
+    word = tok.bare
+    return word.islower() and judge.lex.is_name(word) and judge.lex.zipf(word) < 4.5 and \
+        fold(word) not in FUNCTION_WORDS and not judge.lex.is_clinical(word) and not judge.lex.is_drug(word)
 
 
 def find_roled(text: str, judge: NameJudge) -> Iterator[Entity]:
@@ -528,7 +538,8 @@ def find_roled(text: str, judge: NameJudge) -> Iterator[Entity]:
             back.insert(0, Token(w.start(), w.end(), w.group(0)))
             if len(back) == 2:
                 break
-        while back and not all(judge.plausible(t.word, strict=True) or judge.initial(t.word) for t in back):
+        while back and not all(judge.plausible(t.word, strict=True) or judge.initial(t.word) or
+                               _lower_known_name(judge, t) for t in back):
             back.pop(0)
         if back and any(judge.lexical(t.word) >= 0.45 or judge.unknown_proper(t.word.capitalize())
                         or (judge.lex.is_name(t.bare) and judge.lex.zipf(t.bare) < 4.5)
@@ -733,7 +744,8 @@ def find_informed(text: str, judge: NameJudge) -> Iterator[Entity]:
 LOWER_CUE = re.compile(
     r"\b" + led(
         r"dr\.?|np|rn|md|per|wife|husband|son|daughter|dtr|sister|brother|mother|father|"
-        r"significant\s+other|s\.?o\.?|friend|partner"
+        r"significant\s+other|s\.?o\.?|friend|partner|cousin|niece|nephew|aunt|uncle|grandson|granddaughter|"
+        r"spoke\s+(?:with|to)"
     ) + r"[,.]?[ \t]+(?!(?:dr|np|rn|pa|md|per)\b)"
     r"([a-z][a-z'’-]*)\.?(?:[ \t]+(?:([a-z])\.?[ \t]+)?([a-z][a-z'’-]+))?",
     re.IGNORECASE,
