@@ -888,15 +888,36 @@ def _pair_of_names(judge: NameJudge, part: Sequence[Token]) -> bool:
             and not any(judge.lex.is_clinical(w) for w in words))
 
 
+def _first_name_before_surname(judge: NameJudge, run: list[Token], k: int) -> bool:
+    """A first name so common it is also a word ('John', 'Frank', 'Mark'), capitalised in
+    mixed-case text, followed by a surname-like word (after an optional initial)."""
+    tok = run[k]
+    if judge.case is not Case.MIXED or not tok.word.istitle() or fold(tok.bare) not in judge.lex.first_names \
+            or judge.lex.is_clinical(tok.bare) or judge.lex.zipf(tok.bare) >= 6.0:
+        return False  # not "The", "Will"
+    after = run[k + 1:k + 3]
+    if judge.initial(after[0].word):
+        after = after[1:]
+    if not after or judge.initial(after[0].word):
+        return False
+    surname = after[0]
+    return judge.lexical(surname.word) >= 0.45 or judge.unknown_proper(surname.word) or \
+        _double_barrelled(surname.bare)
+
+
 def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity]:
     scores = [judge.lexical(t.word) for t in run]
+    extends = [_extends_name(judge, t) for t in run]
+    for k in range(len(run) - 1):  # "John Chadwick", "Frank Q. Varn": a common first name before a surname
+        if not extends[k] and extends[k + 1] and _first_name_before_surname(judge, run, k):
+            extends[k] = True
     i = 0
     while i < len(run):
-        if not _extends_name(judge, run[i]) or judge.initial(run[i].word):
+        if not extends[i] or judge.initial(run[i].word):
             i += 1
             continue
         j = i
-        while j + 1 < len(run) and _extends_name(judge, run[j + 1]):
+        while j + 1 < len(run) and extends[j + 1]:
             j += 1
         part = run[i:j + 1]
         while len(part) > 1 and judge.initial(part[-1].word):

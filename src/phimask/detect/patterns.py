@@ -135,7 +135,7 @@ def find_contacts(text: str) -> Iterator[Entity]:
 # ---------------------------------------------------------------- phone numbers
 
 PHONE = re.compile(
-    r"(?<![\w/.])(?<!\d-)(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)\s?(?:\(0\)\s?)?)?"
+    r"(?<![\w/.])(?<!\d-)(?:(?:\+\d{1,3}|1(?=[\s.-]?\())[\s.-]?)?(?:\(\d{1,4}\)\s?(?:\(0\)\s?)?)?"
     r"\d{1,5}(?:[ \t.-]{1,2}\d{1,5}){0,4}[ \t.-]{1,2}\d{1,8}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w/]|\.\d)",
     I,
 )
@@ -151,7 +151,12 @@ PHONE_LABEL = re.compile(
 ID_WORDS_BEFORE = re.compile(
     r"(?:ssn|social\s+security|licen[cs]e|passport|account|policy|member|medicare|medicaid|mrn|record)"
     r"(?:\s+(?:number|no\.?|#))?\s*(?:is|:|#)?\s*$", I)
-PLAIN_INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{8,15}(?![\d.,/-])")  # "+447700900123"
+PLAIN_INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{8,15}(?!\d|[.,/-]\d)")  # "+447700900123"
+LONG_SUBSCRIBER = re.compile(  # "+34 957326638", "(351) 930216858": a country or area code, then 6-12 digits
+    r"(?<![\w+])(?:\+\d{1,3}|\(\d{1,4}\))[ \t.-]?\d{6,12}(?!\d|[.,/-]\d)")
+PHONE_WORD = re.compile(r"\b(?:phone|tel|telephone|fax|cell|mobile|number|call)\b", I)  # not "Workout: I/O"
+SLASHED_AREA = re.compile(  # "Tel: 0316/11833989", "TEL 59/545 0043": area code, slash, subscriber
+    r"(?<![\w/.])\d{2,5}/\d{3,8}(?:[ \t]\d{2,6})?(?![\w/]|[.,]\d)")
 SLASHED_PHONE = re.compile(r"(?<![\d/])\d{3}/\d{3}[/-]\d{4}(?![\d/])")
 PAGER = re.compile(
     r"\b(?:pager|pgr|pg|beeper|bpr|ext|extension|x)\.?\s*[#:]?\s*[#:]?\s*(\d{4,5})\b", I
@@ -167,6 +172,13 @@ def _digits(value: str) -> int:
     return sum(c.isdigit() for c in value)
 
 
+def _line_alone(text: str, begin: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, begin) + 1
+    line_end = text.find("\n", end)
+    rest = text[end:] if line_end < 0 else text[end:line_end]
+    return not text[line_start:begin].strip() and not rest.strip()
+
+
 def find_phones(text: str) -> Iterator[Entity]:
     """Phone and fax numbers (national and international shapes), pagers, extensions."""
     if not DIGIT.search(text):
@@ -176,7 +188,7 @@ def find_phones(text: str) -> Iterator[Entity]:
         digits = _digits(value)
         groups = re.findall(r"\d+", value)
         pairs = len(groups) >= 4 and all(len(g) == 2 for g in groups) and \
-            len(set(re.findall(r"\D+", value))) == 1  # "02.41.63.90.17", "55-12-90-34"
+            len(set(re.findall(r"\D+", value.lstrip("+")))) == 1  # "02.41.63.90.17", "+47 21 83 74 32"
         if digits < 7 or digits > 15 or (max(len(g) for g in groups) < 3 and not pairs):
             continue
         if MEASURE_AFTER.match(text, m.end()) and not re.search(r"[()+]", value):
@@ -196,7 +208,9 @@ def find_phones(text: str) -> Iterator[Entity]:
         context = context or bool(PHONE_AFTER.match(text, m.end()))
         labelled = bool(PHONE_LABEL.search(_before(text, m.start(), 12)))
         trunk = bool(re.fullmatch(r"0\d{2,4}-\d{5,8}", value))  # "0843-5550123": trunk 0, area, subscriber
-        if not (shaped or international or pairs or ((local or trunk) and context) or labelled):
+        alone = local and _line_alone(text, m.start(), m.end())  # "382-0612" on a signature's line
+        if not (shaped or international or pairs or ((local or trunk) and context) or labelled or alone
+                or (context and digits >= 8)):  # "PHONE 0986-948 86": mixed separators after a phone word
             continue
         score = 0.95 if shaped else 0.75 if international else 0.6
         if context:
@@ -208,7 +222,13 @@ def find_phones(text: str) -> Iterator[Entity]:
         if m.group(0)[:1] in "xX" and not PHONE_CONTEXT.search(_before(text, m.start(), 30)) and \
                 _before(text, m.start(), 30).rpartition("\n")[2].strip():
             continue  # ".45 X 2000": times or a volume; "call x4512" or a line "x4512" is an extension
-        yield hit(text, m.start(1), m.end(1), EntityType.PHONE_OR_FAX, 0.85)
+        glued = m.start(1) == m.start() + 1  # "x4512" is written as one
+        yield hit(text, m.start() if glued else m.start(1), m.end(1), EntityType.PHONE_OR_FAX, 0.85)
+    for m in LONG_SUBSCRIBER.finditer(text):
+        yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)
+    for m in SLASHED_AREA.finditer(text):
+        if _digits(m.group(0)) >= 7 and PHONE_WORD.search(_before(text, m.start(), 30)):
+            yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.8)
     for m in SLASHED_PHONE.finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)
 
