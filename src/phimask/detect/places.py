@@ -38,13 +38,21 @@ FACILITY_GLUE = {"of", "the", "and", "&", "de", "la", "for"}
 # identifies no one ("Medical Center", "Memorial", "VAMC" stay: they are usually part of the name)
 KIND_HEAD = re.compile(r"(?:hospital|hosp|campus|rehab|va|er|ed|ew)\.?", re.IGNORECASE)
 COMPANY = re.compile(
-    r"\b((?:[A-Z][\w&'.-]*[ \t]+){0,3}[A-Z][\w&'.-]*),?[ \t]+"
+    r"\b((?:(?:[A-Z][\w&'.-]*|&)[ \t]+){0,3}[A-Z][\w&'.-]*),?[ \t]+"
     r"(Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Corp\.?|Corporation|Company|Co\.|Group|PLC|GmbH|AG|"
     r"S\.A\.|SpA|Software|Technologies|Technology|Systems|Consulting|Partners|Associates|"
     r"Bank|Insurance|Holdings|Labs|Foundation|Enterprises|Industries|and Sons|Analytics|Research|Capital|"
-    r"Services|Markets|Solutions|Ventures|Networks|Logistics|Studios|Movers|Airlines|Pharmaceuticals)(?![\w])"
+    r"Services|Markets|Solutions|Ventures|Networks|Logistics|Studios|Movers|Airlines|Pharmaceuticals|"
+    r"Health|Studio|Media|Foods|Motors|"
+    r"KG|OG|A/S|ApS|APS|AS|AB|Oy|BV|B\.V\.|NV|N\.V\.|a\.s\.|s\.r\.o\.|s\.c\.|S\.C\.|Sàrl|SARL|S\.L\.|"
+    r"S\.r\.l\.|SRL|Lda\.?|LDA\.?|Ltda\.?|Tmi|e\.V\.|SAS|S\.Com\.|S\.A\.S\.)(?![\w])"
 )
-LAW_FIRM = re.compile(r"\b([A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)?), ([A-Za-z][a-z]+) and ([A-Za-z][a-z]+)\b")
+# legal forms that are words or clinical shorthand too ("WORKS AS", "new S.L." saline lock, "S.C." injection):
+# a firm's only in mixed-case text that is no clinical note
+AMBIGUOUS_LEGAL = {"kg", "og", "as", "ab", "oy", "bv", "nv", "sas", "s.l.", "s.c.", "a.s."}
+LAW_FIRM = re.compile(  # "Varn, Quist and Elm", "CÔTÉ, LEBEL AND GUILLEMOT"
+    r"(?<![\w-])([^\W\d_][^\W\d_]+(?:-[^\W\d_][^\W\d_]+)?), ([^\W\d_][^\W\d_]+) (?:and|AND|y|e|und|et) "
+    r"([^\W\d_][^\W\d_]+)(?![\w-])")
 DOUBLE_BARRELLED = re.compile(r"(?<![\w-])([A-Za-z][a-z]+)-([A-Za-z][a-z]+)(?![\w-])")
 EMPLOYER = re.compile(
     r"\b(?:(?:his|her|their|own)\s+(?:business|company|firm|shop|store)|"
@@ -75,10 +83,13 @@ RELATIVE_WORD = re.compile(r"(?i:family|wife|husband|son|daughter|mother|father|
 LOWER_COMPANY = re.compile(r"\b((?:[a-z][\w&'-]*[ \t]+){1,3}?)(?:inc|llc|ltd|corp|plc|gmbh)\b\.?")
 LOWER_EMPLOYER = re.compile(  # lower-case texts: "he works for quenvaro in ..."
     r"\b(?:work(?:s|ed|ing)?[ \t]+(?:for|at)|employed[ \t]+(?:by|at)|support|recorded[ \t]+for|joined)[ \t]+"
-    r"([a-z][\w&'.-]*(?:[ \t]+[a-z][\w&'.-]*)?)(?=[ \t]+(?:in|as|and|became|is|was|for)\b|[ \t]*[.,;]|$)"
+    r"([a-z][\w&'.-]*(?:[ \t]+[a-z][\w&'.-]*)?)"
+    r"(?=[ \t]+(?:in|as|and|became|is|was|for|before|since|until|when|from)\b|[ \t]*[.,;]|$)"
 )
 LEGAL_SUFFIXES = {"inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.", "corp", "corp.",
-                  "corporation", "plc", "gmbh"}
+                  "corporation", "plc", "gmbh", "kg", "og", "a/s", "aps", "as", "ab", "oy", "bv", "b.v.",
+                  "nv", "n.v.", "a.s.", "s.r.o.", "s.c.", "sarl", "s.l.", "s.r.l.", "srl", "lda", "lda.",
+                  "ltda", "ltda.", "tmi", "e.v.", "sas", "s.com.", "s.a.s."}
 PROFESSION_CONTEXT = re.compile(
     r"\b(?:as\s+an?|as\s+the|work(?:s|ed|ing)?\s+as|occupation|profession|job|retired|"
     r"employed\s+as|career\s+as|former|is\s+an?|was\s+an?)\s*:?\s*$",
@@ -354,6 +365,9 @@ def find_organisations(text: str) -> Iterator[Entity]:
         while words and fold(words[0]) in STOP_WORDS:
             words.pop(0)
         legal = fold(m.group(2)) in LEGAL_SUFFIXES
+        if fold(m.group(2)) in AMBIGUOUS_LEGAL and (
+                document_case(text) is not Case.MIXED or clinical_text(text)):
+            continue
         if not words or not (legal or any(
                 (lex.zipf(w) < 3.5 or lex.is_name(w)) and not lex.is_clinical(w) for w in words)):
             continue
