@@ -66,17 +66,31 @@ def names_from(attribute_names: tuple[str, ...]) -> set[str]:
     return found
 
 
-def jobs() -> set[str]:
-    found: set[str] = set()
+FOREIGN_WORD_MAX_ZIPF = 2.5  # a one-word job title from another language must be rare in English
+
+
+def jobs() -> tuple[set[str], set[str]]:
+    """Job titles of the English locales and of the other Latin-script ones: 'ranger/warden'
+    and 'research scientist (maths)' whole and without their bracket; one-word titles from
+    other languages only when English hardly uses the word ('kasiyer' yes, 'pilot' no)."""
+    english: set[str] = set()
+    foreign: set[str] = set()
     for module in pkgutil.iter_modules(job_pkg.__path__):
-        if not module.name.startswith("en"):
-            continue
         provider = importlib.import_module(f"{job_pkg.__name__}.{module.name}").Provider
+        found = english if module.name.startswith("en") else foreign
         for value in getattr(provider, "jobs", ()):
-            title = str(value).split(",")[0].strip()
-            if latin(title):
-                found.add(fold(title))
-    return found
+            title = " ".join(str(value).split(",")[0].split())
+            bare = title.split(" (")[0]
+            if not latin(bare.replace("/", " ")) or not latin(title.replace("/", " ").translate(BRACKETS)):
+                continue
+            if found is foreign and " " not in bare and "/" not in bare and \
+                    zipf_frequency(bare, "en") >= FOREIGN_WORD_MAX_ZIPF:
+                continue
+            found.update({fold(title), fold(bare)})
+    return english, foreign - english
+
+
+BRACKETS = str.maketrans("", "", "()")
 
 
 def places() -> tuple[set[str], set[str], set[str]]:
@@ -125,7 +139,9 @@ def main() -> None:
     write("cities", sorted(cities))
     write("countries", sorted(countries))
     write("us_states", sorted(states))
-    write("professions", sorted(jobs()))
+    english_jobs, foreign_jobs = jobs()
+    write("professions", sorted(english_jobs))
+    write("foreign_professions", sorted(foreign_jobs))
     write("drugs", sorted(drugs()))
     write("street_suffixes", sorted({fold(s) for s in us_address.Provider.street_suffixes}))
     # word, Zipf frequency, 1 if the dictionary lists it in lower case (a common word, not

@@ -48,7 +48,8 @@ class Lexicon:
     cities: frozenset[str]
     countries: frozenset[str]
     us_states: frozenset[str]
-    professions: frozenset[str]
+    professions: frozenset[str]  # English job titles
+    foreign_professions: frozenset[str]  # other languages' titles, not in professions
     street_suffixes: frozenset[str]
     drugs: frozenset[str]
     word_zipf: dict[str, float]
@@ -102,6 +103,7 @@ def lexicon() -> Lexicon:
         countries=frozenset(_rows("countries")),
         us_states=frozenset(_rows("us_states")),
         professions=frozenset(_rows("professions")),
+        foreign_professions=frozenset(_rows("foreign_professions")),
         street_suffixes=frozenset(_rows("street_suffixes")),
         drugs=frozenset(_rows("drugs")),
         word_zipf=word_zipf,

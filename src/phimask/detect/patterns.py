@@ -172,7 +172,8 @@ def _digits(value: str) -> int:
     return sum(c.isdigit() for c in value)
 
 
-def _line_alone(text: str, begin: int, end: int) -> bool:
+def alone_on_line(text: str, begin: int, end: int) -> bool:
+    """Nothing but blanks around text[begin:end] on its line."""
     line_start = text.rfind("\n", 0, begin) + 1
     line_end = text.find("\n", end)
     rest = text[end:] if line_end < 0 else text[end:line_end]
@@ -208,7 +209,7 @@ def find_phones(text: str) -> Iterator[Entity]:
         context = context or bool(PHONE_AFTER.match(text, m.end()))
         labelled = bool(PHONE_LABEL.search(_before(text, m.start(), 12)))
         trunk = bool(re.fullmatch(r"0\d{2,4}-\d{5,8}", value))  # "0843-5550123": trunk 0, area, subscriber
-        alone = local and _line_alone(text, m.start(), m.end())  # "382-0612" on a signature's line
+        alone = local and alone_on_line(text, m.start(), m.end())  # "382-0612" on a signature's line
         if not (shaped or international or pairs or ((local or trunk) and context) or labelled or alone
                 or (context and digits >= 8)):  # "PHONE 0986-948 86": mixed separators after a phone word
             continue

@@ -10,7 +10,15 @@ from functools import cache, lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
 from phimask.detect.names import WORD, Case, clinical_text, document_case
-from phimask.detect.patterns import MEASURE_AFTER, MONTH, STATE_ABBREVIATIONS, WEEKDAYS, hit, led
+from phimask.detect.patterns import (
+    MEASURE_AFTER,
+    MONTH,
+    STATE_ABBREVIATIONS,
+    WEEKDAYS,
+    alone_on_line,
+    hit,
+    led,
+)
 from phimask.entities import Entity, EntityType
 
 PLACE_CONTEXT = re.compile(
@@ -91,7 +99,7 @@ LEGAL_SUFFIXES = {"inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.",
                   "nv", "n.v.", "a.s.", "s.r.o.", "s.c.", "sarl", "s.l.", "s.r.l.", "srl", "lda", "lda.",
                   "ltda", "ltda.", "tmi", "e.v.", "sas", "s.com.", "s.a.s."}
 PROFESSION_CONTEXT = re.compile(
-    r"\b(?:as\s+an?|as\s+the|work(?:s|ed|ing)?\s+as|occupation|profession|job|retired|"
+    r"\b(?:as\s+an?|as\s+the|work(?:s|ed|ing)?\s+as|occupation|profession|job|retired|been\s+an?|"
     r"employed\s+as|career\s+as|former|is\s+an?|was\s+an?)\s*:?\s*$",
     re.IGNORECASE,
 )
@@ -128,7 +136,8 @@ def _place_heads() -> frozenset[str]:
 
 @cache
 def _profession_starts() -> frozenset[str]:
-    return frozenset(key.split(" ")[0] for key in lexicon().professions)
+    lex = lexicon()
+    return frozenset(key.replace("/", " ").split(" ")[0] for key in lex.professions | lex.foreign_professions)
 
 
 @lru_cache(maxsize=1 << 15)
@@ -428,8 +437,17 @@ def find_organisations(text: str) -> Iterator[Entity]:
         yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.75)
 
 
+TITLE_GAPS = {" ", "/", " / "}  # "Ranger/warden", "Gerontologe / Gerontologin"
+TITLE_BRACKET = re.compile(r" \([^()\n]{1,40}\)")  # "Research scientist (maths)"
+
+
+def _is_title(lex: Lexicon, key: str) -> bool:
+    return key in lex.professions or key in lex.foreign_professions
+
+
 def find_professions(text: str) -> Iterator[Entity]:
-    """Job titles from the profession list; staff roles only with an occupation cue."""
+    """Job titles from the profession lists (English, and other languages' longer titles);
+    staff roles and other languages' one-word titles only with an occupation cue."""
     lex = lexicon()
     words = list(WORD.finditer(text))
     starts = _profession_starts()
@@ -438,18 +456,22 @@ def find_professions(text: str) -> Iterator[Entity]:
         if fold(words[i].group(0).rstrip(".")) not in starts:
             i += 1
             continue
-        for size in (4, 3, 2, 1):
+        for size in range(min(7, len(words) - i), 0, -1):
             group = words[i:i + size]
-            if len(group) < size:
-                continue
-            if any(text[a.end():b.start()] != " " for a, b in itertools.pairwise(group)):
+            if any(text[a.end():b.start()] not in TITLE_GAPS for a, b in itertools.pairwise(group)):
                 continue
             phrase = text[group[0].start():group[-1].end()].rstrip(".")
             key = fold(phrase)
-            if key not in lex.professions:
+            foreign = key in lex.foreign_professions
+            if not foreign and key not in lex.professions:
                 continue
-            context = bool(PROFESSION_CONTEXT.search(text[max(0, group[0].start() - 25):group[0].start()]))
-            if key in CARE_STAFF and not context:
+            bracket = TITLE_BRACKET.match(text, group[0].start() + len(phrase))
+            if bracket and _is_title(lex, fold(phrase + bracket.group(0))):
+                phrase += bracket.group(0)
+            begin = group[0].start()
+            sign_off = alone_on_line(text, begin, begin + len(phrase)) and not clinical_text(text)
+            context = sign_off or bool(PROFESSION_CONTEXT.search(text[max(0, begin - 25):begin]))
+            if (key in CARE_STAFF or (foreign and size == 1)) and not context:
                 continue
             zipf = lex.zipf(phrase) if size == 1 else 0.0
             score = 0.75 if size > 1 or zipf < 4.0 else 0.4
