@@ -502,6 +502,8 @@ NOT_TOUCHED = [
     pytest.param("lasix given. c/o 2-3/10 cpain overnight.", "3/10", id="pain-score-before-pain"),
     pytest.param("CPAP 5/.4/6PEEP, LASIX GIVEN.", "4/6", id="vent-settings-glued"),
     pytest.param("Nurs:stable day, lasix given. Dressings intact.", "Nurs", id="section-is-no-speaker"),
+    pytest.param("Sex: Female\nDOB: 3/14/1958\nAge: 66 Years\nVisit Reason: cough", "Age",
+                 id="form-field-is-no-speaker"),
     pytest.param("LASIX GIVEN. NEW S.L. STARTED, TRAUMA LINE D/C'D.", "S.L.", id="saline-lock-no-firm"),
     pytest.param("Workout: lactate 2.3; I/O 1216/2947; MAP 78.", "1216/2947", id="intake-output-no-phone"),
     pytest.param("IV access: rt antecub 18 gauge, lasix given.", "antecub", id="right-is-no-care-role"),

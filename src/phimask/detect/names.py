@@ -577,7 +577,7 @@ NAME_LIST = re.compile(
 PEOPLE_CUE = re.compile(  # "our 3 founders: Varn, Quist and Elm": the list names people
     r"\b(?:founders|co-?founders|children|kids|sons|daughters|grandchildren|siblings|members|partners|"
     r"owners|friends|\d{1,2})[ \t]*:[ \t]*$", re.IGNORECASE)
-SPEAKER = re.compile(r"(?:^|\n)[ \t]*([A-Z][^\W\d_]+)[ \t]*:[ \t]*(?=[\"“\w])")
+SPEAKER = re.compile(r"(?:^|\n)[ \t]*([A-Z][^\W\d_]+)[ \t]*:[ \t]*(?=[\"“]|[^\W\d_])")
 LOWER_SPEAKER = re.compile(r"(?:^|\n)[ \t]*([a-z]{2,})[ \t]*:[ \t]*(?=[\"“a-z])")
 
 
@@ -599,7 +599,8 @@ def find_name_lists(text: str, judge: NameJudge) -> Iterator[Entity]:
 
 
 NOT_SPEAKERS = {"bot", "user", "agent", "assistant", "customer", "client", "doctor", "nurse", "patient",
-                "caller", "operator", "host", "guest", "interviewer", "note", "plan", "subject"}
+                "caller", "operator", "host", "guest", "interviewer", "note", "plan", "subject",
+                "age", "sex", "gender", "name", "address", "phone", "email", "date", "time", "status"}
 
 
 def find_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
