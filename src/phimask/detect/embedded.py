@@ -125,6 +125,7 @@ def _not_a_name(entity: Entity) -> bool:
 
 
 POSSESSIVE_CUT = re.compile(r"['’]s\b")  # "Ilse Varn's Tales": the name ends before its possessive
+SAINT_START = re.compile(r"(?i:st\.?|saint|ste\.?)\s")
 HYPHEN_TAIL = re.compile(r"-([a-z]+)$")  # "Varn-who", "Quorvath-thinking": a word run on after a hyphen
 LAST_STREET_WORD = re.compile(r"[ \t]+(?i:st\.?|street\.?)$")
 REDUNDANT_STREET_WORD = re.compile(  # "Kestrel St street", "Varnelo 32 St.": the street was whole
@@ -137,7 +138,7 @@ def _trimmed(entity: Entity) -> Entity:
     street."""
     lex = lexicon()
     value = entity.text
-    if entity.type in WORDLIKE:
+    if entity.type in WORDLIKE and not SAINT_START.match(value):  # "St. Mary's" keeps its 's
         cut = POSSESSIVE_CUT.search(value)
         rest = value[cut.end():].split() if cut else []
         if cut and (not rest or (entity.type is EntityType.NAME and len(rest) == 1

@@ -39,8 +39,10 @@ FACILITY = re.compile(
 FACILITY_HINTS = ("hosp", "medical", "health", "clinic", "rehab", "nursing", "infirmary", "memorial",
                   "institute", "universit", "college", "campus", "surgical", "urgent", "pharmacy", "manor",
                   "assisted", " va", "\tva", "care", "living")  # one of these is in every FACILITY match
-FACILITY_HEADS = {"hospital", "hosp", "medical", "memorial", "university", "institute", "college", "health"}
-GENERIC_HEADS = {"hospital", "hosp", "medical", "health"}  # never a facility's name by themselves
+FACILITY_HEADS = {"hospital", "hosp", "medical", "memorial", "university", "institute", "college", "health",
+                  "regional", "community", "general", "county", "nursing", "childrens", "children's"}
+GENERIC_HEADS = {"hospital", "hosp", "medical", "health", "regional", "community", "general", "county",
+                 "nursing", "childrens", "children's"}  # never a facility's name by themselves
 FACILITY_GLUE = {"of", "the", "and", "&", "de", "la", "for"}
 # kind-of-place words left outside a facility's span: "[Elmsby] Hospital" reads as a hospital and
 # identifies no one ("Medical Center", "Memorial", "VAMC" stay: they are usually part of the name)
@@ -233,7 +235,7 @@ def find_facilities(text: str) -> Iterator[Entity]:
             if _proper(word, lex, case) or fold(word) in SAINTS or fold(word) in FACILITY_HEADS or (
                     fold(word) in lex.cities and not lex.is_clinical(word) and fold(word) not in STOP_WORDS
                     and not lex.is_common_noun(word)) or (
-                    kept and fold(word) in FACILITY_GLUE):
+                    (kept or word is words[-1]) and fold(word) in FACILITY_GLUE):  # "Varn Nursing and Rehab"
                 kept.insert(0, word)
             else:
                 break
@@ -249,6 +251,8 @@ def find_facilities(text: str) -> Iterator[Entity]:
         proper = sum(lex.zipf(w.rstrip(".")) < 3.5 for w in kept)
         score = 0.85 if proper or case is Case.MIXED else 0.5
         end = m.start(2) if KIND_HEAD.fullmatch(m.group(2)) else m.end()
+        if end == m.start(2) and fold(kept[-1]) in FACILITY_GLUE:
+            end = text.rindex(kept[-1], begin, end)  # "[Varn Nursing] and Rehab"
         yield hit(text, begin, end, EntityType.ADDRESS, score)
 
 
@@ -271,6 +275,20 @@ SHARED_WORDS = {"mercy", "providence", "memorial", "general", "presbyterian", "m
 def _state(words: str, lex: Lexicon) -> bool:
     key = fold(words)
     return key in lex.us_states or bool(re.fullmatch(STATE_CODES, words, re.IGNORECASE))
+
+
+SAINT_PLACE = re.compile(  # "from st. mary's", "to St. Clare 5-15": a hospital named after a saint
+    r"\b(?i:to|from|at|@|transfer(?:red)?\s+to)\s+((?i:st\.?|saint|ste\.?)\s+([^\W\d_]+)(?:['’]s)?)(?![\w'’])")
+
+
+def find_saint_places(text: str) -> Iterator[Entity]:
+    """'transferred from st. mary's': after an arrival word, a saint's name is a hospital or a town."""
+    lex = lexicon()
+    for m in SAINT_PLACE.finditer(text):
+        key = fold(m.group(2))
+        if (key in lex.first_names or key in lex.last_names) and not lex.is_clinical(m.group(2)) and \
+                fold(m.group(2)) not in STOP_WORDS:
+            yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.75)
 
 
 def find_named_hospitals(text: str) -> Iterator[Entity]:
@@ -728,6 +746,6 @@ def find_streets_on(text: str) -> Iterator[Entity]:
 
 RECOGNIZERS = (
     find_wards, find_job_titles, find_unknown_places, find_destinations, find_places, find_facilities,
-    find_named_hospitals, find_facility_acronyms, find_organisations, find_professions, find_cued_places,
-    find_occupations, find_university_places, find_postcode_streets, find_streets_on,
+    find_named_hospitals, find_saint_places, find_facility_acronyms, find_organisations, find_professions,
+    find_cued_places, find_occupations, find_university_places, find_postcode_streets, find_streets_on,
 )
