@@ -366,8 +366,8 @@ SIGNOFF_CREDENTIAL = (r"(?i:rn|r\.n\.|md|np|pa|pa-c|do|phd|rrt|crna|msw|licsw|lc
                       r"bsn|ccrn|lpn|rd|slp)")
 SIGNATURE = re.compile(  # "ilsa varn rn", "- ilsa r. varn msw" closing a note, whatever case the note is in
     r"(?:^[ \t]*(?:-{1,2}[ \t]*)?|[.;!?][ \t]+-{1,2}[ \t]*)"
-    r"([^\W\d_][\w'-]*\.?(?:[ \t]+[^\W\d_]\.?)?[ \t]+[^\W\d_][\w'-]+),?[ \t]+"
-    rf"{SIGNOFF_CREDENTIAL}(?:[ \t]*/[ \t]*{SIGNOFF_CREDENTIAL})?[ \t.]*$",
+    r"([^\W\d_][\w'-]*\.?(?:[ \t]+[^\W\d_]\.?)?(?:[ \t]+[^\W\d_][\w'-]+){1,2}),?[ \t]*"
+    rf"(?<![\w'-]){SIGNOFF_CREDENTIAL}(?:[ \t]*[,/][ \t]*{SIGNOFF_CREDENTIAL})*[ \t.]*$",
     re.MULTILINE,
 )
 
@@ -375,7 +375,7 @@ SIGNATURE = re.compile(  # "ilsa varn rn", "- ilsa r. varn msw" closing a note, 
 SIGNED_LINE = re.compile(  # "-- VARN, ILSE,BSN", "SIGNED: VARN, ILSE,PT", "By: JQ, PharmD", "- KL PT"
     r"^[ \t]*((?:-{1,2}|[–—]|(?i:signed|by|signed[ \t]+by)[ \t]*:)?)[ \t]*"
     r"([^\W\d_][\w'’-]*\.?(?:(?:[ \t]+|[ \t]*,[ \t]*)[^\W\d_][\w'’-]*\.?){0,2}?)[ \t]*,?[ \t]*"
-    rf"{SIGNOFF_CREDENTIAL}(?:[ \t]*[,/][ \t]*{SIGNOFF_CREDENTIAL})*[ \t.]*$",
+    rf"(?<![\w'’-]){SIGNOFF_CREDENTIAL}(?:[ \t]*[,/][ \t]*{SIGNOFF_CREDENTIAL})*[ \t.]*$",
     re.MULTILINE,
 )
 
@@ -389,12 +389,14 @@ def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
         first, last = fold(words[0].rstrip(".")), fold(words[-1].rstrip("."))
         if any(lex.is_clinical(w.rstrip(".")) or lex.is_drug(w) for w in words):
             continue
-        if first in lex.first_names or last in lex.last_names:
+        unknown = all(judge.initial(w) or (lex.raw_zipf(w) == 0 and not medical_or_misspelt(w))
+                      for w in words)
+        if first in lex.first_names or last in lex.last_names or unknown:
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.85)
     for m in SIGNED_LINE.finditer(text):
         toks = [Token(m.start(2) + w.start(), m.start(2) + w.end(), w.group(0))
                 for w in WORD.finditer(m.group(2))]
-        if len(toks) == 1 and len(toks[0].bare) <= 3 and m.group(1):
+        if len(toks) == 1 and len(toks[0].bare) <= 3 and (m.group(1) or toks[0].bare.isupper()):
             if not lex.is_clinical(toks[0].bare) and lex.zipf(toks[0].bare) < 4.0:
                 yield _name_span(text, toks, 0.7)  # "-- JQ OT", "By: jq, pharmd": a clinician's initials
             continue
