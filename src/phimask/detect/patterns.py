@@ -608,7 +608,7 @@ NUMBERED_PREFIX_STREET = re.compile(  # house numbers and a street prefix vouch 
     r"[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){0,2})(?=[ \t]*(?:[,.;\n]|$))")
 HOUSE_NUMBERS_BEFORE = re.compile(r"(?<![\w.,/:-])\d{1,6}(?:[ \t]+\d{1,6})?[ \t]+$")
 POST_BOX_KEYS = ("box", "uss", "usn", "uscgc", "apo", "fpo", "dpo")  # one is in every post-box address
-UNIT_ALONE = re.compile(r"\b(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,5}[a-z]?\b", I)
+UNIT_ALONE = re.compile(r"\b(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,5}[a-z]?\b(?!/\d)", I)
 NUMBERED_STREET = re.compile(
     r"(?<![\w/.,-])(?:\d{1,6}[ \t]+)?(?:[^\W\d_][^\W\d_'.-]*[ \t]+){0,3}"
     r"[^\W\d_a-z][^\W\d_'.-]+[ \t]+\d{1,5}[a-z]?\.?(?=\s*(?:,|\n|$|\s{2}|\s+(?i:apt|suite|ste|unit)\b))",

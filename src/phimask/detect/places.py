@@ -120,7 +120,7 @@ CARE_STAFF = {
 
 
 def _proper(word: str, lex: Lexicon, case: Case) -> bool:
-    bare = word.rstrip(".")
+    bare = word.rstrip(".-")  # "PT-": the abbreviation, not a name
     if lex.is_clinical(bare) or (word.endswith(".") and len(bare) > 2):
         return False
     if case is Case.MIXED:
@@ -518,6 +518,11 @@ WARD = re.compile(
 )
 
 
+def _unit_typo(lex: Lexicon, word: str) -> bool:
+    """'micua', 'ccuu', 'xmicu': a unit's name with a letter added before or after."""
+    return len(word) >= 4 and not word.isupper() and (lex.is_clinical(word[:-1]) or lex.is_clinical(word[1:]))
+
+
 def find_destinations(text: str) -> Iterator[Entity]:
     """Hospitals and wards a patient moves between: 'transferred to KQH', 'admitted to
     Halloway 3' — acronyms or unknown words right after a movement verb."""
@@ -530,8 +535,8 @@ def find_destinations(text: str) -> Iterator[Entity]:
             continue
         word = token.group(1)
         if lex.is_clinical(word) or lex.is_drug(word) or "-" in word or (
-                case is Case.MIXED and word.islower()):
-            continue  # "to step-down", "plan to transfuse": no place
+                case is Case.MIXED and word.islower()) or _unit_typo(lex, word):
+            continue  # "to step-down", "plan to transfuse", "admitted to micua": no place
         acronym = (word.isupper() and 2 <= len(word) <= 5 and lex.zipf(word) < 4.5
                    and not lex.is_common_noun(word))
         unknown = len(word) >= 4 and lex.zipf(word) < 2.0 and lex.raw_zipf(word) < 3.0 and \
