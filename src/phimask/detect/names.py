@@ -207,6 +207,9 @@ class NameJudge:
             return word[:1].isupper()
         if len(bare) < 2 or RELATIVES.fullmatch(bare) or CONTRACTED.search(bare):
             return False  # not "con't", "won't"
+        head = bare.split("-")[0]
+        if head != bare and head.islower() and self.lex.zipf(head) >= 4.0 and not self.lex.is_name(head):
+            return False  # "present-contin": a word run on, not a double-barrelled name
         clinical = self.lex.is_clinical(POSSESSIVE.sub("", bare))
         if clinical and not (self.capitalised(bare) and self.lex.is_name(bare)):
             return False  # "Baker" may be a name; "PT'S" is the patient's
@@ -773,7 +776,8 @@ def find_lowercase_cued(text: str, judge: NameJudge) -> Iterator[Entity]:
 
     for m in LOWER_CUE.finditer(text):
         first, initial, last = m.group(1), m.group(2), m.group(3)
-        if len(first) == 1 and not initial and last and known(last) and NAME_ENDS.match(text, m.end(3)):
+        if len(first) == 1 and first not in "ai" and not initial and last and known(last) and \
+                NAME_ENDS.match(text, m.end(3)):
             yield hit(text, m.start(1), m.end(3), EntityType.NAME, 0.75)  # "per d ross."
             continue
         if not known(first):
