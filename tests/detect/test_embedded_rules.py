@@ -358,6 +358,8 @@ COVERED = [
     pytest.param("Ilse Varn has been a engineer with Quarnby Labs.", "engineer", id="been-a-job"),
     pytest.param("PCP is at Quarnby Nursing and Rehab, tel 555-0100.", "Quarnby Nursing",
                  id="nursing-and-rehab"),
+    pytest.param("pt instructed to f/u w/ Quarnby River Heart Center, phone # given.", "Quarnby River",
+                 id="specialty-center"),
     pytest.param("pt admitted to rehab from st. bernadette's via micu.", "st. bernadette's",
                  id="saint-hospital"),
     pytest.param("screened for rehab at quarnby regional medical center.", "quarnby regional medical center",

@@ -26,19 +26,23 @@ PLACE_CONTEXT = re.compile(
     r"flew|fly|travel(?:l?ed)?|trip|based|located|resident|native|hometown|city|town)\s*$",
     re.IGNORECASE,
 )
+# a kind of place, left outside the name like "hospital"
+SPECIALTY_CENTER = (r"(?:heart|cancer|eye|kidney|dialysis|surgery|imaging|sleep|pain|trauma|burn|wellness|"
+                    r"birth)\s+cent(?:er|re)")
 FACILITY = re.compile(
     r"\b((?:[A-Za-z][\w'&-]*\.?[ \t]+){1,5}?)"
     r"(hospital|hosp|medical\s+cent(?:er|re)|health\s+(?:center|centre|system|care)|clinic|"
     r"healthcare|rehab(?:ilitation)?(?:\s+(?:center|hospital|facility))?|nursing\s+home|"
     r"nursing\s+facility|hospice|infirmary|memorial|institute|university|college|campus|"
     r"medical\s+group|surgical\s+center|urgent\s+care|pharmacy|manor|assisted\s+living|va|vamc|"
-    r"care\s+cent(?:er|re)|senior\s+living|living\s+cent(?:er|re))\b"
+    r"care\s+cent(?:er|re)|senior\s+living|living\s+cent(?:er|re)|"
+    rf"{SPECIALTY_CENTER})\b"
     r"(?!\s+(?:hospital|hosp|medical|med\s+cent|health|clinic|rehab))",  # "Memorial Hospital": one name
     re.IGNORECASE,
 )
 FACILITY_HINTS = ("hosp", "medical", "health", "clinic", "rehab", "nursing", "infirmary", "memorial",
                   "institute", "universit", "college", "campus", "surgical", "urgent", "pharmacy", "manor",
-                  "assisted", " va", "\tva", "care", "living")  # one of these is in every FACILITY match
+                  "assisted", " va", "\tva", "care", "living", "center", "centre")  # in every FACILITY match
 FACILITY_HEADS = {"hospital", "hosp", "medical", "memorial", "university", "institute", "college", "health",
                   "regional", "community", "general", "county", "nursing", "childrens", "children's"}
 GENERIC_HEADS = {"hospital", "hosp", "medical", "health", "regional", "community", "general", "county",
@@ -46,7 +50,7 @@ GENERIC_HEADS = {"hospital", "hosp", "medical", "health", "regional", "community
 FACILITY_GLUE = {"of", "the", "and", "&", "de", "la", "for"}
 # kind-of-place words left outside a facility's span: "[Elmsby] Hospital" reads as a hospital and
 # identifies no one ("Medical Center", "Memorial", "VAMC" stay: they are usually part of the name)
-KIND_HEAD = re.compile(r"(?:hospital|hosp|campus|rehab|va|er|ed|ew)\.?", re.IGNORECASE)
+KIND_HEAD = re.compile(rf"(?:hospital|hosp|campus|rehab|va|er|ed|ew)\.?|{SPECIALTY_CENTER}", re.IGNORECASE)
 COMPANY = re.compile(
     r"\b((?:(?:[A-Z][\w&'.-]*|&)[ \t]+){0,3}[A-Z][\w&'.-]*),?[ \t]+"
     r"(Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Corp\.?|Corporation|Company|Co\.|Group|PLC|GmbH|AG|"
