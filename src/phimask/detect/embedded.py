@@ -264,7 +264,6 @@ POSTCODE_AFTER = re.compile(  # "Elmsby 40117", "Elmsby 452 31", "Elmsby 4120-30
     r"[ \t]*(?:\([^\W\d_]+\)[ \t]*)?(\d{3,6}(?:-\d{3,4}|[ ]\d{2}(?![ \t]*\d))?)(?![\w/:%]|[.,]\d)"
 )
 POSTCODE_LINE = re.compile(r"[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?")
-BUILDING_NUMBER = re.compile(r"(?<![\w.,/-])\d{1,6}(?:[ \t]+\d{1,6})?[ \t]+$")  # "417 28 rue …": both
 PLACEHOLDERS = {"nan", "null", "none", "n/a"}  # missing values printed by data pipelines
 PLACEHOLDER = re.compile(r"[ \t,]*(?:nan|null|None|N/A)\b(?:[ \t]+\d{3,6}(?:[ -]\d{2,4})?)?")
 QUOTE = rf"[ \t]*{QUOTE_MARK}?[ \t]*"
@@ -354,7 +353,7 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
         if e.type is not EntityType.ADDRESS or e.score < 0.75 or not any(c.isdigit() for c in e.text):
             continue
         begin, end = e.begin, e.end
-        head = BUILDING_NUMBER.search(text, max(0, begin - 15), begin)
+        head = patterns.HOUSE_NUMBERS_BEFORE.search(text, max(0, begin - 15), begin)  # "417 28 rue …": both
         if head:
             begin = head.start()
         for _ in range(3):
@@ -438,7 +437,7 @@ def _grow_places(text: str, entities: list[Entity]) -> list[Entity]:
             lead = key in PLACE_LEAD and (word[:1].isupper() or key in PARTICLES)
             unknown = word[:1].isupper() and len(word) >= 4 and lex.raw_zipf(word) < 1.5 and \
                 not lex.is_clinical(word) and not lex.is_name(word) and not medical_or_misspelt(word) \
-                and not names.TITLE_WORD.fullmatch(word)  # "Mrs. Elmsby" is a person
+                and not patterns.TITLE_WORD.fullmatch(word)  # "Mrs. Elmsby" is a person
             if not (lead or unknown):
                 break
             begin = m.start(1)
@@ -528,7 +527,8 @@ def _grow_names(text: str, entities: list[Entity]) -> list[Entity]:
         if right and (_name_word(surname) or (after_first and _known_surname(surname))):
             end = right.end(1)  # "Ilse Young": after a first name, a capitalised surname however common
         left = NAME_LEFT.search(text, max(0, begin - 30), begin)
-        if left and _name_word(left.group(1), first=True) and not names.TITLE_WORD.fullmatch(left.group(1)):
+        if left and _name_word(left.group(1), first=True) and \
+                not patterns.TITLE_WORD.fullmatch(left.group(1)):
             begin = left.start(1)
         if (begin, end) != (e.begin, e.end):
             extra.append(Entity(begin, end, EntityType.NAME, e.score - 0.05, text[begin:end]))

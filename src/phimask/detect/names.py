@@ -10,7 +10,7 @@ from enum import Enum
 from functools import lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt, medical_words, misspelt
-from phimask.detect.patterns import hit, led
+from phimask.detect.patterns import TITLE_WORD, hit, led
 from phimask.entities import Entity, EntityType
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*\.?|[^\W\d_]\.")
@@ -579,9 +579,10 @@ def find_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
 NAME_LIST = re.compile(
     r"(?<![\w,])([^\W\d_]{2,}(?:,[ \t]*[^\W\d_]{2,}){1,10},?[ \t]+(?:and|&)[ \t]+[^\W\d_]{2,})(?![\w])"
 )
-PEOPLE_CUE = re.compile(  # "our 3 founders: Varn, Quist and Elm": the list names people
-    r"\b(?:founders|co-?founders|children|kids|sons|daughters|grandchildren|siblings|members|partners|"
-    r"owners|friends|\d{1,2})[ \t]*:[ \t]*$", re.IGNORECASE)
+# "our 3 founders: Varn, Quist and Elm": the list names people
+PEOPLE_WORDS = (r"founders|co-?founders|children|kids|sons|daughters|grandchildren|siblings|members|partners|"
+                r"owners|friends|people|\d{1,2}")
+PEOPLE_CUE = re.compile(rf"\b(?:{PEOPLE_WORDS})[ \t]*:[ \t]*$", re.IGNORECASE)
 SPEAKER = re.compile(r"(?:^|\n)[ \t]*([A-Z][^\W\d_]+)[ \t]*:[ \t]*(?=[\"“]|[^\W\d_])")
 LOWER_SPEAKER = re.compile(r"(?:^|\n)[ \t]*([a-z]{2,})[ \t]*:[ \t]*(?=[\"“a-z])")
 
@@ -844,7 +845,6 @@ def _sentence_start(text: str, begin: int) -> bool:
 
 
 CONTRACTION = re.compile(r"(?i:i|you|we|they|he|she|it|that|there)['’](?i:m|re|ve|ll|d|s)")
-TITLE_WORD = re.compile(r"(?i:mr|mrs|ms|mx|miss|dr|prof|sir|madam)\.?")
 
 
 def _extends_name(judge: NameJudge, tok: Token) -> bool:

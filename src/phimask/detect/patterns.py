@@ -538,7 +538,7 @@ STATE_ABBREVIATIONS = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|"
     "NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI"
 )
-TITLE_FIRST = re.compile(r"(?:Dr|Mr|Mrs|Ms|Prof)\.?\s")
+TITLE_WORD = re.compile(r"(?i:mr|mrs|ms|mx|miss|dr|prof|sir|madam)\.?")  # a title, never a name or a town
 CITY_STATE_ZIP = re.compile(
     rf"\b([A-Z][A-Za-z.'-]+(?:\s[A-Z][A-Za-z.'-]+){{0,2}}),\s*(?:{STATE_ABBREVIATIONS})\b"
     rf"(?:\.?,?\s+\d{{5}}(?:-\d{{4}})?)?"
@@ -769,7 +769,7 @@ def find_addresses(text: str) -> Iterator[Entity]:
         if not has_zip and city.isupper():
             continue  # "NO VEA, CA": capitals and a clinical abbreviation, not a town
         words = city.split()
-        if not has_zip and (TITLE_FIRST.match(city) or (
+        if not has_zip and (TITLE_WORD.fullmatch(words[0]) or (
                 re.match(r",\s*(?:MD|PA|DO)\b", text[m.end(1):]) and len(words) >= 2
                 and fold(words[0]) in lex.first_names and lex.is_name(words[-1]))):
             continue  # "Dr. Quarn, MD", "Ilse Varn, PA": a credential, not a state

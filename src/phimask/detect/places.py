@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
-from phimask.detect.names import WORD, Case, clinical_text, document_case
+from phimask.detect.names import PEOPLE_WORDS, WORD, Case, clinical_text, document_case
 from phimask.detect.patterns import (
     MEASURE_AFTER,
     MONTH,
@@ -362,9 +362,7 @@ def clinical_name(words: list[str], text: str) -> bool:
     return any(lex.is_clinical(w) or medical_or_misspelt(w) for w in words)
 
 
-LIST_BEFORE = re.compile(
-    r"(?:\b(?i:founders|children|kids|sons|daughters|members|friends|siblings|people|\d+)[ \t]*:"
-    r"|([^\W\d_]+),)[ \t]*$")
+LIST_BEFORE = re.compile(rf"(?:\b(?i:{PEOPLE_WORDS})[ \t]*:|([^\W\d_]+),)[ \t]*$")
 
 
 def _listed_people(text: str, begin: int, lex: Lexicon) -> bool:
