@@ -141,9 +141,14 @@ def _place_heads() -> frozenset[str]:
 
 
 @cache
-def _profession_starts() -> frozenset[str]:
+def _profession_starts() -> dict[str, int]:
+    """The first word of every job title, and how many words the longest such title has."""
     lex = lexicon()
-    return frozenset(key.replace("/", " ").split(" ")[0] for key in lex.professions | lex.foreign_professions)
+    longest: dict[str, int] = {}
+    for key in lex.professions | lex.foreign_professions:
+        words = key.replace("/", " ").split()
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return longest
 
 
 @lru_cache(maxsize=1 << 15)
@@ -473,10 +478,11 @@ def find_professions(text: str) -> Iterator[Entity]:
     starts = _profession_starts()
     i = 0
     while i < len(words):
-        if fold(words[i].group(0).rstrip(".")) not in starts:
+        longest = starts.get(fold(words[i].group(0).rstrip(".")), 0)
+        if not longest:
             i += 1
             continue
-        for size in range(min(7, len(words) - i), 0, -1):
+        for size in range(min(longest, len(words) - i), 0, -1):
             group = words[i:i + size]
             if any(text[a.end():b.start()] not in TITLE_GAPS for a, b in itertools.pairwise(group)):
                 continue
