@@ -375,6 +375,7 @@ SIGNATURE = re.compile(  # "ilsa varn rn", "- ilsa r. varn msw" closing a note, 
 )
 
 
+SIGNOFF_END = re.compile(rf"(?<![\w'’-]){SIGNOFF_CREDENTIAL}[ \t.]*$", re.MULTILINE)
 SIGNED_LINE = re.compile(  # "-- VARN, ILSE,BSN", "SIGNED: VARN, ILSE,PT", "By: JQ, PharmD", "- KL PT"
     r"^[ \t]*((?:-{1,2}|[–—]|(?i:signed|by|signed[ \t]+by)[ \t]*:)?)[ \t]*"
     r"([^\W\d_][\w'’-]*\.?(?:(?:[ \t]+|[ \t]*,[ \t]*)[^\W\d_][\w'’-]*\.?){0,2}?)[ \t]*,?[ \t]*"
@@ -386,6 +387,8 @@ SIGNED_LINE = re.compile(  # "-- VARN, ILSE,BSN", "SIGNED: VARN, ILSE,PT", "By: 
 def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'ilsa varn rn' on a line of its own: a signature, even in lower case in a mixed-case note;
     'VARN, ILSE,BSN' and, after a dash or 'By:', initials ('JQ, PharmD') too."""
+    if not SIGNOFF_END.search(text):
+        return  # no line ends with a credential: the cheap test first
     lex = judge.lex
     for m in SIGNATURE.finditer(text):
         words = m.group(1).split()
@@ -493,6 +496,8 @@ SERVICE_MEMBER = re.compile(  # "Ilse from case management following", "- Varn f
 
 def find_service_members(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Ilse from case management following': a person named before the service they come from."""
+    if "from" not in text and "FROM" not in text and "From" not in text:
+        return
     for m in SERVICE_MEMBER.finditer(text):
         toks = [Token(m.start(1) + w.start(), m.start(1) + w.end(), w.group(0))
                 for w in WORD.finditer(m.group(1))]

@@ -290,8 +290,13 @@ SAINT_PLACE = re.compile(  # "from st. mary's", "to St. Clare 5-15": a hospital 
     r"\b(?i:to|from|at|@|transfer(?:red)?\s+to)\s+((?i:st\.?|saint|ste\.?)\s+([^\W\d_]+)(?:['’]s)?)(?![\w'’])")
 
 
+SAINT_HINT = re.compile(r"\b(?i:st|saint|ste)\b")
+
+
 def find_saint_places(text: str) -> Iterator[Entity]:
     """'transferred from st. mary's': after an arrival word, a saint's name is a hospital or a town."""
+    if not SAINT_HINT.search(text):
+        return
     lex = lexicon()
     for m in SAINT_PLACE.finditer(text):
         key = fold(m.group(2))
