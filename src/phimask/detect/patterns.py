@@ -345,6 +345,10 @@ DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
 )
 SHORT_DATE = re.compile(  # not inside "1.5/2" or "LA-10/3"; "Varnholm.8/31" is a date
     r"(?<![\d/:x])(?<![\d/]\.)(?<!\D-)(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?![\d/]|\.\d|%)")
+DASHED_DATE = re.compile(  # "transferred from Elmsby 7-24", "cxr 9-10:": m-d after a date cue only
+    r"(?<![\w/.+-])(0?[1-9]|1[0-2])-(0?[1-9]|[12]\d|3[01])(?![\w/%-]|[.,]\d)")
+RANGE_AFTER = re.compile(r"[ \t]+(?:of|to|per|times)\b", I)  # "weaned from 5-10 of PEEP": a range
+STUDY_BEFORE = re.compile(r"\b(?:cxr|echo|ekg|ecg|ct|mri|cath|tte|tee|us)[ \t]*$", I)
 SHORT_RANGE = re.compile(r"(?<![\d/.:x-])(\d{1,2})/(\d{1,2})-(\d{1,2})/(\d{1,2})(?![\d/]|\.\d|%)")
 YEAR_ALONE = re.compile(rf"(?<![\w#$./-]){YEAR}(?![\w%/]|\.\d|-\d)")
 APOSTROPHE_YEAR = re.compile(r"(?<!['\d])'(\d\d)\b|(?<![\w'])(\d\d)'(?![\w'])")
@@ -362,12 +366,13 @@ NOT_SHORT_DATE_AFTER = re.compile(
     I,
 )
 SHORT_DATE_CUE = re.compile(  # "extubated 5/2", "transferred to the floor on 11/4": events have dates
-    r"(?:\bon|\bfrom|since|until|till|thru|admit(?:ted)?|readmitted|extub(?:ated)?|intubated|transferred|"
+    r"(?:\bon|\bfrom|\bsince|\buntil|\btill|\bthru|admit(?:ted)?|readmitted|extub(?:ated)?|intubated|transferred|"
     r"weaned|wened|presented|discharged|d/?c'?d|s/p|dated?|\d{1,2}/\d{1,2}-)\s*$",
     I,
 )
 EVENT_PLACE_CUE = re.compile(  # "admitted to Elmsby 8/2": an event, where it happened, then its date
-    r"\b(?:admit(?:ted)?|readmitted|transferred|presented|seen)\s+(?:to|at|in)\s+(?:the\s+)?[a-z]+\s*$", I)
+    r"\b(?:admit(?:ted)?|readmitted|transferred|presented|seen)\s+(?:to|at|in|from)\s+(?:the\s+)?[a-z]+\s*$",
+    I)
 EVENT_DATE_BEFORE = re.compile(  # "am of 8/28", "12am 9/3", "today, 10/4": a clock or day points at a date
     r"(?:\b(?:am|pm|morning|evening|night|afternoon)\s+of|\d(?::\d\d)?\s*(?:am|pm)|"
     r"\b(?:today|yesterday|tonight),?)\s*$",
@@ -388,7 +393,7 @@ SETTING_AFTER = re.compile(r"\s*(?:x\s*)?\d{2,3}\s*%")  # "5/10 30%": ventilator
 PAIN_AFTER = re.compile(r"\s*(?:c?pain|cp|ha|headache|discomfort)\b", I)
 PAIN_BEFORE = re.compile(r"(?:pain|cp|rat(?:ing|ed|es)|scale|discomfort|#|\()", I)
 YEAR_CONTEXT = re.compile(
-    r"(?:\bin|since|year|born|\bdx|diagnosed|s/p|\bhx|history|cabg|surgery|married|"
+    r"(?:\bin|\bon|since|year|born|\bdx|diagnosed|s/p|\bhx|history|cabg|surgery|married|admitted|expires?|"
     r"retired|until|before|after|from|of|during|\bsince|class|its|it's|'|"
     r"\b(?:mi|nstemi|stemi|cva|tia|ptca|pci|stent|avr|mvr|chf|ca|dvt|pe|turp|lap\s+chole|repair|replacement))"
     r"\s*(?:early|late|mid|the)?\s*$",
@@ -446,6 +451,13 @@ def find_dates(text: str) -> Iterator[Entity]:
                           PAIN_AFTER.match(text, m.end())):
             continue  # "pain 6/10", "3-4/10 cpain": a pain score
         yield hit(text, m.start(), m.end(), EntityType.DATE, 0.72)
+    for m in DASHED_DATE.finditer(text):
+        before = _before(text, m.start(), 40)
+        dash_cued = bool(SHORT_DATE_CUE.search(before[-14:]) or EVENT_PLACE_CUE.search(before) or (
+            STUDY_BEFORE.search(before) and text[m.end():m.end() + 1] == ":"))
+        if dash_cued and not NOT_SHORT_DATE_AFTER.match(text, m.end()) and \
+                not SETTING_AFTER.match(text, m.end()) and not RANGE_AFTER.match(text, m.end()):
+            yield hit(text, m.start(), m.end(), EntityType.DATE, 0.7)
     for m in SHORT_RANGE.finditer(text):  # "3/14-3/19": the dash between two dates too
         if all(int(a) <= 12 and int(b) <= 31 for a, b in (m.group(1, 2), m.group(3, 4))) and \
                 max(int(m.group(2)), int(m.group(4))) > 5:
@@ -488,6 +500,9 @@ DURATION_AFTER = re.compile(  # "mi 10 years ago", "5 yrs prior": a time span, n
 AGE_WHEN = re.compile(  # "painted when she was 64.", "since he was 12,": an age, not a count
     r"\b(?:when|since|until|till)\s+(?:he|she|i|they|we)\s+(?:was|were|turned)\s+(\d{1,3})"
     r"(?=\s*[.,;!?)]|\s*$)", I)
+AGE_IS = re.compile(  # "Ilse Varn is 82.", "Quarnby, Ilse is 7": a person's age, not a count
+    r"\b([A-ZÀ-Þ][^\W\d_'’-]+)[ \t]+(?:is|was|turns|turned)[ \t]+(\d{1,3})(?=[ \t]*(?:[.!?;](?:\s|$)|$))",
+    re.MULTILINE)
 AGE_BEFORE = re.compile(
     r"\b(?:age[ds]?|aged|age of|turned|turn|turning|turns)\s*:?\s*(\d{1,3})\b"
     r"(?!\s*(?:%|mg|am|pm|[:/.]\d))",
@@ -522,6 +537,12 @@ def find_ages(text: str) -> Iterator[Entity]:
     for m in AGE_WHEN.finditer(text):
         if int(m.group(1)) <= 125:
             yield hit(text, m.start(1), m.end(1), EntityType.AGE, _age_score(m.group(1)))
+    lex = lexicon()
+    for m in AGE_IS.finditer(text):
+        key = fold(m.group(1))
+        if (key in lex.first_names or key in lex.last_names) and key not in lex.clinical_terms and \
+                int(m.group(2)) <= 125:
+            yield hit(text, m.start(2), m.end(2), EntityType.AGE, _age_score(m.group(2)))
     for m in AGE_BEFORE.finditer(text):
         word = m.group(0).split()[0].lower().rstrip(":")
         if int(m.group(1)) > 125:
