@@ -331,6 +331,8 @@ COVERED = [
     pytest.param("Pt on lasix. Transferred from Elmsby 7-24 with ngt.", "7-24", id="dashed-date-after-place"),
     pytest.param("Pt on lasix. BC FROM 3-5 GREW STAPH.", "3-5", id="dashed-date-after-from"),
     pytest.param("pt on lasix.\ncxr 9-10: no infiltrate.", "9-10", id="dashed-date-after-study"),
+    pytest.param("Sincerely,\nQuarnby, Ilse\nilse@example.com", "Quarnby, Ilse",
+                 id="surname-comma-first-name"),
     pytest.param("Tel: +34 957326610", "+34 957326610", id="country-code-long-subscriber"),
     pytest.param("Please call (351) 930216810 today.", "(351) 930216810", id="area-code-long-subscriber"),
     pytest.param("Varn GmbH\nTel: 0316/11833910", "0316/11833910", id="slashed-area-code"),
@@ -621,3 +623,9 @@ def test_led_puts_the_opening_letters_of_an_alternation_in_a_lookahead() -> None
     for unsure in (r"s?on|kid", r"(?:half-)?brother", r"[ab]c", r"\bson"):
         with pytest.raises(ValueError):
             led(unsure)
+
+
+def test_a_list_of_first_names_stays_apart(detector: Detector) -> None:
+    text = "they had 4: ilse, anna, marta and kai."
+    names = [e.text for e in find_phi(text, detector=detector) if e.type is T.NAME]
+    assert names == ["ilse", "anna", "marta", "kai"]

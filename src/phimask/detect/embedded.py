@@ -8,6 +8,7 @@ optional time budget (``deadline_seconds``, off by default) is checked before ea
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -99,6 +100,7 @@ class EmbeddedDetector:
         found = _coordinated_names(text, found)
         found = _grow_names(text, found)
         found = _particle_surnames(text, found)
+        found = _surname_comma_first(text, found)
         found = _card_organisations(text, found)
         found = _card_header(text, found)
         found = _affiliations(text, found)
@@ -550,6 +552,29 @@ def _particle_surnames(text: str, entities: list[Entity]) -> list[Entity]:
         m = SURNAME_PARTICLE.match(text, e.end)
         if m and lex.zipf(m.group(1)) < 4.0 and not lex.is_clinical(m.group(1)) and not _place(m.group(1)):
             extra.append(Entity(e.begin, m.end(), EntityType.NAME, e.score, text[e.begin:m.end()]))
+    return entities + extra
+
+
+SURNAME_COMMA = re.compile(r",[ \t]*")
+LIST_GOES_ON = re.compile(r"[ \t]*(?:,[ \t]*[^\W\d_]|(?:and|&)[ \t])|[ \t]+[A-ZÀ-Þ]")
+
+
+def _surname_comma_first(text: str, entities: list[Entity]) -> list[Entity]:
+    """'Quarnby, Ilse' (surname, comma, first name) is one name, comma included, unless it is
+    part of a list ('Varn, Ilse, Quist and Elm')."""
+    lex = lexicon()
+    names = sorted((e for e in entities if e.type is EntityType.NAME and " " not in e.text.strip()),
+                   key=lambda e: e.begin)
+    extra: list[Entity] = []
+    for first, second in itertools.pairwise(names):
+        if not SURNAME_COMMA.fullmatch(text, first.end, second.begin) or \
+                fold(second.text.rstrip(".")) not in lex.first_names:
+            continue
+        line_before = text[text.rfind("\n", 0, first.begin) + 1:first.begin]
+        if line_before.rstrip().endswith(",") or LIST_GOES_ON.match(text, second.end):
+            continue
+        score = min(first.score, second.score)
+        extra.append(Entity(first.begin, second.end, EntityType.NAME, score, text[first.begin:second.end]))
     return entities + extra
 
 
