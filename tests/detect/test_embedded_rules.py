@@ -375,6 +375,8 @@ COVERED = [
     pytest.param("Pt on lasix. veronica (sister-in-law) at bedside.", "veronica",
                  id="lower-case-before-in-law"),
     pytest.param("Pt on lasix. IACOVA (AUNT) IS HCP.", "IACOVA", id="name-before-aunt"),
+    pytest.param("Pt on lasix. lives with brother (quarnovi) in town.", "quarnovi",
+                 id="lower-case-unknown-word-in-brackets-after-relative"),
     pytest.param("Pt on lasix. Called home, spoke with maribel.", "maribel",
                  id="lower-case-after-spoke-with"),
     pytest.param("Pt on lasix. cousin maribel in to visit.", "maribel", id="lower-case-after-cousin"),

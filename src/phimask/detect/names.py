@@ -437,7 +437,8 @@ def find_relatives(text: str, judge: NameJudge) -> Iterator[Entity]:
         if bracket:  # "partner (Ilse Varn)", "wife (Ilse Varn, 555-0100)": the name in brackets
             toks = [Token(m.start() + w.start(), m.start() + w.end(), w.group(0))
                     for w in WORD.finditer(m.group(0), bracket.start(1), bracket.end(1))]
-            if toks and all(judge.plausible(t.word, strict=not k) or judge.initial(t.word)
+            if toks and all(judge.plausible(t.word, strict=not k) or judge.initial(t.word) or
+                            _lower_known_name(judge, t) or _lower_unknown(judge, t)
                             for k, t in enumerate(toks)):
                 yield _name_span(text, toks, 0.85)
         quoted = QUOTED_NAME.match(text, m.end())
@@ -534,6 +535,12 @@ def _lower_known_name(judge: NameJudge, tok: Token) -> bool:
     word = tok.bare
     return word.islower() and judge.lex.is_name(word) and judge.lex.zipf(word) < 4.5 and \
         fold(word) not in FUNCTION_WORDS and not judge.lex.is_clinical(word) and not judge.lex.is_drug(word)
+
+
+def _lower_unknown(judge: NameJudge, tok: Token) -> bool:
+    """'brother (silvian)': a lower-case word no dictionary knows, in a name's slot."""
+    return tok.word.islower() and len(tok.bare) >= 3 and judge.lex.raw_zipf(tok.bare) == 0 and \
+        not medical_or_misspelt(tok.bare) and not judge.lex.is_clinical(tok.bare)
 
 
 def find_roled(text: str, judge: NameJudge) -> Iterator[Entity]:
