@@ -331,6 +331,8 @@ COVERED = [
     pytest.param("Pt on lasix. Transferred from Elmsby 7-24 with ngt.", "7-24", id="dashed-date-after-place"),
     pytest.param("Pt on lasix. BC FROM 3-5 GREW STAPH.", "3-5", id="dashed-date-after-from"),
     pytest.param("pt on lasix.\ncxr 9-10: no infiltrate.", "9-10", id="dashed-date-after-study"),
+    pytest.param("LASIX GIVEN. LAST BM 6/5. ATROVENT PRN.", "6/5", id="date-after-last-bm"),
+    pytest.param("NURSING NOTE 11/4 STRAIGHT CATH, LASIX GIVEN.", "11/4", id="date-after-note"),
     pytest.param("Sincerely,\nQuarnby, Ilse\nilse@example.com", "Quarnby, Ilse",
                  id="surname-comma-first-name"),
     pytest.param("Tel: +34 957326610", "+34 957326610", id="country-code-long-subscriber"),

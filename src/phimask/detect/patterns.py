@@ -367,7 +367,7 @@ NOT_SHORT_DATE_AFTER = re.compile(
 )
 SHORT_DATE_CUE = re.compile(  # "extubated 5/2", "transferred to the floor on 11/4": events have dates
     r"(?:\bon|\bfrom|\bsince|\buntil|\btill|\bthru|admit(?:ted)?|readmitted|extub(?:ated)?|intubated|transferred|"
-    r"weaned|wened|presented|discharged|d/?c'?d|s/p|dated?|\d{1,2}/\d{1,2}-)\s*$",
+    r"weaned|wened|presented|discharged|d/?c'?d|s/p|dated?|\blast\s+bm|\blbm|\bnote|\d{1,2}/\d{1,2}-)\s*$",
     I,
 )
 EVENT_PLACE_CUE = re.compile(  # "admitted to Elmsby 8/2": an event, where it happened, then its date
