@@ -335,6 +335,11 @@ COVERED = [
     pytest.param("NURSING NOTE 11/4 STRAIGHT CATH, LASIX GIVEN.", "11/4", id="date-after-note"),
     pytest.param("Sincerely,\nQuarnby, Ilse\nilse@example.com", "Quarnby, Ilse",
                  id="surname-comma-first-name"),
+    pytest.param("The Quarnby-Lewis website is www.example.com.", "Quarnby-Lewis", id="capital-the-website"),
+    pytest.param("mcquarn insurance signed a contract with them on may 6.", "mcquarn insurance",
+                 id="lower-case-insurance-firm"),
+    pytest.param("Ilse Varn has been a surveyor with Quarnby Sp. z o.o. in Elmsby.", "Quarnby Sp. z o.o.",
+                 id="polish-legal-form"),
     pytest.param("Tel: +34 957326610", "+34 957326610", id="country-code-long-subscriber"),
     pytest.param("Please call (351) 930216810 today.", "(351) 930216810", id="area-code-long-subscriber"),
     pytest.param("Varn GmbH\nTel: 0316/11833910", "0316/11833910", id="slashed-area-code"),
@@ -633,3 +638,9 @@ def test_a_list_of_first_names_stays_apart(detector: Detector) -> None:
     text = "they had 4: ilse, anna, marta and kai."
     names = [e.text for e in find_phi(text, detector=detector) if e.type is T.NAME]
     assert names == ["ilse", "anna", "marta", "kai"]
+
+
+def test_a_lower_case_firm_starts_after_its_preposition(detector: Detector) -> None:
+    text = "she met the old team at quarnby labs."
+    firms = [e.text for e in find_phi(text, detector=detector) if e.type is T.OTHER]
+    assert firms == ["quarnby labs"]

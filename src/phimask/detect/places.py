@@ -59,7 +59,9 @@ COMPANY = re.compile(
     r"Services|Markets|Solutions|Ventures|Networks|Logistics|Studios|Movers|Airlines|Pharmaceuticals|"
     r"Health|Studio|Media|Foods|Motors|"
     r"KG|OG|A/S|ApS|APS|AS|AB|Oy|BV|B\.V\.|NV|N\.V\.|a\.s\.|s\.r\.o\.|s\.c\.|S\.C\.|Sàrl|SARL|S\.L\.|"
-    r"S\.r\.l\.|SRL|Lda\.?|LDA\.?|Ltda\.?|Tmi|e\.V\.|SAS|S\.Com\.|S\.A\.S\.)(?![\w])"
+    r"S\.r\.l\.|SRL|Lda\.?|LDA\.?|Ltda\.?|Tmi|e\.V\.|SAS|S\.Com\.|S\.A\.S\.|OHG|KGaA|Kkt\.?|Bt\.?|Zrt\.?|"
+    r"Nyrt\.?|Sp\.[ \t]z[ \t]o\.o\.(?:[ \t]Sp\.k\.)?|Sp\.k\.|S\.A\.[ \t]de[ \t]C\.V\.|e[ \t]figli|"
+    r"og[ \t]Sønner|e[ \t]Hijos|y[ \t]Asociados)(?![\w])"
 )
 # legal forms that are words or clinical shorthand too ("WORKS AS", "new S.L." saline lock, "S.C." injection):
 # a firm's only in mixed-case text that is no clinical note
@@ -72,10 +74,10 @@ EMPLOYER = re.compile(
     r"\b(?:(?:his|her|their|own)\s+(?:business|company|firm|shop|store)|"
     r"(?:work(?:s|ed|ing)?|employed|job|position|intern(?:ed)?|emplyee|employee)\s+"
     r"(?:for|at|with|by)|support|later\s+became|joined|(?:a|one|following|first|second|last)\s+year\s+at|"
-    r"recorded\s+for)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
+    r"recorded\s+for|(?:signed\s+)?(?:a\s+)?contract\s+with)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
 )
 WEBSITE = re.compile(  # "according to the Brightwave Transit website"
-    r"\bthe\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})\s+(?:website|web\s+site|homepage)\b"
+    r"\b(?i:the)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})\s+(?i:website|web\s+site|homepage)\b"
 )
 DESCRIBED_ORGANISATION = re.compile(  # "Brightwave Labs is a small agency from ..."
     r"(?:^|(?<=[.!?]\s)|(?<=\n))((?:[A-Z][\w&'.-]*)(?:[ \t]+(?:[A-Z][\w&'.-]*|and|of|&)){0,3}?)[ \t]+"
@@ -90,11 +92,17 @@ ADDRESS_OF = re.compile(  # "The address of Quenvaro Data Works is 12 …": whos
     r"\b[Tt]he[ \t]+address[ \t]+of[ \t]+((?:[A-Z][\w&'.-]*)(?:[ \t]+[A-Z][\w&'.-]*){0,4})[ \t]+is\b")
 ORGANISATION_VERB = re.compile(  # "In 2008, Quenvaro Iq invested", "Velmora announced"
     r"(?:^|(?<=,[ \t])|(?<=\n))((?:[A-Z][\w&'.-]*[ \t]+){0,3}[A-Z][\w&'.-]*)[ \t]+"
-    r"(?:invested|announced|acquired|reported|launched|raised|merged|employs|partnered|expanded)\b"
+    r"(?:invested|announced|acquired|reported|launched|raised|merged|employs|partnered|expanded|"
+    r"signed[ \t]+a[ \t]+contract)\b"
 )
 RELATIVE_WORD = re.compile(r"(?i:family|wife|husband|son|daughter|mother|father|sister|brother|patient|team|"
                            r"doctor|nurse|staff|physician|surgeon|friend)")
-LOWER_COMPANY = re.compile(r"\b((?:[a-z][\w&'-]*[ \t]+){1,3}?)(?:inc|llc|ltd|corp|plc|gmbh)\b\.?")
+LOWER_LEGAL = r"(?:inc|llc|ltd|corp|plc|gmbh)\b\.?"
+LOWER_COMPANY = re.compile(  # "quenvaro data labs inc.", "mcquarn insurance"
+    r"\b((?:[a-z][\w&'-]*[ \t]+){1,3}?)(?:(?:insurance|consulting|labs|analytics|systems|media|holdings|"
+    r"capital|solutions|ventures|networks|logistics|studios|partners|associates|technologies|industries|"
+    r"enterprises)\b"
+    rf"(?:[ \t]+{LOWER_LEGAL})?|{LOWER_LEGAL})")
 LOWER_EMPLOYER = re.compile(  # lower-case texts: "he works for quenvaro in ..."
     r"\b(?:work(?:s|ed|ing)?[ \t]+(?:for|at)|employed[ \t]+(?:by|at)|support|recorded[ \t]+for|joined)[ \t]+"
     r"([a-z][\w&'.-]*(?:[ \t]+[a-z][\w&'.-]*)?)"
@@ -103,7 +111,9 @@ LOWER_EMPLOYER = re.compile(  # lower-case texts: "he works for quenvaro in ..."
 LEGAL_SUFFIXES = {"inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.", "corp", "corp.",
                   "corporation", "plc", "gmbh", "kg", "og", "a/s", "aps", "as", "ab", "oy", "bv", "b.v.",
                   "nv", "n.v.", "a.s.", "s.r.o.", "s.c.", "sarl", "s.l.", "s.r.l.", "srl", "lda", "lda.",
-                  "ltda", "ltda.", "tmi", "e.v.", "sas", "s.com.", "s.a.s."}
+                  "ltda", "ltda.", "tmi", "e.v.", "sas", "s.com.", "s.a.s.", "ohg", "kgaa", "kkt", "kkt.",
+                  "bt", "bt.", "zrt", "zrt.", "nyrt", "nyrt.", "sp. z o.o.", "sp. z o.o. sp.k.", "sp.k.",
+                  "s.a. de c.v.", "e figli", "og sonner", "e hijos", "y asociados"}
 PROFESSION_CONTEXT = re.compile(
     r"\b(?:as\s+an?|as\s+the|work(?:s|ed|ing)?\s+as|occupation|profession|job|retired|been\s+an?|"
     r"employed\s+as|career\s+as|former|is\s+an?|was\s+an?)\s*:?\s*$",
@@ -440,7 +450,9 @@ def find_organisations(text: str) -> Iterator[Entity]:
         # "ilse works at quenvaro analytics inc."; never in a note, where "inc" is "increase"
         for m in LOWER_COMPANY.finditer(text) if not clinical_text(text) else ():
             words = m.group(1).split()
-            while words and (fold(words[0]) in STOP_WORDS or lex.zipf(words[0]) >= 5.0):
+            stops = [k for k, w in enumerate(words) if fold(w) in STOP_WORDS]
+            words = words[stops[-1] + 1:] if stops else words  # "streamer at varnco labs": after "at"
+            while words and lex.zipf(words[0]) >= 5.0:
                 words.pop(0)
             if words and any(lex.zipf(w) < 3.5 and not lex.is_clinical(w) for w in words):
                 begin = m.start(1) + len(m.group(1).rstrip()) - len(" ".join(words))
