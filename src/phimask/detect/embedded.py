@@ -106,6 +106,9 @@ class EmbeddedDetector:
         found = _affiliations(text, found)
         found = _venues(text, found)
         found = [e for e in _inside_addresses_or_firms(found) if not _not_a_name(e)]  # before propagation
+        if any(e.type is EntityType.DATE and WEEKDAY_ALONE.fullmatch(e.text) for e in found) and \
+                names.clinical_text(text):  # "LBM on Sunday": Safe Harbor dates have a day or a month
+            found = [e for e in found if not (e.type is EntityType.DATE and WEEKDAY_ALONE.fullmatch(e.text))]
         return [piece for e in map(_trimmed, _propagate_names(text, found))
                 for piece in _unquoted_lines(e) if piece.end > piece.begin and not _not_a_name(piece)]
 
@@ -555,6 +558,7 @@ def _particle_surnames(text: str, entities: list[Entity]) -> list[Entity]:
     return entities + extra
 
 
+WEEKDAY_ALONE = re.compile(patterns.WEEKDAY, re.IGNORECASE)
 SURNAME_COMMA = re.compile(r",[ \t]*")
 LIST_GOES_ON = re.compile(r"[ \t]*(?:,[ \t]*[^\W\d_]|(?:and|&)[ \t])|[ \t]+[A-ZÀ-Þ]")
 
