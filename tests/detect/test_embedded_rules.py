@@ -539,6 +539,7 @@ NOT_TOUCHED = [
     pytest.param("LASIX GIVEN. STATES PAIN STILL 4-6 ON PAIN SCALE.", "4-6", id="still-is-no-until"),
     pytest.param("Lasix given. Pain is 8. Temp is 99.", "8", id="pain-is-no-age"),
     pytest.param("Lasix given, weaned from 5-10 of PEEP.", "5-10", id="range-after-from"),
+    pytest.param("OLD BLOOD CLEANSED FROM ORAL CAVITY, LASIX GIVEN.", "ORAL", id="oral-is-no-town"),
     pytest.param("Abd obese, hypoactive BS x4. LBM on Sunday PTA, lasix given.", "Sunday",
                  id="note-weekday-alone"),
     pytest.param("lasix given. social=son present-cont to visit.", "present-cont",
