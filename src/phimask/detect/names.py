@@ -102,7 +102,7 @@ FUNCTION_WORDS = {  # names that are far more often ordinary words after "son", 
     "well", "best", "love", "faith", "hope", "joy", "grace", "rose", "page", "call", "calls",
     "mark", "bill", "bob", "jack", "guy", "chip", "sunny", "rich", "frank", "art", "dean",
     "more", "most", "less", "last", "next", "today", "time", "times", "back", "home", "here",
-    "age", "ages", "die", "line", "present", "nad",
+    "age", "die", "line",
 }
 SUBJECT_VERB = re.compile(
     r"(?:['’]s\b|,|\s+(?:is|was|has|had|will|would|can|could|said|says|spent|shouted|told|"
