@@ -106,9 +106,10 @@ class EmbeddedDetector:
         found = _affiliations(text, found)
         found = _venues(text, found)
         found = [e for e in _inside_addresses_or_firms(found) if not _not_a_name(e)]  # before propagation
-        if any(e.type is EntityType.DATE and WEEKDAY_ALONE.fullmatch(e.text) for e in found) and \
-                names.clinical_text(text):  # "LBM on Sunday": Safe Harbor dates have a day or a month
-            found = [e for e in found if not (e.type is EntityType.DATE and WEEKDAY_ALONE.fullmatch(e.text))]
+        # "LBM on Sunday": in a note a weekday alone is no date (Safe Harbor dates have a day or a month)
+        weekdays = {id(e) for e in found if e.type is EntityType.DATE and WEEKDAY_ALONE.fullmatch(e.text)}
+        if weekdays and names.clinical_text(text):
+            found = [e for e in found if id(e) not in weekdays]
         return [piece for e in map(_trimmed, _propagate_names(text, found))
                 for piece in _unquoted_lines(e) if piece.end > piece.begin and not _not_a_name(piece)]
 

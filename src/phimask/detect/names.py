@@ -333,14 +333,22 @@ def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
             yield _name_span(text, taken, 0.95)
 
 
+def _lower_known_name(lex: Lexicon, word: str, below: float = 4.5) -> bool:
+    """'veronica (wife)': a lower-case listed name rarer than ``below`` as a word."""
+    return word.islower() and lex.is_name(word) and lex.zipf(word) < below and \
+        fold(word) not in FUNCTION_WORDS and not lex.is_clinical(word) and not lex.is_drug(word)
+
+
+def _lower_unknown(lex: Lexicon, word: str) -> bool:
+    """'brother (silvian)': a lower-case word no dictionary knows and no typo, in a name's slot."""
+    return word.islower() and len(word) >= 3 and lex.raw_zipf(word) == 0 and \
+        not medical_or_misspelt(word) and not lex.is_clinical(word) and not lex.is_drug(word)
+
+
 def _lower_surname(lex: Lexicon, word: str) -> bool:
-    """A lower-case word after 'dr' that names someone: a listed name no more common than
-    'wolfe', or a word no dictionary knows that is no typo."""
-    if not word.islower() or len(word) < 3 or lex.is_clinical(word) or lex.is_drug(word):
-        return False
-    if lex.is_name(word):
-        return lex.zipf(word) < 4.0 and fold(word) not in FUNCTION_WORDS
-    return lex.raw_zipf(word) == 0 and not medical_or_misspelt(word)
+    """A lower-case word after 'dr' or a care role that names someone: a listed name no more
+    common than 'wolfe', or a word no dictionary knows."""
+    return len(word) >= 3 and (_lower_known_name(lex, word, below=4.0) or _lower_unknown(lex, word))
 
 
 def find_credentialed(text: str, judge: NameJudge) -> Iterator[Entity]:
@@ -438,7 +446,7 @@ def find_relatives(text: str, judge: NameJudge) -> Iterator[Entity]:
             toks = [Token(m.start() + w.start(), m.start() + w.end(), w.group(0))
                     for w in WORD.finditer(m.group(0), bracket.start(1), bracket.end(1))]
             if toks and all(judge.plausible(t.word, strict=not k) or judge.initial(t.word) or
-                            _lower_known_name(judge, t) or _lower_unknown(judge, t)
+                            _lower_known_name(judge.lex, t.bare) or _lower_unknown(judge.lex, t.bare)
                             for k, t in enumerate(toks)):
                 yield _name_span(text, toks, 0.85)
         quoted = QUOTED_NAME.match(text, m.end())
@@ -486,6 +494,7 @@ def _named_by_role(judge: NameJudge, tok: Token) -> bool:
     return judge.case is not Case.UPPER and _lower_surname(judge.lex, word)
 
 
+FROM_WORD = re.compile(r"(?i)from")
 SERVICE_MEMBER = re.compile(  # "Ilse from case management following", "- Varn from PT in to see pt"
     r"(?:^|(?<=[.;!?])[ \t]+)[ \t\-]*([^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*)?)[ \t]+(?i:from)[ \t]+"
     r"(?i:the[ \t]+)?(?i:case[ \t]+management|social[ \t]+(?:work|services)|sw|pt|ot|physical[ \t]+therapy|"
@@ -497,8 +506,8 @@ SERVICE_MEMBER = re.compile(  # "Ilse from case management following", "- Varn f
 
 def find_service_members(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Ilse from case management following': a person named before the service they come from."""
-    if "from" not in text and "FROM" not in text and "From" not in text:
-        return
+    if not FROM_WORD.search(text):
+        return  # the cheap test first
     for m in SERVICE_MEMBER.finditer(text):
         toks = [Token(m.start(1) + w.start(), m.start(1) + w.end(), w.group(0))
                 for w in WORD.finditer(m.group(1))]
@@ -530,19 +539,6 @@ ROLE_AFTER = re.compile(
 )
 
 
-def _lower_known_name(judge: NameJudge, tok: Token) -> bool:
-    """'veronica (wife)': before a bracketed relative a lower-case listed name is one."""
-    word = tok.bare
-    return word.islower() and judge.lex.is_name(word) and judge.lex.zipf(word) < 4.5 and \
-        fold(word) not in FUNCTION_WORDS and not judge.lex.is_clinical(word) and not judge.lex.is_drug(word)
-
-
-def _lower_unknown(judge: NameJudge, tok: Token) -> bool:
-    """'brother (silvian)': a lower-case word no dictionary knows, in a name's slot."""
-    return tok.word.islower() and len(tok.bare) >= 3 and judge.lex.raw_zipf(tok.bare) == 0 and \
-        not medical_or_misspelt(tok.bare) and not judge.lex.is_clinical(tok.bare)
-
-
 def find_roled(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'TOBIAS VARNHOLT (RESIDENT)', 'Ilse Quarandt (daughter)': the words right before a
     bracketed role or relative name that person."""
@@ -556,7 +552,7 @@ def find_roled(text: str, judge: NameJudge) -> Iterator[Entity]:
             if len(back) == 2:
                 break
         while back and not all(judge.plausible(t.word, strict=True) or judge.initial(t.word) or
-                               _lower_known_name(judge, t) for t in back):
+                               _lower_known_name(judge.lex, t.bare) for t in back):
             back.pop(0)
         if back and any(judge.lexical(t.word) >= 0.45 or judge.unknown_proper(t.word.capitalize())
                         or (judge.lex.is_name(t.bare) and judge.lex.zipf(t.bare) < 4.5)

@@ -220,8 +220,8 @@ def find_phones(text: str) -> Iterator[Entity]:
     for m in PLAIN_INTERNATIONAL.finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)
     for m in PAGER.finditer(text):
-        if m.group(0)[:1] in "xX" and not PHONE_CONTEXT.search(_before(text, m.start(), 30)) and \
-                _before(text, m.start(), 30).rpartition("\n")[2].strip():
+        before = _before(text, m.start(), 30)
+        if m.group(0)[:1] in "xX" and not PHONE_CONTEXT.search(before) and before.rpartition("\n")[2].strip():
             continue  # ".45 X 2000": times or a volume; "call x4512" or a line "x4512" is an extension
         glued = m.start(1) == m.start() + 1  # "x4512" is written as one
         yield hit(text, m.start() if glued else m.start(1), m.end(1), EntityType.PHONE_OR_FAX, 0.85)

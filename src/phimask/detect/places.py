@@ -311,7 +311,7 @@ def find_saint_places(text: str) -> Iterator[Entity]:
     for m in SAINT_PLACE.finditer(text):
         key = fold(m.group(2))
         if (key in lex.first_names or key in lex.last_names) and not lex.is_clinical(m.group(2)) and \
-                fold(m.group(2)) not in STOP_WORDS:
+                key not in STOP_WORDS:
             yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.75)
 
 
