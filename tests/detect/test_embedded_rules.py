@@ -392,6 +392,12 @@ COVERED = [
                  id="initial-and-lower-case-surname-after-dr"),
     pytest.param("Pt on lasix. Plan unchanged. - maribel r. walsh msw", "maribel r. walsh",
                  id="lower-case-signature-after-dash"),
+    pytest.param("Pt on lasix. PT LIVES ALONE IN QUARNBY FALLS. PLAN: AM LABS.", "QUARNBY FALLS",
+                 id="lives-alone-in-town"),
+    pytest.param("pt on lasix. pt lives with son (ilse) in varnholm mills. retired.", "varnholm mills",
+                 id="lives-with-relative-in-town"),
+    pytest.param("ilse quarn: i moved to varnholm last month", "varnholm", id="moved-to-town"),
+    pytest.param("social: married. pt from quarnby, hct stable.", "quarnby", id="patient-from-town"),
 ]
 
 
@@ -555,6 +561,10 @@ NOT_TOUCHED = [
     pytest.param("IV access: rt antecub 18 gauge, lasix given.", "antecub", id="right-is-no-care-role"),
     pytest.param("VENT SETTINGS A/C 500X12, 50%, & 5/9. LASIX GIVEN.", "5/9",
                  id="vent-settings-after-percent"),
+    pytest.param("Pt on lasix. PT LIVES ALONE IN ASSISTED LIVING.", "ASSISTED",
+                 id="lives-in-housing-no-town"),
+    pytest.param("Pt on lasix, moved to Chair with assist x2.", "Chair", id="moved-to-chair-no-town"),
+    pytest.param("Pt on lasix. Pt from Home, stable.", "Home", id="patient-from-home-no-town"),
 ]
 
 

@@ -590,7 +590,9 @@ STRONG_PLACE_CUE = re.compile(
         r"grew[ \t]+up[ \t]+in|originally[ \t]+from|flew[ \t]+to|home[ \t]+(?:city|town)|"
         r"moved[ \t]+(?:here[ \t]+)?from|born[ \t]+in|raised[ \t]+in|hometown(?:[ \t]+is)?|"
         r"(?:i[ \t]+am|i['’]m)[ \t]+in|where[ \t]*:|"
-        r"(?:drove|came|flew|travell?ed)[ \t]+(?:\w+[ \t]+)?in[ \t]+from"
+        r"(?:drove|came|flew|travell?ed)[ \t]+(?:\w+[ \t]+)?in[ \t]+from|"
+        r"lives[ \t]+(?:alone[ \t]+)?in|resides[ \t]+in|moved[ \t]+to|(?:pt|patient)[ \t]+(?:is[ \t]+)?from|"
+        r"lives[ \t]+with[ \t]+(?:[^\s.;:]+[ \t]+){1,4}?in"
     ) + r"[ \t]+",
     re.IGNORECASE,
 )
