@@ -392,12 +392,15 @@ COVERED = [
                  id="initial-and-lower-case-surname-after-dr"),
     pytest.param("Pt on lasix. Plan unchanged. - maribel r. walsh msw", "maribel r. walsh",
                  id="lower-case-signature-after-dash"),
-    pytest.param("Pt on lasix. PT LIVES ALONE IN QUARNBY FALLS. PLAN: AM LABS.", "QUARNBY FALLS",
+    pytest.param("Pt on lasix. PT LIVES ALONE IN QUARNBY. PLAN: AM LABS.", "QUARNBY",
                  id="lives-alone-in-town"),
-    pytest.param("pt on lasix. pt lives with son (ilse) in varnholm mills. retired.", "varnholm mills",
+    pytest.param("pt on lasix. pt lives with son (ilse) in varnholm. retired.", "varnholm",
                  id="lives-with-relative-in-town"),
     pytest.param("ilse quarn: i moved to varnholm last month", "varnholm", id="moved-to-town"),
     pytest.param("social: married. pt from quarnby, hct stable.", "quarnby", id="patient-from-town"),
+    pytest.param("Pt on lasix.\nSigned: ilse quarnby,NP", "ilse quarnby", id="signed-two-lower-words"),
+    pytest.param("PT ON LASIX.\nBY: R. QUARNBY, OT", "R. QUARNBY", id="by-initial-and-surname"),
+    pytest.param("Pt on lasix, wbc 12.8. By: Quarnby, Ilse, RRT", "Quarnby, Ilse", id="by-after-full-stop"),
 ]
 
 
@@ -632,6 +635,13 @@ def test_a_credential_is_no_state(detector: Detector) -> None:
     text = "Dr. Quarn, MD saw pt; Ilse Lindqvist, MD agrees."
     entities = find_phi(text, detector=detector)
     assert not [e for e in entities if e.type is T.ADDRESS], entities
+
+
+def test_a_signature_keeps_its_credential_out(detector: Detector) -> None:
+    text = "Pt on lasix. By: Quarnby, Ilse, MD\nSigned: Ilse Varnholm PharmD"
+    entities = find_phi(text, detector=detector)
+    assert not [e for e in entities if e.type is T.ADDRESS or "MD" in e.text or "PharmD" in e.text], entities
+    assert covered(entities, text, "Quarnby, Ilse") and covered(entities, text, "Ilse Varnholm"), entities
 
 
 def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> None:

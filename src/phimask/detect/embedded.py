@@ -493,6 +493,7 @@ def _bridge_addresses(text: str, entities: list[Entity]) -> list[Entity]:
 
 
 NAME_RIGHT = re.compile(r"[ \t]((?:[A-ZÀ-Þ]\.?[ \t])?([A-ZÀ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)?))(?![\w'’-])")
+CREDENTIAL = re.compile(names.SIGNOFF_CREDENTIAL)
 NAME_LEFT = re.compile(r"(?<![\w'’.-])([A-ZÀ-Þ][^\W\d_]+)[ \t]$")
 
 
@@ -501,7 +502,8 @@ def _name_word(word: str, first: bool = False) -> bool:
     ``first``) or a word no dictionary knows; never a clinical, medical or common word."""
     lex = lexicon()
     bare = word.rstrip(".")
-    if lex.is_clinical(bare) or lex.is_drug(bare) or medical_or_misspelt(bare) or bare.isupper():
+    if lex.is_clinical(bare) or lex.is_drug(bare) or medical_or_misspelt(bare) or bare.isupper() or \
+            CREDENTIAL.fullmatch(bare):  # "Ilse Varn PharmD"
         return False
     key = fold(bare)
     if key in lex.first_names or (not first and key in lex.last_names):

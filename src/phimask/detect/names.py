@@ -385,7 +385,8 @@ SIGNATURE = re.compile(  # "ilsa varn rn", "- ilsa r. varn msw" closing a note, 
 
 SIGNOFF_END = re.compile(rf"(?<![\w'’-]){SIGNOFF_CREDENTIAL}[ \t.]*$", re.MULTILINE)
 SIGNED_LINE = re.compile(  # "-- VARN, ILSE,BSN", "SIGNED: VARN, ILSE,PT", "By: JQ, PharmD", "- KL PT"
-    r"^[ \t]*((?:-{1,2}|[–—]|(?i:signed|by|signed[ \t]+by)[ \t]*:)?)[ \t]*"
+    r"(?:^[ \t]*|(?<=[.;!?])[ \t]+(?=(?i:signed|by)[ \t]*:))"  # a line's start, or a sentence's before 'By:'
+    r"((?:-{1,2}|[–—]|(?i:signed|by|signed[ \t]+by)[ \t]*:)?)[ \t]*"
     r"([^\W\d_][\w'’-]*\.?(?:(?:[ \t]+|[ \t]*,[ \t]*)[^\W\d_][\w'’-]*\.?){0,2}?)[ \t]*,?[ \t]*"
     rf"(?<![\w'’-]){SIGNOFF_CREDENTIAL}(?:[ \t]*[,/][ \t]*{SIGNOFF_CREDENTIAL})*[ \t.]*$",
     re.MULTILINE,
@@ -399,13 +400,7 @@ def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
         return  # no line ends with a credential: the cheap test first
     lex = judge.lex
     for m in SIGNATURE.finditer(text):
-        words = m.group(1).split()
-        first, last = fold(words[0].rstrip(".")), fold(words[-1].rstrip("."))
-        if any(lex.is_clinical(w.rstrip(".")) or lex.is_drug(w) for w in words):
-            continue
-        unknown = all(judge.initial(w) or (lex.raw_zipf(w) == 0 and not medical_or_misspelt(w))
-                      for w in words)
-        if first in lex.first_names or last in lex.last_names or unknown:
+        if _signs(m.group(1).split(), judge):
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.85)
     for m in SIGNED_LINE.finditer(text):
         toks = [Token(m.start(2) + w.start(), m.start(2) + w.end(), w.group(0))
@@ -414,11 +409,24 @@ def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
             if not lex.is_clinical(toks[0].bare) and lex.zipf(toks[0].bare) < 4.0:
                 yield _name_span(text, toks, 0.7)  # "-- JQ OT", "By: jq, pharmd": a clinician's initials
             continue
-        if len(toks) >= 2 and "," in m.group(2) and all(
+        if m.group(1) and len(toks) >= 2 and "," not in m.group(2) and _signs([t.word for t in toks], judge):
+            yield _name_span(text, toks, 0.8)  # "Signed: ilse varnholm,NP", "BY: R. QUARN, OT"
+        elif len(toks) >= 2 and "," in m.group(2) and all(
                 judge.plausible(t.word) and not lex.is_clinical(t.bare) and (
                     judge.lexical(t.word) >= 0.3 or judge.unknown_proper(t.word) or judge.initial(t.word) or
                     (t.word.isupper() and lex.raw_zipf(t.bare) == 0)) for t in toks):
             yield _name_span(text, toks, 0.8)  # "VARN, ILSE,BSN": surname, first name, credential
+
+
+def _signs(words: list[str], judge: NameJudge) -> bool:
+    """Words before a credential that sign a note: a known first name or surname, or words no
+    dictionary knows (initials count as such), and no clinical or drug word."""
+    lex = judge.lex
+    if any(lex.is_clinical(w.rstrip(".")) or lex.is_drug(w) for w in words):
+        return False
+    first, last = fold(words[0].rstrip(".")), fold(words[-1].rstrip("."))
+    return first in lex.first_names or last in lex.last_names or all(
+        judge.initial(w) or (lex.raw_zipf(w) == 0 and not medical_or_misspelt(w)) for w in words)
 
 
 def _list_of_names(text: str, begin: int, judge: NameJudge, strict_first: bool) -> Iterator[list[Token]]:

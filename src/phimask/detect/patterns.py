@@ -564,6 +564,7 @@ CITY_STATE_ZIP = re.compile(
     rf"\b([A-Z][A-Za-z.'-]+(?:\s[A-Z][A-Za-z.'-]+){{0,2}}),\s*(?:{STATE_ABBREVIATIONS})\b"
     rf"(?:\.?,?\s+\d{{5}}(?:-\d{{4}})?)?"
 )
+SURNAME_BEFORE = re.compile(r"(?:^|[:\n]|\b(?i:by))[ \t]*[^\W\d_][\w'’-]*,[ \t]*$")  # "By: Varn, " Ilse, MD
 STATE_ZIP = re.compile(rf"\b(?:{STATE_ABBREVIATIONS})\s+\d{{5}}(?:-\d{{4}})?\b")
 ZIP_LABEL = re.compile(
     r"\b(?:zip|postal\s*code|post\s*code|postcode)\s*(?:code)?\s*(?:is|:|#)?\s*"
@@ -791,9 +792,11 @@ def find_addresses(text: str) -> Iterator[Entity]:
             continue  # "NO VEA, CA": capitals and a clinical abbreviation, not a town
         words = city.split()
         if not has_zip and (TITLE_WORD.fullmatch(words[0]) or (
-                re.match(r",\s*(?:MD|PA|DO)\b", text[m.end(1):]) and len(words) >= 2
-                and fold(words[0]) in lex.first_names and lex.is_name(words[-1]))):
-            continue  # "Dr. Quarn, MD", "Ilse Varn, PA": a credential, not a state
+                re.match(r",\s*(?:MD|PA|DO)\b", text[m.end(1):]) and lex.is_name(words[-1]) and (
+                    (len(words) >= 2 and fold(words[0]) in lex.first_names) or (
+                        len(words) == 1 and SURNAME_BEFORE.search(text, max(0, m.start(1) - 30), m.start(1))
+                        and fold(city) not in lex.cities)))):
+            continue  # "Dr. Quarn, MD", "Ilse Varn, PA", "Varn, Ilse, MD": a credential, not a state
         if not has_zip and (lex.is_clinical(city.split()[-1]) or (
                 fold(city) not in lex.cities and lex.zipf(city.split()[-1]) >= 3.5)):
             continue
