@@ -154,6 +154,15 @@ ID_WORDS_BEFORE = re.compile(
 PLAIN_INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{8,15}(?!\d|[.,/-]\d)")  # "+447700900123"
 LONG_SUBSCRIBER = re.compile(  # "+34 957326638", "(351) 930216858": a country or area code, then 6-12 digits
     r"(?<![\w+])(?:\+\d{1,3}|\(\d{1,4}\))[ \t.-]?\d{6,12}(?!\d|[.,/-]\d)")
+INTERNATIONAL = re.compile(  # "+33 (0)1 46 88 28 54", "+90(559)2890104", "(+358) 135922051", "001-241-291-38"
+    r"(?<![\w+])(?:\(\+\d{1,3}\)|\+\d{1,3}|00[1-9]\d{0,2}(?=[ \t.-]))(?:[ \t.-]?\(\d{1,4}\))?"
+    r"(?:[ \t./-]{0,2}\d{1,10}){1,6}(?:[ \t]?(?i:x|ext\.?)[ \t]?\d{1,6})?(?![\w/]|[.,]\d)")
+LOOSE_PHONE = re.compile(  # after a phone label: "(02)/987-7353", "(08772) 10622", "(06)86/801-5141"
+    r"(?<![\w/.])(?:\(\d{1,5}\)[ \t]?/?[ \t]?)?\d{2,5}(?:[ \t./-]{1,2}\d{2,8}){0,3}(?![\w/]|[.,]\d)")
+PHONE_LEAD = re.compile(  # the words right before a number that make it a phone number
+    r"(?:phone|tel|telephone|fax|cell|mobile|reached[ \t]+at|called[ \t]+back[ \t]+at|"
+    r"call[ \t]+(?:me|us)[ \t]+at|@[\w-]+(?:\.[\w-]+)+[ \t]+or)"
+    r"[ \t]*(?:no\.?|number|#)?[ \t]*[:=]?[ \t]*$", I)
 PHONE_WORD = re.compile(r"\b(?:phone|tel|telephone|fax|cell|mobile|number|call)\b", I)  # not "Workout: I/O"
 SLASHED_AREA = re.compile(  # "Tel: 0316/11833989", "TEL 59/545 0043": area code, slash, subscriber
     r"(?<![\w/.])\d{2,5}/\d{3,8}(?:[ \t]\d{2,6})?(?![\w/]|[.,]\d)")
@@ -225,6 +234,12 @@ def find_phones(text: str) -> Iterator[Entity]:
             continue  # ".45 X 2000": times or a volume; "call x4512" or a line "x4512" is an extension
         glued = m.start(1) == m.start() + 1  # "x4512" is written as one
         yield hit(text, m.start() if glued else m.start(1), m.end(1), EntityType.PHONE_OR_FAX, 0.85)
+    for m in INTERNATIONAL.finditer(text):
+        if 8 <= _digits(m.group(0)) <= 18:
+            yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)
+    for m in LOOSE_PHONE.finditer(text):
+        if 7 <= _digits(m.group(0)) <= 15 and PHONE_LEAD.search(_before(text, m.start(), 25)):
+            yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.8)
     for m in LONG_SUBSCRIBER.finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)
     for m in SLASHED_AREA.finditer(text):
