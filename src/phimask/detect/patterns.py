@@ -96,6 +96,8 @@ TLDS = (
     "health|care|clinic|hospital|app|dev|ai"
 )
 DOMAIN = re.compile(rf"(?<![@\w.-])(?:[a-z0-9][a-z0-9-]{{1,62}}\.)+(?:{TLDS})\b(?![.-]\w)", I)
+WEB_PATH = re.compile(r"/[\w%~-]+(?:[/.][\w%~-]+)*/?(?![\w/])")  # "/index.html", "/en/home", "/232"
+WEB_CUE = re.compile(r"\b(?:visit|website|web[ \t]+site|homepage|online[ \t]+at|see)\b[^\n]{0,12}$", I)
 IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]|\.\d)")
 IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])", I)
 
@@ -115,11 +117,16 @@ def find_contacts(text: str) -> Iterator[Entity]:
             continue
         label = m.group(0).split(".")[0]
         tld = m.group(0).rsplit(".", 1)[-1].lower()
-        if len(tld) == 2 and m.group(0).count(".") < 2:
-            continue  # "dosing.no", "8cms.pt": a missing space, not a web address
+        path = WEB_PATH.match(text, m.end())
+        end = path.end() if path else m.end()
+        web = bool(path) or alone_on_line(text, m.start(), end) or bool(
+            WEB_CUE.search(_before(text, m.start(), 30)))
         known_word = lexicon().zipf(label) >= 3.0 or lexicon().is_clinical(label)
-        score = 0.85 if len(label) >= 4 and not known_word else 0.45
-        yield hit(text, m.start(), m.end(), EntityType.URL, score)
+        if len(tld) == 2 and m.group(0).count(".") < 2 and not (web and label.isalpha() and len(label) >= 4
+                                                                and not known_word):
+            continue  # "dosing.no", "8cms.pt": a missing space, not a web address
+        score = 0.85 if (len(label) >= 4 and not known_word) or web else 0.45
+        yield hit(text, m.start(), end, EntityType.URL, score)
     for m in IPV4.finditer(text):
         if all(int(part) <= 255 for part in m.group(0).split(".")):
             yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.9)
