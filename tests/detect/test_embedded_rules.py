@@ -399,6 +399,8 @@ COVERED = [
     pytest.param("ilse quarn: i moved to varnholm last month", "varnholm", id="moved-to-town"),
     pytest.param("social: married. pt from quarnby, hct stable.", "quarnby", id="patient-from-town"),
     pytest.param("Pt on lasix.\nSigned: ilse quarnby,NP", "ilse quarnby", id="signed-two-lower-words"),
+    pytest.param("pt on lasix. fellow quarnby, christopher in to see pt.", "quarnby, christopher",
+                 id="surname-comma-unfound-first-name"),
     pytest.param("Ilse Quarnby\nDOB: 3/27\nQUARNBYVEST.COM/CONTACT\n", "QUARNBYVEST.COM/CONTACT",
                  id="domain-keeps-its-path"),
     pytest.param("The Quarnby and Sons website is quarnbyvest.nl.", "quarnbyvest.nl",
@@ -665,6 +667,12 @@ def test_a_signature_keeps_its_credential_out(detector: Detector) -> None:
     entities = find_phi(text, detector=detector)
     assert not [e for e in entities if e.type is T.ADDRESS or "MD" in e.text or "PharmD" in e.text], entities
     assert covered(entities, text, "Quarnby, Ilse") and covered(entities, text, "Ilse Varnholm"), entities
+
+
+def test_a_date_after_a_surname_and_comma_is_no_first_name(detector: Detector) -> None:
+    text = "Pt on lasix, seen by Dr. Quarnby, May 3 visit planned."
+    entities = find_phi(text, detector=detector)
+    assert {(e.text, e.type) for e in entities} == {("Quarnby", T.NAME), ("May 3", T.DATE)}, entities
 
 
 def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> None:

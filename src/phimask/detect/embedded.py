@@ -8,7 +8,6 @@ optional time budget (``deadline_seconds``, off by default) is checked before ea
 
 from __future__ import annotations
 
-import itertools
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -562,26 +561,33 @@ def _particle_surnames(text: str, entities: list[Entity]) -> list[Entity]:
 
 
 WEEKDAY_ALONE = re.compile(patterns.WEEKDAY, re.IGNORECASE)
-SURNAME_COMMA = re.compile(r",[ \t]*")
+FIRST_AFTER_COMMA = re.compile(r",[ \t]*([^\W\d_][\w'’-]*)(?![\w'’-])")
 LIST_GOES_ON = re.compile(r"[ \t]*(?:,[ \t]*[^\W\d_]|(?:and|&)[ \t])|[ \t]+[A-ZÀ-Þ]")
 
 
 def _surname_comma_first(text: str, entities: list[Entity]) -> list[Entity]:
     """'Quarnby, Ilse' (surname, comma, first name) is one name, comma included, unless it is
-    part of a list ('Varn, Ilse, Quist and Elm')."""
+    part of a list ('Varn, Ilse, Quist and Elm'); the first name need not have been found
+    ('rt quarnby, christopher in to see pt')."""
     lex = lexicon()
-    names = sorted((e for e in entities if e.type is EntityType.NAME and " " not in e.text.strip()),
-                   key=lambda e: e.begin)
+    singles = [e for e in entities if e.type is EntityType.NAME and " " not in e.text.strip()]
+    found_at = {e.begin: e for e in singles}
+    lower = names.document_case(text) is names.Case.LOWER
     extra: list[Entity] = []
-    for first, second in itertools.pairwise(names):
-        if not SURNAME_COMMA.fullmatch(text, first.end, second.begin) or \
-                fold(second.text.rstrip(".")) not in lex.first_names:
+    for first in singles:
+        m = FIRST_AFTER_COMMA.match(text, first.end)
+        if not m or fold(m.group(1)) not in lex.first_names:
+            continue
+        second = found_at.get(m.start(1))
+        word = m.group(1)
+        if second is None and (lex.is_clinical(word) or lex.is_drug(word) or lex.zipf(word) >= 4.5 or not (
+                lower or word[:1].isupper())):
             continue
         line_before = text[text.rfind("\n", 0, first.begin) + 1:first.begin]
-        if line_before.rstrip().endswith(",") or LIST_GOES_ON.match(text, second.end):
+        if line_before.rstrip().endswith(",") or LIST_GOES_ON.match(text, m.end()):
             continue
-        score = min(first.score, second.score)
-        extra.append(Entity(first.begin, second.end, EntityType.NAME, score, text[first.begin:second.end]))
+        score = min(first.score, second.score) if second else first.score - 0.05
+        extra.append(Entity(first.begin, m.end(), EntityType.NAME, score, text[first.begin:m.end()]))
     return entities + extra
 
 
@@ -620,6 +626,7 @@ def _coordinated_names(text: str, entities: list[Entity]) -> list[Entity]:
             extra.append(Entity(m.start(1), m.start(1) + len(value), EntityType.OTHER, 0.65, value))
             end = m.end(1)
     organisations = [(x.begin, x.end) for x in entities + extra if x.type is EntityType.OTHER]
+    organisations += [(x.begin, x.end) for x in entities if x.type is EntityType.DATE]  # "Quarn, May 3"
     least = 0.5 if not names.clinical_text(text) else 0.6  # in prose a lone unknown word is a name
     for e in sorted(entities, key=lambda x: x.begin):
         if e.type is not EntityType.NAME or e.score < least:
