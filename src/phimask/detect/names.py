@@ -28,14 +28,15 @@ CREDENTIALS = re.compile(
     r"(?!['’]|\s*(?:line|aware|notified|cath|catheter|pressure|called|paged|here|at|in)\b)",
     re.IGNORECASE,
 )
+RELATIVE_WORD = led(
+    r"son|sons|daughter|daughters|dtr|dtrs|wife|husband|hus|spouse|brother|brothers|"
+    r"bro|sister|sisters|sis|mother|mom|father|dad|friend|friends|aunt|aunts|uncle|"
+    r"niece|nephew|grandson|granddaughter|grandmother|grandfather|cousin|girlfriend|"
+    r"boyfriend|partner|fiance|fiancee|sibling|siblings|proxy|hcp|guardian|neighbor|"
+    r"neighbour|roommate|caregiver|in-law|stepson|stepdaughter|child|children|kid|kids"
+) + r"(?:-in-law)?\b(?!-)"
 RELATIVES = re.compile(
-    r"\b" + led(
-        r"son|sons|daughter|daughters|dtr|dtrs|wife|husband|hus|spouse|brother|brothers|"
-        r"bro|sister|sisters|sis|mother|mom|father|dad|friend|friends|aunt|aunts|uncle|"
-        r"niece|nephew|grandson|granddaughter|grandmother|grandfather|cousin|girlfriend|"
-        r"boyfriend|partner|fiance|fiancee|sibling|siblings|proxy|hcp|guardian|neighbor|"
-        r"neighbour|roommate|caregiver|in-law|stepson|stepdaughter|child|children|kid|kids"
-    ) + r"(?:-in-law)?\b(?!-)"
+    r"\b" + RELATIVE_WORD +
     r"(?:\s*\([^)\n]{0,20}\))?\s*(?:,|:|-|named|is|was)?\s*",
     re.IGNORECASE,
 )
@@ -768,13 +769,14 @@ LOWER_CUE = re.compile(
     r"\b" + led(
         r"dr\.?|np|rn|md|per|wife|husband|son|daughter|dtr|sister|brother|mother|father|"
         r"significant\s+other|s\.?o\.?|friend|partner|cousin|niece|nephew|aunt|uncle|grandson|granddaughter|"
-        r"spoke\s+(?:with|to)"
-    ) + r"[,.]?[ \t]+(?!(?:dr|np|rn|pa|md|per)\b)"
-    r"([a-z][a-z'’-]*)\.?(?:[ \t]+(?:([a-z])\.?[ \t]+)?([a-z][a-z'’-]+))?",
+        r"grandmother|grandfather|hcp|guardian|spoke\s+(?:with|to)"
+    ) + r"(?:-in-law)?[,.]?[ \t]+(?!(?:dr|np|rn|pa|md|per)\b)"
+    r"([^\W\d_][\w'’-]*)\.?(?:[ \t]+(?:([^\W\d_])\.?[ \t]+)?([^\W\d_][\w'’-]+))?",
     re.IGNORECASE,
 )
 NAME_ENDS = re.compile(r"[ \t]*(?:[,)]|\.(?!\d)|(?:made[ \t]+)?(?:aware|notified|paged|called|updated|"
-                       r"visited|at[ \t]+bedside|in[ \t]+to)\b)")
+                       r"visited|at[ \t]+bedside|in[ \t]+to|is[ \t]+(?:the[ \t]+)?hcp|following|"
+                       r"and[ \t]+(?:(?:her|his)[ \t]+)?" + RELATIVE_WORD + r")\b)", re.IGNORECASE)
 
 
 def find_lowercase_cued(text: str, judge: NameJudge) -> Iterator[Entity]:
