@@ -399,6 +399,12 @@ COVERED = [
     pytest.param("ilse quarn: i moved to varnholm last month", "varnholm", id="moved-to-town"),
     pytest.param("social: married. pt from quarnby, hct stable.", "quarnby", id="patient-from-town"),
     pytest.param("Pt on lasix.\nSigned: ilse quarnby,NP", "ilse quarnby", id="signed-two-lower-words"),
+    pytest.param("Ilse works as a field seismologist at Quarnvik.\nPlease call.", "Quarnvik",
+                 id="employer-after-job-title"),
+    pytest.param("ilse varn has been a proofreader with quarnvik gruppen in oslo.", "quarnvik gruppen",
+                 id="lower-case-employer-after-been-a"),
+    pytest.param("ILSE VARN HAS BEEN A PROOFREADER WITH QUARNVIK ANALYTICS IN OSLO.", "QUARNVIK ANALYTICS",
+                 id="caps-employer-ends-before-in"),
     pytest.param("Pt on lasix. Family: nephew roman is HCP, can be reached at home.", "roman",
                  id="lower-case-relative-is-hcp"),
     pytest.param("Pt on lasix. partner hélène and son-in-law at bedside.", "hélène",
@@ -593,6 +599,8 @@ NOT_TOUCHED = [
                  id="vent-settings-after-percent"),
     pytest.param("FB for LOS 12883, since 0000 1135. Cont IVAB.", "0000 1135", id="clock-times-no-phone"),
     pytest.param("Pt edema +2 20 30 in legs, lasix given.", "+2 20 30", id="edema-grade-no-phone"),
+    pytest.param("HE WORKS AS NURSES AIDE AT QUARNBY MEMORIAL HOSPITAL, PT ON LASIX.", "HOSPITAL",
+                 id="employer-leaves-hospital-out"),
     pytest.param("Pt on lasix. son home following discharge, wife aware.", "home",
                  id="relative-then-common-word"),
     pytest.param("Insulin per sliding scale dosing.no changes to lasix.", "dosing.no",
@@ -681,6 +689,12 @@ def test_a_date_after_a_surname_and_comma_is_no_first_name(detector: Detector) -
     text = "Pt on lasix, seen by Dr. Quarnby, May 3 visit planned."
     entities = find_phi(text, detector=detector)
     assert {(e.text, e.type) for e in entities} == {("Quarnby", T.NAME), ("May 3", T.DATE)}, entities
+
+
+def test_an_employer_ends_with_its_sentence(detector: Detector) -> None:
+    text = "Ilse works as a therapist at Quarnvik. Please call on Monday."
+    firms = [e.text for e in find_phi(text, detector=detector) if e.type is T.OTHER]
+    assert firms == ["Quarnvik"], firms
 
 
 def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> None:

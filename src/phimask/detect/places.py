@@ -70,8 +70,11 @@ LAW_FIRM = re.compile(  # "Varn, Quist and Elm", "CÔTÉ, LEBEL AND GUILLEMOT"
     r"(?<![\w-])([^\W\d_][^\W\d_]+(?:-[^\W\d_][^\W\d_]+)?), ([^\W\d_][^\W\d_]+) (?:and|AND|y|e|und|et) "
     r"([^\W\d_][^\W\d_]+)(?![\w-])")
 DOUBLE_BARRELLED = re.compile(r"(?<![\w-])([A-Za-z][a-z]+)-([A-Za-z][a-z]+)(?![\w-])")
+# "works as a field seismologist at", "has been a proofreader with": the job title, then the employer
+EMPLOYED_AS = (r"work(?:s|ed|ing)?[ \t]+as[ \t]+(?:an?[ \t]+)?(?:[\w/-]+[ \t]+){1,5}?(?:at|for|with)|"
+               r"been[ \t]+an?[ \t]+(?:[\w/-]+[ \t]+){1,5}?(?:with|at)")
 EMPLOYER = re.compile(
-    r"\b(?:(?:his|her|their|own)\s+(?:business|company|firm|shop|store)|"
+    r"\b(?:(?:his|her|their|own)\s+(?:business|company|firm|shop|store)|(?i:" + EMPLOYED_AS + ")|"
     r"(?:work(?:s|ed|ing)?|employed|job|position|intern(?:ed)?|emplyee|employee)\s+"
     r"(?:for|at|with|by)|support|later\s+became|joined|(?:a|one|following|first|second|last)\s+year\s+at|"
     r"recorded\s+for|(?:signed\s+)?(?:a\s+)?contract\s+with)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
@@ -104,7 +107,8 @@ LOWER_COMPANY = re.compile(  # "quenvaro data labs inc.", "mcquarn insurance"
     r"enterprises)\b"
     rf"(?:[ \t]+{LOWER_LEGAL})?|{LOWER_LEGAL})")
 LOWER_EMPLOYER = re.compile(  # lower-case texts: "he works for quenvaro in ..."
-    r"\b(?:work(?:s|ed|ing)?[ \t]+(?:for|at)|employed[ \t]+(?:by|at)|support|recorded[ \t]+for|joined)[ \t]+"
+    r"\b(?:work(?:s|ed|ing)?[ \t]+(?:for|at)|employed[ \t]+(?:by|at)|support|recorded[ \t]+for|joined|"
+    + EMPLOYED_AS + r")[ \t]+"
     r"([a-z][\w&'.-]*(?:[ \t]+[a-z][\w&'.-]*)?)"
     r"(?=[ \t]+(?:in|as|and|became|is|was|for|before|since|until|when|from)\b|[ \t]*[.,;]|$)"
 )
@@ -473,10 +477,24 @@ def find_organisations(text: str) -> Iterator[Entity]:
         if not lex.is_clinical(words[0]) and fold(words[0]) not in STOP_WORDS:
             yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.7)
     for m in EMPLOYER.finditer(text):
-        words = m.group(1).split()
-        if lex.is_clinical(words[0]) or fold(words[0]) in STOP_WORDS:
-            continue
-        yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.75)
+        end = _employer_end(m.group(1))
+        if end and not lex.is_clinical(m.group(1).split()[0]):
+            yield hit(text, m.start(1), m.start(1) + end, EntityType.OTHER, 0.75)
+
+
+def _employer_end(value: str) -> int:
+    """Where an employer's name ends: before a stop word ('RUSTENBURG ANALYTICS IN WAHIAWA'),
+    a line break or 'Hospital', or at a full stop that closes the sentence ('at Cannon.\nPlease')."""
+    end = 0
+    for word in re.finditer(r"\S+", value):
+        if fold(word.group(0)) in STOP_WORDS or "\n" in value[end:word.start()] or (
+                end and KIND_HEAD.fullmatch(word.group(0).rstrip(".,"))):
+            break  # "at Harford Memorial Hospital": the kind of place stays, as for facilities
+        end = word.end()
+        if word.group(0).endswith(".") and fold(word.group(0)) not in LEGAL_SUFFIXES:
+            end -= 1
+            break
+    return end
 
 
 TITLE_GAPS = {" ", "/", " / "}  # "Ranger/warden", "Gerontologe / Gerontologin"
