@@ -599,6 +599,8 @@ NOT_TOUCHED = [
                  id="vent-settings-after-percent"),
     pytest.param("FB for LOS 12883, since 0000 1135. Cont IVAB.", "0000 1135", id="clock-times-no-phone"),
     pytest.param("Pt edema +2 20 30 in legs, lasix given.", "+2 20 30", id="edema-grade-no-phone"),
+    pytest.param("LASIX GIVEN. BROTHER IN TO VISIT MON, UPDATED.", "MON", id="weekday-abbreviation-no-town"),
+    pytest.param("LASIX GIVEN. TOLERATING TF AT GOAL CCU.", "GOAL", id="caps-common-word-no-acronym"),
     pytest.param("Lasix given. echo 3/8: EF 23g, diaphoretic.", "EF 23g", id="ejection-fraction-no-street"),
     pytest.param("AMBIEN GIVEN. HX OF HOSPICE DX 12/15, RIJ TLC PLACED.", "HX OF",
                  id="history-no-hospice-name"),

@@ -126,6 +126,7 @@ PROFESSION_CONTEXT = re.compile(
 STATE_CODES = rf"(?:{STATE_ABBREVIATIONS})"
 AMBIGUOUS_COUNTRIES = {"turkey", "chad", "jordan", "georgia", "guinea", "jersey", "man", "niger",
                        "togo", "peru", "cuba", "china", "japan"}
+WEEKDAY_SHORT = {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}  # "VISIT MON"
 SAINTS = {"st.", "st", "saint", "ste.", "ste", "san", "santa", "sao"}
 STOP_WORDS = {"the", "a", "an", "at", "for", "with", "from", "of", "and", "in", "on", "to", "by",
               "this", "that", "our", "my", "his", "her", "their", "i", "we", "he", "she", "it"}
@@ -190,7 +191,7 @@ def find_places(text: str) -> Iterator[Entity]:
             key = fold(phrase).replace("-", " ")
             kind = ("country" if key in lex.countries else "state" if key in lex.us_states
                     else "city" if key in lex.cities else "")
-            if not kind or lex.is_clinical(phrase) or len(key) < 3:
+            if not kind or lex.is_clinical(phrase) or len(key) < 3 or key in WEEKDAY_SHORT:
                 continue  # first, as most phrases tried are no place: the tests below cost more
             if any(text[a.end():b.start()] not in {" ", "-"} for a, b in itertools.pairwise(group)):
                 continue
@@ -366,10 +367,11 @@ def find_facility_acronyms(text: str) -> Iterator[Entity]:
     for m in HOSPITAL_INITIALS.finditer(text):
         if not lex.is_clinical(m.group(1)) and not lex.is_drug(m.group(1)) and lex.zipf(m.group(1)) < 4.0:
             yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)
+    capitals = document_case(text) is Case.UPPER
     for m in FACILITY_ACRONYM.finditer(text):
         word = m.group(1)
-        if word.islower() and lex.zipf(word) >= 3.5:
-            continue  # "to the er", "to his er"
+        if (word.islower() and lex.zipf(word) >= 3.5) or (capitals and lex.zipf(word) >= 4.5):
+            continue  # "to the er", "to his er", "TF AT GOAL CCU"
         if lex.is_clinical(word) or lex.is_drug(word) or fold(word) in STOP_WORDS:
             continue
         yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)
