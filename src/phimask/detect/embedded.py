@@ -605,7 +605,8 @@ COORDINATED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Þ][\wß-ÿ'-]+)[ \t]+(?
 
 def _listed_name(word: str) -> bool:
     lex = lexicon()
-    return not word.isupper() and (lex.zipf(word) < 3.5 or lex.is_name(word)) and not lex.is_clinical(word)
+    return not word.isupper() and (lex.zipf(word) < 3.5 or lex.is_name(word)) and not lex.is_clinical(word) \
+        and not CREDENTIAL.fullmatch(word)  # "Ilse Varn, PharmD"
 
 
 def _coordinated_names(text: str, entities: list[Entity]) -> list[Entity]:

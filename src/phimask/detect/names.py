@@ -285,10 +285,14 @@ def _name_span(text: str, toks: Sequence[Token], score: float) -> Entity:
     return hit(text, toks[0].begin, end, EntityType.NAME, score)
 
 
+NAME_CLOSERS = frozenset({"paged", "aware", "notified", "called", "updated", "following", "informed",
+                          "consulted", "contacted", "visited", "present"})  # "fellow tao quarn paged re:"
+
+
 def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False) -> list[Token]:
     taken: list[Token] = []
     for i, tok in enumerate(toks):
-        if not judge.plausible(tok.word, strict=strict_first and i == 0):
+        if not judge.plausible(tok.word, strict=strict_first and i == 0) or fold(tok.bare) in NAME_CLOSERS:
             break
         if (strict_first or i) and not judge.lex.is_name(tok.bare) and _typo(tok, strict_first and not i):
             break  # a typo or a lower-case word is no name ("son presnt", "friend phoned", "Dr Varn notifed")
@@ -327,9 +331,11 @@ def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
                 taken = toks[:1 + initial]  # "seen by dr. quarnell on 8/22", "dr. r. quarnell": lower case
         if taken and "\n" in m.group(0) and judge.lexical(taken[0].word) < 0.45:
             continue  # "Dr." ending a line: the next line's "PORTABLE" is no name
-        if taken and judge.case is not Case.MIXED and m.group(0)[:2].lower() in ("ms", "mr") and \
+        if taken and judge.case is not Case.MIXED and m.group(0)[:2].lower() in ("ms", "mr", "mi") and \
                 not judge.lex.is_name(taken[0].bare) and judge.lex.zipf(taken[0].bare) >= 3.0:
-            continue  # "assess ms. med for safety": mental status (MR: mitral regurgitation)
+            continue  # "assess ms. med for safety": mental status (MR: mitral regurgitation), "MISS DOSE"
+        if taken and judge.lex.is_drug(taken[0].bare):
+            continue  # "CDIFF MS. LOVENOX": no one is named after a drug
         if taken:
             yield _name_span(text, taken, 0.95)
 

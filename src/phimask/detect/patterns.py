@@ -586,6 +586,8 @@ CITY_STATE_ZIP = re.compile(
     rf"\b([A-Z][A-Za-z.'-]+(?:\s[A-Z][A-Za-z.'-]+){{0,2}}),\s*(?:{STATE_ABBREVIATIONS})\b"
     rf"(?:\.?,?\s+\d{{5}}(?:-\d{{4}})?)?"
 )
+INITIAL = re.compile(r"[A-Z]\.")
+CREDENTIAL_STATE = re.compile(r",\s*(?:MD|PA|DO)\b")
 SURNAME_BEFORE = re.compile(r"(?:^|[:\n]|\b(?i:by))[ \t]*[^\W\d_][\w'’-]*,[ \t]*$")  # "By: Varn, " Ilse, MD
 STATE_ZIP = re.compile(rf"\b(?:{STATE_ABBREVIATIONS})\s+\d{{5}}(?:-\d{{4}})?\b")
 ZIP_LABEL = re.compile(
@@ -753,6 +755,20 @@ _STREET: list[re.Pattern[str]] = []
 _CORNER: list[re.Pattern[str]] = []
 
 
+def _credential_after(text: str, begin: int, end: int) -> bool:
+    """'Ilse Varn, MD', 'I. Varn,PA', 'By: Varn, Ilse, MD': a person's name (a first name or an
+    initial and a surname, or a first name after 'Surname, ') before a credential that is
+    also a state's code."""
+    if not CREDENTIAL_STATE.match(text, end):
+        return False
+    lex, words = lexicon(), text[begin:end].split()
+    if len(words) >= 2:
+        return (fold(words[0]) in lex.first_names and lex.is_name(words[-1])) or (
+            bool(INITIAL.fullmatch(words[0])) and fold(words[-1]) not in lex.cities)
+    return lex.is_name(words[0]) and fold(words[0]) not in lex.cities and bool(
+        SURNAME_BEFORE.search(text, max(0, begin - 30), begin))
+
+
 def find_addresses(text: str) -> Iterator[Entity]:
     """Street addresses (US and common foreign shapes), PO/military boxes, city-state-ZIP."""
     if not _STREET:
@@ -813,12 +829,8 @@ def find_addresses(text: str) -> Iterator[Entity]:
         if not has_zip and city.isupper():
             continue  # "NO VEA, CA": capitals and a clinical abbreviation, not a town
         words = city.split()
-        if not has_zip and (TITLE_WORD.fullmatch(words[0]) or (
-                re.match(r",\s*(?:MD|PA|DO)\b", text[m.end(1):]) and lex.is_name(words[-1]) and (
-                    (len(words) >= 2 and fold(words[0]) in lex.first_names) or (
-                        len(words) == 1 and SURNAME_BEFORE.search(text, max(0, m.start(1) - 30), m.start(1))
-                        and fold(city) not in lex.cities)))):
-            continue  # "Dr. Quarn, MD", "Ilse Varn, PA", "Varn, Ilse, MD": a credential, not a state
+        if not has_zip and (TITLE_WORD.fullmatch(words[0]) or _credential_after(text, m.start(1), m.end(1))):
+            continue  # "Dr. Quarn, MD", "I. Varn,MD": a credential, not a state
         if not has_zip and (lex.is_clinical(city.split()[-1]) or (
                 fold(city) not in lex.cities and lex.zipf(city.split()[-1]) >= 3.5)):
             continue
