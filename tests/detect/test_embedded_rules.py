@@ -599,6 +599,8 @@ NOT_TOUCHED = [
                  id="vent-settings-after-percent"),
     pytest.param("FB for LOS 12883, since 0000 1135. Cont IVAB.", "0000 1135", id="clock-times-no-phone"),
     pytest.param("Pt edema +2 20 30 in legs, lasix given.", "+2 20 30", id="edema-grade-no-phone"),
+    pytest.param("lasix given. sxn q4h rhonchi. ilse quarnby rn", "rhonchi",
+                 id="sentence-end-before-signature"),
     pytest.param("pt on lasix.\ncardiology fellow ilse quarnby paged re: k 3.6", "paged",
                  id="paged-closes-a-name"),
     pytest.param("NUTRITION: HOB PRBC UO CDIFF MS. LOVENOX. PT OOB.", "LOVENOX", id="drug-after-title"),
@@ -710,6 +712,12 @@ def test_an_employer_ends_with_its_sentence(detector: Detector) -> None:
     text = "Ilse works as a therapist at Quarnvik. Please call on Monday."
     firms = [e.text for e in find_phi(text, detector=detector) if e.type is T.OTHER]
     assert firms == ["Quarnvik"], firms
+
+
+def test_a_month_and_day_after_a_name_is_a_date(detector: Detector) -> None:
+    text = "Pt stable. seen in clinic by case manager Ilse Quarnby on Dec 18, started on lasix."
+    entities = find_phi(text, detector=detector)
+    assert {(e.text, e.type) for e in entities} == {("Ilse Quarnby", T.NAME), ("Dec 18", T.DATE)}, entities
 
 
 def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> None:

@@ -365,8 +365,10 @@ def find_credentialed(text: str, judge: NameJudge) -> Iterator[Entity]:
         back: list[Token] = []
         for w in reversed(list(WORD.finditer(text, max(0, start - 60), start))):
             gap = text[w.end():(back[0].begin if back else start)]
-            if "\n" in gap or (gap.strip() and gap.strip() not in {"."}) or len(gap) > 3:
-                break
+            stop = w.group(0).endswith(".") or gap.strip() == "."
+            if "\n" in gap or (gap.strip() and gap.strip() not in {"."}) or len(gap) > 3 or (
+                    stop and len(w.group(0).rstrip(".")) > 1 and not TITLE_WORD.fullmatch(w.group(0))):
+                break  # a full stop only after an initial or a title: "B. CLIFFORD MD", not "rhonchi. ilse"
             back.insert(0, Token(w.start(), w.end(), w.group(0)))
             if len(back) == 3:
                 break

@@ -811,6 +811,8 @@ def find_addresses(text: str) -> Iterator[Entity]:
                 break
             begin = m.start() + lead.end()  # "is on Hoptrup Vej 12": the verb is no street
         words = re.findall(r"[^\W\d_][\w'.-]*", text[begin:m.end()])
+        if words and re.fullmatch(MONTH, words[-1].rstrip("."), re.IGNORECASE):
+            continue  # "Ilse Varn on Dec 18,": a date
         if not words or words[-1].isupper() or any(
                 lex.is_clinical(w.rstrip(".")) or lex.is_drug(w) for w in words):
             continue
