@@ -720,6 +720,20 @@ def test_a_month_and_day_after_a_name_is_a_date(detector: Detector) -> None:
     assert {(e.text, e.type) for e in entities} == {("Ilse Quarnby", T.NAME), ("Dec 18", T.DATE)}, entities
 
 
+def test_dialogue_speakers_in_any_case_with_surnames(detector: Detector) -> None:
+    text = ("HANNAH: ARE WE STILL MEETING?\nNORA: YES, SEE YOU AT THE OFFICE\n"
+            "QUARNBY, ILSE: I MOVED LAST MONTH\nR. VARNHOLT: THANKS, TALK FRIDAY")
+    entities = find_phi(text, detector=detector)
+    for speaker in ("HANNAH", "NORA", "QUARNBY, ILSE", "R. VARNHOLT"):
+        assert covered(entities, text, speaker), (speaker, entities)
+
+
+def test_note_sections_and_form_fields_are_no_speakers(detector: Detector) -> None:
+    text = "Name: Ilse Quarnby\nDOB: 3/14/1958\nNeuro: alert\nResp: clear\nEvents: none\nPlan: wean"
+    names = [e.text for e in find_phi(text, detector=detector) if e.type is T.NAME]
+    assert names == ["Ilse Quarnby"], names
+
+
 def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> None:
     text = "Founded in Elmsby, Lloyd-Varnholt is a charity for songwriters."
     entities = [e for e in find_phi(text, detector=detector) if e.text == "Lloyd-Varnholt"]

@@ -634,6 +634,46 @@ NOT_SPEAKERS = {"bot", "user", "agent", "assistant", "customer", "client", "doct
                 "age", "sex", "gender", "name", "address", "phone", "email", "date", "time", "status"}
 
 
+DIALOGUE_LINE = re.compile(  # "CAITLIN: WILL CONT", "kilbride, jose: i moved", "c. garza: thanks"
+    r"^[ \t]*([^\W\d_][\w'’-]*\.?(?:(?:[ \t]+|[ \t]*,[ \t]*)[^\W\d_][\w'’-]*\.?){0,2})[ \t]*:[ \t]*(?=\S)",
+    re.MULTILINE)
+FORM_FIELDS = {"dob", "id", "tel", "fax", "mrn", "ssn", "cell", "mobile", "re", "cc", "to", "from", "attn",
+               "ref", "fyi", "ps", "nb", "url", "web", "website", "email", "mail"}
+
+
+def _speaker_words(words: list[str], judge: NameJudge) -> bool:
+    """Every word could be part of a person's name: an initial, a listed name no commoner than
+    'grace', or a word no dictionary knows; none is clinical, a drug or a form's field."""
+    lex = judge.lex
+    for word in words:
+        bare = word.rstrip(".")
+        key = fold(bare)
+        if judge.initial(word):
+            continue
+        if key in NOT_SPEAKERS or key in FORM_FIELDS or lex.is_clinical(bare) or lex.is_drug(bare):
+            return False
+        if not ((lex.is_name(bare) and lex.zipf(bare) < 4.5) or (
+                lex.raw_zipf(bare) == 0 and not medical_or_misspelt(bare))):
+            return False
+    return not all(judge.initial(w) for w in words)
+
+
+def find_dialogue_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """A chat or transcript: when two or more lines open with different first names and a
+    colon, every line opened by name-like words and a colon names its speaker, in any letter
+    case and with a surname or initial ('CAITLIN:', 'kilbride, jose:', 'c. garza:')."""
+    if text.count(":") < 2:
+        return
+    lines = [(m, re.split(r"[ \t]*,[ \t]*|[ \t]+", m.group(1))) for m in DIALOGUE_LINE.finditer(text)]
+    speakers = [(m, words) for m, words in lines if _speaker_words(words, judge)]
+    firsts = {fold(w) for _, words in speakers for w in words
+              if fold(w) in judge.lex.first_names and judge.lex.zipf(w) < 4.5}
+    if len(firsts) < 2:
+        return
+    for m, _ in speakers:
+        yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.7)
+
+
 def find_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Varnett: What a wife.', 'John: You saved my life!': a line opened by a first name
     (or a word no dictionary knows) and a colon is a dialogue line."""
@@ -1021,6 +1061,7 @@ def find_names(text: str) -> Iterator[Entity]:
     judge = NameJudge(lexicon(), document_case(text), prose=not clinical_text(text))
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
                    find_introduced, find_staff, find_initialled, find_roled, find_name_lists, find_speakers,
+                   find_dialogue_speakers,
                    find_informed, find_lowercase_cued, find_person_subjects, find_coordinated, find_vocatives,
                    find_middle_initialled, find_signatures, find_service_members,
                    find_lexical):
