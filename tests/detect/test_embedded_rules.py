@@ -599,6 +599,8 @@ NOT_TOUCHED = [
                  id="vent-settings-after-percent"),
     pytest.param("FB for LOS 12883, since 0000 1135. Cont IVAB.", "0000 1135", id="clock-times-no-phone"),
     pytest.param("Pt edema +2 20 30 in legs, lasix given.", "+2 20 30", id="edema-grade-no-phone"),
+    pytest.param("TF held.\nFEN: K+ repleted. Lasix given.\nDwayne: wife updated by phone", "FEN",
+                 id="note-section-no-speaker"),
     pytest.param("lasix given. sxn q4h rhonchi. ilse quarnby rn", "rhonchi",
                  id="sentence-end-before-signature"),
     pytest.param("pt on lasix.\ncardiology fellow ilse quarnby paged re: k 3.6", "paged",
@@ -722,9 +724,9 @@ def test_a_month_and_day_after_a_name_is_a_date(detector: Detector) -> None:
 
 def test_dialogue_speakers_in_any_case_with_surnames(detector: Detector) -> None:
     text = ("HANNAH: ARE WE STILL MEETING?\nNORA: YES, SEE YOU AT THE OFFICE\n"
-            "QUARNBY, ILSE: I MOVED LAST MONTH\nR. VARNHOLT: THANKS, TALK FRIDAY")
+            "QUARNBY, ILSE: I MOVED LAST MONTH\nR. VARNHOLT: THANKS, TALK FRIDAY\nCHRISTIAN VARNHOLM: HI")
     entities = find_phi(text, detector=detector)
-    for speaker in ("HANNAH", "NORA", "QUARNBY, ILSE", "R. VARNHOLT"):
+    for speaker in ("HANNAH", "NORA", "QUARNBY, ILSE", "R. VARNHOLT", "CHRISTIAN VARNHOLM"):
         assert covered(entities, text, speaker), (speaker, entities)
 
 

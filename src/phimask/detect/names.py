@@ -643,7 +643,7 @@ FORM_FIELDS = {"dob", "id", "tel", "fax", "mrn", "ssn", "cell", "mobile", "re", 
 
 def _speaker_words(words: list[str], judge: NameJudge) -> bool:
     """Every word could be part of a person's name: an initial, a listed name no commoner than
-    'grace', or a word no dictionary knows; none is clinical, a drug or a form's field."""
+    'christian', or a word no dictionary knows; none is clinical, a drug or a form's field."""
     lex = judge.lex
     for word in words:
         bare = word.rstrip(".")
@@ -652,24 +652,25 @@ def _speaker_words(words: list[str], judge: NameJudge) -> bool:
             continue
         if key in NOT_SPEAKERS or key in FORM_FIELDS or lex.is_clinical(bare) or lex.is_drug(bare):
             return False
-        if not ((lex.is_name(bare) and lex.zipf(bare) < 4.5) or (
+        if not ((lex.is_name(bare) and lex.zipf(bare) < 5.0) or (
                 lex.raw_zipf(bare) == 0 and not medical_or_misspelt(bare))):
             return False
     return not all(judge.initial(w) for w in words)
 
 
 def find_dialogue_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
-    """A chat or transcript: when two or more lines open with different first names and a
-    colon, every line opened by name-like words and a colon names its speaker, in any letter
-    case and with a surname or initial ('CAITLIN:', 'kilbride, jose:', 'c. garza:')."""
+    """A chat or transcript: when two or more different speakers open lines with name-like
+    words and a colon, one of them with a first name, every such line names its speaker, in
+    any letter case and with a surname or initial ('CAITLIN:', 'kilbride, jose:', 'c. garza:')."""
     if text.count(":") < 2:
         return
     lines = [(m, re.split(r"[ \t]*,[ \t]*|[ \t]+", m.group(1))) for m in DIALOGUE_LINE.finditer(text)]
     speakers = [(m, words) for m, words in lines if _speaker_words(words, judge)]
     firsts = {fold(w) for _, words in speakers for w in words
-              if fold(w) in judge.lex.first_names and judge.lex.zipf(w) < 4.5}
-    if len(firsts) < 2:
-        return
+              if fold(w) in judge.lex.first_names and judge.lex.zipf(w) < 5.0}
+    headed = any(judge.lex.is_clinical(words[0].rstrip(".")) for _, words in lines)  # "Neuro:", "FEN:"
+    if len(firsts) < 1 + headed or len({fold(m.group(1)) for m, _ in speakers}) < 2:
+        return  # a note with sections needs two first names to be a dialogue
     for m, _ in speakers:
         yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.7)
 
