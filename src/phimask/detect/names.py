@@ -675,6 +675,20 @@ def find_dialogue_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
         yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.7)
 
 
+LETTER_CLOSING = re.compile(  # "Kind regards,\nc. loughlin": the line after a letter's closing signs it
+    r"^[ \t]*(?i:(?:(?:kind|best|warm|warmest)[ \t]+)?regards|sincerely(?:[ \t]+yours)?|cheers|thanks|"
+    r"thank[ \t]+you|best|respectfully|yours[ \t]+(?:truly|sincerely|faithfully))[ \t]*,?[ \t]*\n"
+    r"[ \t]*([^\W\d_][\w'’-]*\.?(?:[ \t]+[^\W\d_][\w'’-]*\.?){0,3})[ \t]*$",
+    re.MULTILINE)
+
+
+def find_letter_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """The line right after 'Kind regards,' or 'Cheers,' when its words could all be a name."""
+    for m in LETTER_CLOSING.finditer(text) if "\n" in text else ():
+        if _speaker_words(m.group(1).split(), judge):
+            yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.75)
+
+
 def find_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Varnett: What a wife.', 'John: You saved my life!': a line opened by a first name
     (or a word no dictionary knows) and a colon is a dialogue line."""
@@ -1062,7 +1076,7 @@ def find_names(text: str) -> Iterator[Entity]:
     judge = NameJudge(lexicon(), document_case(text), prose=not clinical_text(text))
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
                    find_introduced, find_staff, find_initialled, find_roled, find_name_lists, find_speakers,
-                   find_dialogue_speakers,
+                   find_dialogue_speakers, find_letter_signatures,
                    find_informed, find_lowercase_cued, find_person_subjects, find_coordinated, find_vocatives,
                    find_middle_initialled, find_signatures, find_service_members,
                    find_lexical):
