@@ -719,6 +719,11 @@ PERSON_VERB = re.compile(  # verbs whose subject is a person: "Walker began writ
     r"replied|answered|smiled|laughed|cried|emailed|texted|complained|insisted|whispered|"
     r"(?:is|was)[ \t]+(?:from|born))\b"
 )
+SUBJECT_NAME = re.compile(  # "Kelly Brown joined", "lewis nguyen has been a", "k. carville from oslo is a"
+    r"(?:^|(?<=[.!?])[ \t]+|(?<=\n))[ \t]*([^\W\d_][\w'’-]*\.?(?:[ \t]+[^\W\d_][\w'’-]*){1,2})"
+    r"(?=" + PERSON_VERB.pattern + r"|[ \t]+(?:has|had)[ \t]+been[ \t]+an?\b|"
+    r"[ \t]+from[ \t]+[^\n.]{2,40}?[ \t]+(?:is|was)[ \t]+an?\b)",
+    re.MULTILINE)
 SUBJECT_WORD = re.compile(r"([A-ZÀ-Þ][^\W\d_'’-]+)$")
 LOWER_SUBJECT_WORD = re.compile(r"([^\W\d_'’-]+)$")
 LOWER_SUBJECT = re.compile(r"\b([a-z]{3,})[ \t]+(?:has|had|is|was|will|would|said|says)\b")
@@ -737,6 +742,21 @@ def _lower_first_name(lex: Lexicon, word: str, rarer_than: float = 3.5) -> bool:
     """A first name that, written in lower case, is no common, clinical or drug word."""
     return fold(word) in lex.first_names and lex.zipf(word) < rarer_than and not lex.is_common_noun(word) \
         and not lex.is_clinical(word) and not lex.is_drug(word)
+
+
+def find_named_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'Kelly Brown joined', 'lewis nguyen has been a', 'k. carville from oslo is a': a first
+    name or an initial and a surname opening a sentence whose verb needs a person."""
+    lex = judge.lex
+    for m in SUBJECT_NAME.finditer(text) if judge.case is not Case.UPPER else ():
+        first, *rest = m.group(1).split()
+        if not (judge.initial(first) or (fold(first) in lex.first_names and lex.zipf(first) < 5.0)):
+            continue
+        if judge.case is Case.MIXED and not all(w[:1].isupper() for w in (first, *rest)):
+            continue
+        if all(not lex.is_clinical(w) and not lex.is_drug(w) and fold(w) not in STOP_AND_PRONOUNS and (
+                lex.is_name(w) or (lex.raw_zipf(w) == 0 and not medical_or_misspelt(w))) for w in rest):
+            yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.7)
 
 
 def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
@@ -1076,7 +1096,7 @@ def find_names(text: str) -> Iterator[Entity]:
     judge = NameJudge(lexicon(), document_case(text), prose=not clinical_text(text))
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
                    find_introduced, find_staff, find_initialled, find_roled, find_name_lists, find_speakers,
-                   find_dialogue_speakers, find_letter_signatures,
+                   find_dialogue_speakers, find_letter_signatures, find_named_subjects,
                    find_informed, find_lowercase_cued, find_person_subjects, find_coordinated, find_vocatives,
                    find_middle_initialled, find_signatures, find_service_members,
                    find_lexical):
