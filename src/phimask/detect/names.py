@@ -759,6 +759,23 @@ def find_named_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.7)
 
 
+LET_KNOW = re.compile(r"\b(?i:let|tell|ask|remind)[ \t]+([^\W\d_][\w'’-]+)[ \t]+(?i:know|about|to)\b")
+
+
+def find_let_know(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'I will let Tony know', 'ask quarnby to call': a first name or an unknown word as the
+    person told."""
+    lex = judge.lex
+    for m in LET_KNOW.finditer(text):
+        word = m.group(1)
+        if fold(word) in STOP_AND_PRONOUNS or fold(word) in {"me", "us", "him", "them", "everyone"} or \
+                lex.is_clinical(word) or lex.is_drug(word) or (judge.case is Case.MIXED and word.islower()):
+            continue
+        if (fold(word) in lex.first_names and lex.zipf(word) < 5.0) or \
+                judge.unknown_proper(word.capitalize()):
+            yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.65)
+
+
 def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Walker began writing', 'Quorvir spent a year': a capitalised name-like word opening a
     sentence whose verb needs a person (in a lower-case text: a known name in lower case)."""
@@ -1096,7 +1113,7 @@ def find_names(text: str) -> Iterator[Entity]:
     judge = NameJudge(lexicon(), document_case(text), prose=not clinical_text(text))
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
                    find_introduced, find_staff, find_initialled, find_roled, find_name_lists, find_speakers,
-                   find_dialogue_speakers, find_letter_signatures, find_named_subjects,
+                   find_dialogue_speakers, find_letter_signatures, find_named_subjects, find_let_know,
                    find_informed, find_lowercase_cued, find_person_subjects, find_coordinated, find_vocatives,
                    find_middle_initialled, find_signatures, find_service_members,
                    find_lexical):
