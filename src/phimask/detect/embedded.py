@@ -394,7 +394,28 @@ def _extend_addresses(text: str, entities: list[Entity]) -> list[Entity]:
             begin = lead.start(1)  # "Varnecker Kestrelgatan 12": the address opens its line
         if end > e.end or begin < e.begin:
             extra.append(Entity(begin, end, EntityType.ADDRESS, e.score, text[begin:end]))
-    return _bridge_addresses(text, _postcodes_after(text, _grow_places(text, entities + extra)))
+    grown = _postcode_towns(text, _postcodes_after(text, _grow_places(text, entities + extra)))
+    return _bridge_addresses(text, grown)
+
+
+POSTCODE_TOWN = re.compile(  # "Parkstigen 599\n14492 Ängelholm", "Hoffmannstrasse 78, 6835 Villars-sur-Glâne"
+    r"(?:,[ \t]*|[ \t]*\n[ \t]*)(?:\d{4,5}|\d{3}[ \t]\d{2})[ \t]+"
+    r"[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){0,2}(?=[ \t]*(?:[,.;]|\n|$))")
+
+
+def _postcode_towns(text: str, entities: list[Entity]) -> list[Entity]:
+    """A street and house number followed by a postcode and a town, on its line after a comma
+    or on the next line."""
+    lex = lexicon()
+    extra: list[Entity] = []
+    for e in entities:
+        if e.type is not EntityType.ADDRESS or e.score < 0.6 or not e.text[-1:].isdigit():
+            continue
+        m = POSTCODE_TOWN.match(text, e.end)
+        if m and not any(lex.is_clinical(w) or patterns.MEASURE_AFTER.fullmatch(" " + w)
+                         for w in re.findall(r"[^\W\d_][\w'’.-]*", m.group(0))):
+            extra.append(Entity(e.begin, m.end(), EntityType.ADDRESS, e.score, text[e.begin:m.end()]))
+    return entities + extra
 
 
 PLACE_LEAD = {"port", "fort", "mount", "mt", "mt.", "saint", "st", "st.", "san", "santa", "sao", "são",

@@ -126,6 +126,7 @@ PROFESSION_CONTEXT = re.compile(
 STATE_CODES = rf"(?:{STATE_ABBREVIATIONS})"
 AMBIGUOUS_COUNTRIES = {"turkey", "chad", "jordan", "georgia", "guinea", "jersey", "man", "niger",
                        "togo", "peru", "cuba", "china", "japan"}
+TOWN_COMMA = re.compile(r"[^\W\d_],[ \t]*$")
 WEEKDAY_SHORT = {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}  # "VISIT MON"
 SAINTS = {"st.", "st", "saint", "ste.", "ste", "san", "santa", "sao"}
 STOP_WORDS = {"the", "a", "an", "at", "for", "with", "from", "of", "and", "in", "on", "to", "by",
@@ -212,8 +213,9 @@ def find_places(text: str) -> Iterator[Entity]:
             followed = bool(re.match(r",\s*[A-Z]", after))
             if kind == "country":
                 score = 0.85 if key not in AMBIGUOUS_COUNTRIES or context else 0.45
-            elif kind == "state":
-                score = 0.85 if not (noun or lex.is_name(phrase)) or context else 0.45
+            elif kind == "state":  # "Dunakeszi, New York": a state after a town and a comma
+                after_town = bool(TOWN_COMMA.search(text, max(0, group[0].start() - 4), group[0].start()))
+                score = 0.85 if not (noun or lex.is_name(phrase)) or context or after_town else 0.45
             elif not noun:
                 score = 0.75 + (0.15 if context or followed else 0.0)
             elif common < 4.5:
