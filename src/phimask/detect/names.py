@@ -334,8 +334,8 @@ def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
         if taken and judge.case is not Case.MIXED and m.group(0)[:2].lower() in ("ms", "mr", "mi") and \
                 not judge.lex.is_name(taken[0].bare) and judge.lex.zipf(taken[0].bare) >= 3.0:
             continue  # "assess ms. med for safety": mental status (MR: mitral regurgitation), "MISS DOSE"
-        if taken and judge.lex.is_drug(taken[0].bare):
-            continue  # "CDIFF MS. LOVENOX": no one is named after a drug
+        if taken and judge.lex.is_drug(taken[0].bare) and not judge.lex.is_name(taken[0].bare):
+            continue  # "CDIFF MS. LOVENOX": no one is named after a drug ("Dr. Saha" is a surname too)
         if taken:
             yield _name_span(text, taken, 0.95)
 
@@ -394,7 +394,7 @@ SIGNATURE = re.compile(  # "ilsa varn rn", "- ilsa r. varn msw" closing a note, 
 
 SIGNOFF_END = re.compile(rf"(?<![\w'’-]){SIGNOFF_CREDENTIAL}[ \t.]*$", re.MULTILINE)
 SIGNED_LINE = re.compile(  # "-- VARN, ILSE,BSN", "SIGNED: VARN, ILSE,PT", "By: JQ, PharmD", "- KL PT"
-    r"(?:^[ \t]*|(?<=[.;!?])[ \t]+(?=(?i:signed|by)[ \t]*:))"  # a line's start, or a sentence's before 'By:'
+    r"(?:^[ \t]*|(?<=[.;!?])[ \t]+(?=(?i:signed|by|signed[ \t]+by)[ \t]*:))"  # a line's or sentence's start
     r"((?:-{1,2}|[–—]|(?i:signed|by|signed[ \t]+by)[ \t]*:)?)[ \t]*"
     r"([^\W\d_][\w'’-]*\.?(?:(?:[ \t]+|[ \t]*,[ \t]*)[^\W\d_][\w'’-]*\.?){0,2}?)[ \t]*,?[ \t]*"
     rf"(?<![\w'’-]){SIGNOFF_CREDENTIAL}(?:[ \t]*[,/][ \t]*{SIGNOFF_CREDENTIAL})*[ \t.]*$",

@@ -112,13 +112,14 @@ def find_contacts(text: str) -> Iterator[Entity]:
         while end > m.start() and text[end - 1] in ".,;:!?)]}":
             end -= 1
         yield hit(text, m.start(), end, EntityType.URL, 0.97)
+    path_end = 0
     for m in DOMAIN.finditer(text):
-        if any(b <= m.start() < e for b, e in emails):
-            continue
+        if m.start() < path_end or any(b <= m.start() < e for b, e in emails):
+            continue  # inside an e-mail address or the path of the domain before
         label = m.group(0).split(".")[0]
         tld = m.group(0).rsplit(".", 1)[-1].lower()
         path = WEB_PATH.match(text, m.end())
-        end = path.end() if path else m.end()
+        end = path_end = path.end() if path else m.end()
         web = bool(path) or alone_on_line(text, m.start(), end) or bool(
             WEB_CUE.search(_before(text, m.start(), 30)))
         known_word = lexicon().zipf(label) >= 3.0 or lexicon().is_clinical(label)
@@ -163,13 +164,15 @@ LONG_SUBSCRIBER = re.compile(  # "+34 957326638", "(351) 930216858": a country o
     r"(?<![\w+])(?:\+\d{1,3}|\(\d{1,4}\))[ \t.-]?\d{6,12}(?!\d|[.,/-]\d)")
 INTERNATIONAL = re.compile(  # "+33 (0)1 46 88 28 54", "+90(559)2890104", "(+358) 135922051", "001-241-291-38"
     r"(?<![\w+])(?:\(\+\d{1,3}\)|\+\d{1,3}|00[1-9]\d{0,2}(?=[ \t.-]))(?:[ \t.-]?\(\d{1,4}\))?"
-    r"(?:[ \t./-]{0,2}\d{1,10}){1,6}(?:[ \t]?(?i:x|ext\.?)[ \t]?\d{1,6})?(?![\w/]|[.,]\d)")
+    r"[ \t./-]{0,2}\d{1,10}(?:[ \t./-]{1,2}\d{1,10}){0,5}"  # a separator between groups: no backtracking
+    r"(?:[ \t]?(?i:x|ext\.?)[ \t]?\d{1,6})?(?![\w/]|[.,]\d)")
 LOOSE_PHONE = re.compile(  # after a phone label: "(02)/987-7353", "(08772) 10622", "(06)86/801-5141"
     r"(?<![\w/.])(?:\(\d{1,5}\)[ \t]?/?[ \t]?)?\d{2,5}(?:[ \t./-]{1,2}\d{2,8}){0,3}(?![\w/]|[.,]\d)")
 PHONE_LEAD = re.compile(  # the words right before a number that make it a phone number
-    r"(?:phone|tel|telephone|fax|cell|mobile|reached[ \t]+at|called[ \t]+back[ \t]+at|"
-    r"call[ \t]+(?:me|us)[ \t]+at|@[\w-]+(?:\.[\w-]+)+[ \t]+or)"
+    r"(?:(?<![\w@.-])(?:phone|tel|telephone|fax|cell|mobile|reached[ \t]+at|called[ \t]+back[ \t]+at|"
+    r"call[ \t]+(?:me|us)[ \t]+at)|@[\w-]+(?:\.[\w-]+)+[ \t]+or)"
     r"[ \t]*(?:no\.?|number|#)?[ \t]*[:=]?[ \t]*$", I)
+YEAR_RANGE = re.compile(r"(?:19|20)\d\d[ \t]*[-/][ \t]*(?:19|20)?\d\d")  # "sickle cell 2012-2014"
 PHONE_WORD = re.compile(r"\b(?:phone|tel|telephone|fax|cell|mobile|number|call)\b", I)  # not "Workout: I/O"
 SLASHED_AREA = re.compile(  # "Tel: 0316/11833989", "TEL 59/545 0043": area code, slash, subscriber
     r"(?<![\w/.])\d{2,5}/\d{3,8}(?:[ \t]\d{2,6})?(?![\w/]|[.,]\d)")
@@ -188,12 +191,20 @@ def _digits(value: str) -> int:
     return sum(c.isdigit() for c in value)
 
 
+LINE_END = re.compile(r"[^\S\n]*(?:\n|$)")
+LINE_HEAD = re.compile(r"(?:^|\n)[^\S\n]*$")
+
+
+def _clock_times(value: str) -> bool:
+    """'0015 0200 0400': times of a shift, not a number starting with the 00 prefix."""
+    groups = re.findall(r"\d+", value)
+    return all(len(g) == 4 and int(g[:2]) < 24 and int(g[2:]) < 60 for g in groups)
+
+
 def alone_on_line(text: str, begin: int, end: int) -> bool:
-    """Nothing but blanks around text[begin:end] on its line."""
-    line_start = text.rfind("\n", 0, begin) + 1
-    line_end = text.find("\n", end)
-    rest = text[end:] if line_end < 0 else text[end:line_end]
-    return not text[line_start:begin].strip() and not rest.strip()
+    """Nothing but blanks around text[begin:end] on its line (looking back at most 200
+    characters, so that many calls on one long line stay linear)."""
+    return bool(LINE_END.match(text, end)) and bool(LINE_HEAD.search(text, max(0, begin - 200), begin))
 
 
 def find_phones(text: str) -> Iterator[Entity]:
@@ -210,7 +221,7 @@ def find_phones(text: str) -> Iterator[Entity]:
             continue
         if MEASURE_AFTER.match(text, m.end()) and not re.search(r"[()+]", value):
             continue
-        if all(len(g) == 4 and int(g[:2]) < 24 and int(g[2:]) < 60 for g in groups):
+        if _clock_times(value):
             continue  # "1900-0700": a shift, not a phone
         if SSN.fullmatch(value) or ID_WORDS_BEFORE.search(_before(text, m.start(), 40)):
             continue  # "social security number is 123-45-6789", "license number is 3391-55-0101"
@@ -242,10 +253,11 @@ def find_phones(text: str) -> Iterator[Entity]:
         glued = m.start(1) == m.start() + 1  # "x4512" is written as one
         yield hit(text, m.start() if glued else m.start(1), m.end(1), EntityType.PHONE_OR_FAX, 0.85)
     for m in INTERNATIONAL.finditer(text):
-        if 8 <= _digits(m.group(0)) <= 18:
+        if 8 <= _digits(m.group(0)) <= 18 and not _clock_times(m.group(0)):
             yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)
     for m in LOOSE_PHONE.finditer(text):
-        if 7 <= _digits(m.group(0)) <= 15 and PHONE_LEAD.search(_before(text, m.start(), 25)):
+        if 7 <= _digits(m.group(0)) <= 15 and not YEAR_RANGE.fullmatch(m.group(0)) and \
+                PHONE_LEAD.search(_before(text, m.start(), 60)):
             yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.8)
     for m in LONG_SUBSCRIBER.finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)

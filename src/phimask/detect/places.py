@@ -127,6 +127,7 @@ STATE_CODES = rf"(?:{STATE_ABBREVIATIONS})"
 AMBIGUOUS_COUNTRIES = {"turkey", "chad", "jordan", "georgia", "guinea", "jersey", "man", "niger",
                        "togo", "peru", "cuba", "china", "japan"}
 TOWN_COMMA = re.compile(r"[^\W\d_],[ \t]*$")
+DOTTED_SHORT = re.compile(r"(?:[^\W\d_]\.)+")  # "J.", "U.S.": initials, not a sentence's end
 WEEKDAY_SHORT = {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}  # "VISIT MON"
 SAINTS = {"st.", "st", "saint", "ste.", "ste", "san", "santa", "sao"}
 STOP_WORDS = {"the", "a", "an", "at", "for", "with", "from", "of", "and", "in", "on", "to", "by",
@@ -488,15 +489,18 @@ def find_organisations(text: str) -> Iterator[Entity]:
 
 def _employer_end(value: str) -> int:
     """Where an employer's name ends: before a stop word ('RUSTENBURG ANALYTICS IN WAHIAWA'),
-    a line break or 'Hospital', or at a full stop that closes the sentence ('at Cannon.\nPlease')."""
+    a line break or a kind of place ('Hospital', 'Rehab'), or at a full stop that closes the
+    sentence ('at Cannon.\nPlease'; not after an initial: 'J. Crew')."""
     end = 0
     for word in re.finditer(r"\S+", value):
         if fold(word.group(0)) in STOP_WORDS or "\n" in value[end:word.start()] or (
                 end and KIND_HEAD.fullmatch(word.group(0).rstrip(".,"))):
             break  # "at Harford Memorial Hospital": the kind of place stays, as for facilities
         end = word.end()
-        if word.group(0).endswith(".") and fold(word.group(0)) not in LEGAL_SUFFIXES:
-            end -= 1
+        bare = word.group(0)
+        if bare.endswith(".") and fold(bare) not in LEGAL_SUFFIXES | SAINTS and \
+                not DOTTED_SHORT.fullmatch(bare):
+            end -= 1  # "at Cannon.": the sentence ends ("U.S. Steel", "J. Crew" go on)
             break
     return end
 
