@@ -514,6 +514,11 @@ def _bridge_addresses(text: str, entities: list[Entity]) -> list[Entity]:
 
 NAME_RIGHT = re.compile(r"[ \t]((?:[A-ZÀ-Þ]\.?[ \t])?([A-ZÀ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)?))(?![\w'’-])")
 CREDENTIAL = re.compile(names.SIGNOFF_CREDENTIAL)
+
+
+def _credential(word: str) -> bool:
+    """'PharmD', 'RN', 'MSW': a credential as written after a name (not the surname 'Do')."""
+    return bool(CREDENTIAL.fullmatch(word)) and (word.isupper() or not word[1:].islower())
 NAME_LEFT = re.compile(r"(?<![\w'’.-])([A-ZÀ-Þ][^\W\d_]+)[ \t]$")
 
 
@@ -523,7 +528,7 @@ def _name_word(word: str, first: bool = False) -> bool:
     lex = lexicon()
     bare = word.rstrip(".")
     if lex.is_clinical(bare) or lex.is_drug(bare) or medical_or_misspelt(bare) or bare.isupper() or \
-            CREDENTIAL.fullmatch(bare):  # "Ilse Varn PharmD"
+            _credential(bare):  # "Ilse Varn PharmD"
         return False
     key = fold(bare)
     if key in lex.first_names or (not first and key in lex.last_names):
@@ -627,7 +632,7 @@ COORDINATED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Þ][\wß-ÿ'-]+)[ \t]+(?
 def _listed_name(word: str) -> bool:
     lex = lexicon()
     return not word.isupper() and (lex.zipf(word) < 3.5 or lex.is_name(word)) and not lex.is_clinical(word) \
-        and not CREDENTIAL.fullmatch(word)  # "Ilse Varn, PharmD"
+        and not _credential(word)  # "Ilse Varn, PharmD"
 
 
 def _coordinated_names(text: str, entities: list[Entity]) -> list[Entity]:
