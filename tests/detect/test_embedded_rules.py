@@ -734,6 +734,7 @@ def test_a_date_after_a_surname_and_comma_is_no_first_name(detector: Detector) -
     ("Ilse works as a field seismologist at Quarnvik.\nPlease call.", "Quarnvik"),
     ("ilse varn has been a proofreader with quarnvik gruppen in oslo.", "quarnvik gruppen"),
     ("Ilse works for U.S. Steel in Quarnby.", "U.S. Steel"),
+    ("ILSE SIGNED A CONTRACT WITH QUARNVIK ELEKTRONIK ON 23/8/2018.", "QUARNVIK ELEKTRONIK"),
 ])
 def test_employers_after_a_job_title_or_cue(detector: Detector, text: str, firm: str) -> None:
     entities = find_phi(text, detector=detector)

@@ -77,7 +77,7 @@ EMPLOYER = re.compile(
     r"\b(?:(?:his|her|their|own)\s+(?:business|company|firm|shop|store)|(?i:" + EMPLOYED_AS + ")|"
     r"(?:work(?:s|ed|ing)?|employed|job|position|intern(?:ed)?|emplyee|employee)\s+"
     r"(?:for|at|with|by)|support|later\s+became|joined|(?:a|one|following|first|second|last)\s+year\s+at|"
-    r"recorded\s+for|(?:signed\s+)?(?:a\s+)?contract\s+with)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
+    r"recorded\s+for|(?i:(?:signed\s+)?(?:a\s+)?contract\s+with))\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
 )
 WEBSITE = re.compile(  # "according to the Brightwave Transit website"
     r"\b(?i:the)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})\s+(?i:website|web\s+site|homepage)\b"
@@ -96,7 +96,7 @@ ADDRESS_OF = re.compile(  # "The address of Quenvaro Data Works is 12 …": whos
 ORGANISATION_VERB = re.compile(  # "In 2008, Quenvaro Iq invested", "Velmora announced"
     r"(?:^|(?<=,[ \t])|(?<=\n))((?:[A-Z][\w&'.-]*[ \t]+){0,3}[A-Z][\w&'.-]*)[ \t]+"
     r"(?:invested|announced|acquired|reported|launched|raised|merged|employs|partnered|expanded|"
-    r"signed[ \t]+a[ \t]+contract)\b"
+    r"(?i:signed[ \t]+a[ \t]+contract))\b"
 )
 RELATIVE_WORD = re.compile(r"(?i:family|wife|husband|son|daughter|mother|father|sister|brother|patient|team|"
                            r"doctor|nurse|staff|physician|surgeon|friend)")
