@@ -588,7 +588,22 @@ def _particle_surnames(text: str, entities: list[Entity]) -> list[Entity]:
 
 WEEKDAY_ALONE = re.compile(patterns.WEEKDAY, re.IGNORECASE)
 FIRST_AFTER_COMMA = re.compile(r",[ \t]*([^\W\d_][\w'’-]*)(?![\w'’-])")
-LIST_GOES_ON = re.compile(r"[ \t]*(?:,[ \t]*[^\W\d_]|(?:and|&)[ \t])|[ \t]+[A-ZÀ-Þ]")
+NEXT_ITEM = re.compile(r"[ \t]*(?:,|[ \t](?:and|&|AND))[ \t]*([^\W\d_][\w'’-]*)")
+NEXT_CAPITAL = re.compile(r"[ \t]+[A-ZÀ-Þ]")
+
+
+def _list_goes_on(text: str, pos: int, mixed: bool) -> bool:
+    """'Varn, Ilse, Quist and Elm': another person follows, so 'Varn, Ilse' is a list, not one
+    name. In mixed case any capitalised word counts; in one-case text only a listed name that
+    is no relative ('LEINO, MELISSA AND SON-IN-LAW', 'Giles, Kirstin, cinolazepam')."""
+    item = NEXT_ITEM.match(text, pos)
+    if item:
+        word = item.group(1)
+        if mixed:
+            return word[:1].isupper()
+        lex = lexicon()
+        return lex.is_name(word) and not names.RELATIVES.fullmatch(word) and not lex.is_clinical(word)
+    return mixed and bool(NEXT_CAPITAL.match(text, pos))
 
 
 def _surname_comma_first(text: str, entities: list[Entity]) -> list[Entity]:
@@ -598,7 +613,8 @@ def _surname_comma_first(text: str, entities: list[Entity]) -> list[Entity]:
     lex = lexicon()
     singles = [e for e in entities if e.type is EntityType.NAME and " " not in e.text.strip()]
     found_at = {e.begin: e for e in singles}
-    lower = names.document_case(text) is names.Case.LOWER
+    case = names.document_case(text)
+    lower = case is names.Case.LOWER
     extra: list[Entity] = []
     for first in singles:
         m = FIRST_AFTER_COMMA.match(text, first.end)
@@ -607,10 +623,10 @@ def _surname_comma_first(text: str, entities: list[Entity]) -> list[Entity]:
         second = found_at.get(m.start(1))
         word = m.group(1)
         if second is None and (lex.is_clinical(word) or lex.is_drug(word) or lex.zipf(word) >= 4.5 or not (
-                lower or word[:1].isupper())):
-            continue
+                lower or word[:1].isupper()) or fold(word) in lex.us_states or fold(word) in lex.countries):
+            continue  # not "mesa, arizona": a town and its state
         line_before = text[text.rfind("\n", 0, first.begin) + 1:first.begin]
-        if line_before.rstrip().endswith(",") or LIST_GOES_ON.match(text, m.end()):
+        if line_before.rstrip().endswith(",") or _list_goes_on(text, m.end(), case is names.Case.MIXED):
             continue
         score = min(first.score, second.score) if second else first.score - 0.05
         extra.append(Entity(first.begin, m.end(), EntityType.NAME, score, text[first.begin:m.end()]))
