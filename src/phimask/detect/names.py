@@ -204,8 +204,8 @@ class NameJudge:
     def plausible(self, word: str, strict: bool = False) -> bool:
         """Could be a name in a name slot (after 'Dr.', 'son,', 'Name:')."""
         bare = word.rstrip(".")
-        if self.initial(word):
-            return word[:1].isupper()
+        if self.initial(word):  # "b. gwynn" in a lower-case note: an initial written with its full stop
+            return word[:1].isupper() or (self.case is Case.LOWER and word.endswith("."))
         if len(bare) < 2 or RELATIVES.fullmatch(bare) or CONTRACTED.search(bare):
             return False  # not "con't", "won't"
         head = bare.split("-")[0]
@@ -294,7 +294,8 @@ def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False)
     for i, tok in enumerate(toks):
         if not judge.plausible(tok.word, strict=strict_first and i == 0) or fold(tok.bare) in NAME_CLOSERS:
             break
-        if (strict_first or i) and not judge.lex.is_name(tok.bare) and _typo(tok, strict_first and not i):
+        if (strict_first or i) and not judge.initial(tok.word) and not judge.lex.is_name(tok.bare) and \
+                _typo(tok, strict_first and not i):
             break  # a typo or a lower-case word is no name ("son presnt", "friend phoned", "Dr Varn notifed")
         stands_out = judge.case is Case.LOWER and tok.word[:1].isupper() and not tok.word.isupper()
         if i and judge.case is not Case.MIXED and not judge.initial(tok.word) and not stands_out and \
@@ -539,6 +540,10 @@ def find_staff(text: str, judge: NameJudge) -> Iterator[Entity]:
         toks = tokens_from(text, m.end(), 3)
         taken = _take_names(judge, toks, strict_first=True)
         if len(taken) == 1 and _region_after_preposition(text, taken[0], judge.lex):
+            continue
+        if len(taken) >= 2 and judge.initial(taken[0].word) and taken[0].word.islower() and \
+                _named_by_role(judge, taken[1]):
+            yield _name_span(text, taken, 0.75)  # "fellow b. gwynn" in a lower-case note
             continue
         if taken and judge.lexical(taken[0].word) >= 0.45 and (
                 judge.case is not Case.MIXED or taken[0].word[:1].isupper()):
