@@ -599,6 +599,8 @@ CITY_STATE_ZIP = re.compile(
     rf"(?:\.?,?\s+\d{{5}}(?:-\d{{4}})?)?"
 )
 INITIAL = re.compile(r"[A-Z]\.")
+TRAVEL_CUE = re.compile(
+    r"\b(?i:in|to|from|left|near|leaves|arrive[sd]?[ \t]+in|moved[ \t]+to|lives[ \t]+in)[ \t]+$")
 CREDENTIAL_STATE = re.compile(r",\s*(?:MD|PA|DO)\b")
 SURNAME_BEFORE = re.compile(r"(?:^|[:\n]|\b(?i:by))[ \t]*[^\W\d_][\w'’-]*,[ \t]*$")  # "By: Varn, " Ilse, MD
 STATE_ZIP = re.compile(rf"\b(?:{STATE_ABBREVIATIONS})\s+\d{{5}}(?:-\d{{4}})?\b")
@@ -846,8 +848,9 @@ def find_addresses(text: str) -> Iterator[Entity]:
         if not has_zip and (TITLE_WORD.fullmatch(words[0]) or _credential_after(text, m.start(1), m.end(1))):
             continue  # "Dr. Quarn, MD", "I. Varn,MD": a credential, not a state
         if not has_zip and (lex.is_clinical(city.split()[-1]) or (
-                fold(city) not in lex.cities and lex.zipf(city.split()[-1]) >= 3.5)):
-            continue
+                fold(city) not in lex.cities and lex.zipf(city.split()[-1]) >= 3.5
+                and not (len(words) > 1 and TRAVEL_CUE.search(text, max(0, m.start(1) - 20), m.start(1))))):
+            continue  # "Pine Creek, NC" only after a travel word ("The package left Pine Creek, NC")
         if re.match(r"['’]|\s+line\b", text[m.end():m.end() + 6], re.IGNORECASE):
             continue
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.85)
