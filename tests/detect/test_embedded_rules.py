@@ -399,6 +399,8 @@ COVERED = [
     pytest.param("ilse quarn: i moved to varnholm last month", "varnholm", id="moved-to-town"),
     pytest.param("social: married. pt from quarnby, hct stable.", "quarnby", id="patient-from-town"),
     pytest.param("Pt on lasix.\nSigned: ilse quarnby,NP", "ilse quarnby", id="signed-two-lower-words"),
+    pytest.param("Ilse Quarnby joined Varnholm Labs as pilot in March 2018.", "pilot",
+                 id="job-title-after-joined-as"),
     pytest.param("The package left Quarn Creek, NC on Jan 8.", "Quarn Creek, NC",
                  id="town-state-after-travel-word"),
     pytest.param("discussed with attending varn and fellow b. quarnby, lasix increased.", "b. quarnby",

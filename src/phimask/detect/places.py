@@ -123,6 +123,7 @@ PROFESSION_CONTEXT = re.compile(
     r"employed\s+as|career\s+as|former|is\s+an?|was\s+an?)\s*:?\s*$",
     re.IGNORECASE,
 )
+JOINED_AS = re.compile(r"\b(?i:joined)[ \t]+[^\n]{1,60}?[ \t]+as[ \t]+$")  # "joined Quarnvik as pilot"
 STATE_CODES = rf"(?:{STATE_ABBREVIATIONS})"
 AMBIGUOUS_COUNTRIES = {"turkey", "chad", "jordan", "georgia", "guinea", "jersey", "man", "niger",
                        "togo", "peru", "cuba", "china", "japan"}
@@ -539,7 +540,8 @@ def find_professions(text: str) -> Iterator[Entity]:
                 phrase += bracket.group(0)
             begin = group[0].start()
             sign_off = alone_on_line(text, begin, begin + len(phrase)) and not clinical_text(text)
-            context = sign_off or bool(PROFESSION_CONTEXT.search(text[max(0, begin - 25):begin]))
+            context = sign_off or bool(PROFESSION_CONTEXT.search(text[max(0, begin - 25):begin])) or bool(
+                JOINED_AS.search(text, max(0, begin - 80), begin))
             if (key in CARE_STAFF or (foreign and size == 1)) and not context:
                 continue
             zipf = lex.zipf(phrase) if size == 1 else 0.0
