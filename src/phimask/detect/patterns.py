@@ -383,6 +383,13 @@ DASHED_DATE = re.compile(  # "transferred from Elmsby 7-24", "cxr 9-10:": m-d af
     r"(?<![\w/.+-])(0?[1-9]|1[0-2])-(0?[1-9]|[12]\d|3[01])(?![\w/%-]|[.,]\d)")
 RANGE_AFTER = re.compile(r"[ \t]+(?:of|to|per|times)\b", I)  # "weaned from 5-10 of PEEP": a range
 STUDY_BEFORE = re.compile(r"\b(?:cxr|echo|ekg|ecg|ct|mri|cath|tte|tee|us)[ \t]*$", I)
+
+
+def _study_dated(text: str, begin: int, end: int) -> bool:
+    """'CXR 4/3:', 'echo 1944:', 'cxr 9-10:': a study, its date, a colon and its result."""
+    return text[end:end + 1] == ":" and bool(STUDY_BEFORE.search(text, max(0, begin - 8), begin))
+
+
 SHORT_RANGE = re.compile(r"(?<![\d/.:x-])(\d{1,2})/(\d{1,2})-(\d{1,2})/(\d{1,2})(?![\d/]|\.\d|%)")
 YEAR_ALONE = re.compile(rf"(?<![\w#$./-]){YEAR}(?![\w%/]|\.\d|-\d)")
 APOSTROPHE_YEAR = re.compile(r"(?<!['\d])'(\d\d)\b|(?<![\w'])(\d\d)'(?![\w'])")
@@ -427,7 +434,7 @@ SETTING_AFTER = re.compile(r"\s*(?:x\s*)?\d{2,3}\s*%")  # "5/10 30%": ventilator
 PAIN_AFTER = re.compile(r"\s*(?:c?pain|cp|ha|headache|discomfort)\b", I)
 PAIN_BEFORE = re.compile(r"(?:pain|cp|rat(?:ing|ed|es)|scale|discomfort|#|\()", I)
 YEAR_CONTEXT = re.compile(
-    r"(?:\bin|\bon|since|year|born|\bdx|diagnosed|s/p|\bhx|history|cabg|surgery|married|admitted|expires?|"
+    r"(?:\bin|\bon|since|year|born|\bdob:?|\bdx|diagnosed|s/p|\bhx|history|cabg|surgery|married|admitted|expires?|"
     r"retired|until|before|after|from|of|during|\bsince|class|its|it's|'|"
     r"\b(?:mi|nstemi|stemi|cva|tia|ptca|pci|stent|avr|mvr|chf|ca|dvt|pe|turp|lap\s+chole|repair|replacement))"
     r"\s*(?:early|late|mid|the)?\s*$",
@@ -470,7 +477,8 @@ def find_dates(text: str) -> Iterator[Entity]:
         return  # every shape below has one
     for m in SHORT_DATE.finditer(text):
         month, day = int(m.group(1)), int(m.group(2))
-        if EVENT_DATE_BEFORE.search(_before(text, m.start(), 14)) or EVENT_DATE_AFTER.match(text, m.end()):
+        if EVENT_DATE_BEFORE.search(_before(text, m.start(), 14)) or \
+                EVENT_DATE_AFTER.match(text, m.end()) or _study_dated(text, m.start(), m.end()):
             yield hit(text, m.start(), m.end(), EntityType.DATE, 0.72)
             continue
         cued = bool(SHORT_DATE_CUE.search(_before(text, m.start(), 14)) or
@@ -487,8 +495,8 @@ def find_dates(text: str) -> Iterator[Entity]:
         yield hit(text, m.start(), m.end(), EntityType.DATE, 0.72)
     for m in DASHED_DATE.finditer(text):
         before = _before(text, m.start(), 40)
-        dash_cued = bool(SHORT_DATE_CUE.search(before[-14:]) or EVENT_PLACE_CUE.search(before) or (
-            STUDY_BEFORE.search(before) and text[m.end():m.end() + 1] == ":"))
+        dash_cued = bool(SHORT_DATE_CUE.search(before[-14:]) or EVENT_PLACE_CUE.search(before) or
+                         _study_dated(text, m.start(), m.end()))
         if dash_cued and not NOT_SHORT_DATE_AFTER.match(text, m.end()) and \
                 not SETTING_AFTER.match(text, m.end()) and not RANGE_AFTER.match(text, m.end()):
             yield hit(text, m.start(), m.end(), EntityType.DATE, 0.7)
@@ -503,8 +511,9 @@ def find_dates(text: str) -> Iterator[Entity]:
         clock = int(value[:2]) < 24 and int(value[2:]) < 60
         article = bool(re.search(r"\b(?:a|an|the)\s+$", _before(text, m.start(), 6))) and \
             int(value) >= 1930 and bool(re.match(r"\s+[A-Za-z]", text[m.end():m.end() + 3]))
-        if clock and not article and not YEAR_CONTEXT.search(_before(text, m.start(), 25)):
-            continue  # "at 1900", "1800 labs": a 24-hour time
+        if clock and not article and not YEAR_CONTEXT.search(_before(text, m.start(), 25)) and \
+                not _study_dated(text, m.start(), m.end()):
+            continue  # "at 1900", "1800 labs": a 24-hour time ("echo 1944:" dates a study)
         yield hit(text, m.start(), m.end(), EntityType.DATE, 0.75)
     for m in MONTH_YEAR.finditer(text):
         if not NOT_SHORT_DATE_BEFORE.search(_before(text, m.start(), 12)) and \
