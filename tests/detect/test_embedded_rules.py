@@ -399,6 +399,9 @@ COVERED = [
     pytest.param("ilse quarn: i moved to varnholm last month", "varnholm", id="moved-to-town"),
     pytest.param("social: married. pt from quarnby, hct stable.", "quarnby", id="patient-from-town"),
     pytest.param("Pt on lasix.\nSigned: ilse quarnby,NP", "ilse quarnby", id="signed-two-lower-words"),
+    pytest.param("quarnby, susan\nkristen48@example.com\nchemical engineer", "quarnby, susan",
+                 id="surname-comma-first-alone-on-card-line"),
+    pytest.param("Card expires 12/7/2029. Is Graham coming to the party?", "Graham", id="is-name-coming"),
     pytest.param("Lasix given. CXR 4/3: IMPROVING INFILTRATES.", "4/3", id="study-short-date-colon"),
     pytest.param("Lasix given. echo 1944: EF 45%, a-line dampened.", "1944", id="study-year-colon"),
     pytest.param("Ilse Quarnby\nID: 248322309\nDOB: 2018\n", "2018", id="year-after-dob"),
@@ -797,6 +800,17 @@ def test_note_sections_and_form_fields_are_no_speakers(detector: Detector) -> No
     text = "Name: Ilse Quarnby\nDOB: 3/14/1958\nNeuro: alert\nResp: clear\nEvents: none\nPlan: wean"
     names = [e.text for e in find_phi(text, detector=detector) if e.type is T.NAME]
     assert names == ["Ilse Quarnby"], names
+
+
+def test_a_town_and_state_line_is_no_name(detector: Detector) -> None:
+    entities = find_phi("Visits:\nRichmond, Virginia\nlasix given.", detector=detector)
+    assert not [e for e in entities if e.type is T.NAME], entities
+
+
+def test_a_job_title_stays_on_its_line(detector: Detector) -> None:
+    text = "YOURS TRULY,\nQUARNBY, FABIANA\nCONFERENCE CENTRE MANAGER\nILSE@EXAMPLE.COM"
+    entities = find_phi(text, detector=detector)
+    assert ("CONFERENCE CENTRE MANAGER", T.PROFESSION) in {(e.text, e.type) for e in entities}, entities
 
 
 def test_lone_double_barrelled_name_is_an_organisation(detector: Detector) -> None:

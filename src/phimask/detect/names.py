@@ -687,6 +687,27 @@ LETTER_CLOSING = re.compile(  # "Kind regards,\nc. loughlin": the line after a l
     re.MULTILINE)
 
 
+SURNAME_FIRST_LINE = re.compile(  # "ALLEN, OLALLA" or "horton, susan" alone on a card's line
+    r"^[ \t]*([^\W\d_][\w'’-]+,[ \t]*([^\W\d_][\w'’-]+))[ \t]*$", re.MULTILINE)
+COMING = re.compile(r"\b(?i:is)[ \t]+([^\W\d_][\w'’-]+)[ \t]+(?i:coming|going|joining|available|around)\b")
+
+
+def find_card_names(text: str, judge: NameJudge) -> Iterator[Entity]:
+    """'horton, susan' alone on a line (a surname, a comma and a first name, as cards and
+    lists of contacts write them), and 'Is Tanya coming': a first name as the subject."""
+    lex = judge.lex
+    for m in SURNAME_FIRST_LINE.finditer(text) if "," in text else ():
+        surname, first = m.group(1).split(",")[0], m.group(2)
+        if fold(first) in lex.first_names and lex.zipf(first) < 5.0 and _speaker_words([surname], judge) and \
+                fold(surname) not in lex.cities and fold(first) not in lex.us_states:
+            yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.7)
+    for m in COMING.finditer(text):
+        word = m.group(1)
+        if fold(word) in lex.first_names and lex.zipf(word) < 5.0 and not lex.is_clinical(word) and (
+                judge.case is not Case.MIXED or word[:1].isupper()):
+            yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.7)
+
+
 def find_letter_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
     """The line right after 'Kind regards,' or 'Cheers,' when its words could all be a name."""
     for m in LETTER_CLOSING.finditer(text) if "\n" in text else ():
@@ -1119,6 +1140,7 @@ def find_names(text: str) -> Iterator[Entity]:
     for finder in (find_titled, find_credentialed, find_relatives, find_labelled,
                    find_introduced, find_staff, find_initialled, find_roled, find_name_lists, find_speakers,
                    find_dialogue_speakers, find_letter_signatures, find_named_subjects, find_let_know,
+                   find_card_names,
                    find_informed, find_lowercase_cued, find_person_subjects, find_coordinated, find_vocatives,
                    find_middle_initialled, find_signatures, find_service_members,
                    find_lexical):

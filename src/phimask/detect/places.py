@@ -705,7 +705,7 @@ def _profession_heads(lex: Lexicon) -> re.Pattern[str]:
     alternatives = "|".join(sorted((re.escape(h) for h in heads), key=len, reverse=True))
     return re.compile(
         rf"(?:(?<=\bas\s)|(?<=\bas\san\s)|(?<=\bas\sa\s)|(?<=\bthe\s)|(?<=\n)|(?<=,\s))"
-        rf"((?:[A-Za-z][a-z-]+\s){{0,3}}(?:{alternatives}))\b",
+        rf"((?:[A-Za-z][a-z-]+[ \t]){{0,3}}(?:{alternatives}))\b",  # one line: not "ILSE\nCENTRE MANAGER"
         re.IGNORECASE,
     )
 
