@@ -807,6 +807,12 @@ def test_a_town_and_state_line_is_no_name(detector: Detector) -> None:
     assert not [e for e in entities if e.type is T.NAME], entities
 
 
+def test_a_phone_line_above_a_street_stays_a_phone(detector: Detector) -> None:
+    text = "ILSE QUARNBY\nTEL: (967) 641-1478\n4994 VARNHOLM COURT\nREADING, PA 19602, USA"
+    entities = find_phi(text, detector=detector)
+    assert ("(967) 641-1478", T.PHONE_OR_FAX) in {(e.text, e.type) for e in entities}, entities
+
+
 def test_a_job_title_stays_on_its_line(detector: Detector) -> None:
     text = "YOURS TRULY,\nQUARNBY, FABIANA\nCONFERENCE CENTRE MANAGER\nILSE@EXAMPLE.COM"
     entities = find_phi(text, detector=detector)

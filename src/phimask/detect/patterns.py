@@ -758,7 +758,8 @@ def find_cued_addresses(text: str) -> Iterator[Entity]:
 def _street_pattern() -> re.Pattern[str]:
     words = _street_alternation()
     return re.compile(
-        rf"(?<![\w/.-])(\d{{1,6}}[A-Za-z]?(?:-\d+)?\s+(?:[NSEW]\.?\s+|(?:north|south|east|west)\s+)?"
+        rf"(?<![\w/.-])((?:\d{{1,6}}[A-Za-z]?\s+|\d{{1,6}}-\d+[ \t]+)"  # "641-1478\n": a phone ends
+        rf"(?:[NSEW]\.?\s+|(?:north|south|east|west)\s+)?"
         rf"(?:[A-Za-z0-9][\w'.-]*[ \t]+){{0,4}}(?:{words})\b\.?)({UNIT}?)",
         I,
     )
