@@ -475,8 +475,8 @@ def _grow_places(text: str, entities: list[Entity]) -> list[Entity]:
         if joined and all(_place_word(w) for w in joined.group(1).split()):
             end = joined.end()  # "Villaverde del Ocaso", "Quinta de São Varn": the town goes on
         tag = PLACE_TAG.match(text, end)
-        if tag and not lex.is_clinical(tag.group(1)):
-            end = tag.end()  # "Varnos (Greek)", "Elmsville (Orange)": a language or region tag
+        if tag and not lex.is_clinical(tag.group(1)) and not names.RELATIVES.fullmatch(tag.group(1)):
+            end = tag.end()  # "Varnos (Greek)": a language or region tag, not "(sister)"
         if begin < e.begin or end > e.end:
             extra.append(Entity(begin, end, EntityType.ADDRESS, e.score, text[begin:end]))
     return entities + extra

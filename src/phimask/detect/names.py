@@ -541,9 +541,9 @@ def find_staff(text: str, judge: NameJudge) -> Iterator[Entity]:
         taken = _take_names(judge, toks, strict_first=True)
         if len(taken) == 1 and _region_after_preposition(text, taken[0], judge.lex):
             continue
-        if len(taken) >= 2 and judge.initial(taken[0].word) and taken[0].word.islower() and \
-                _named_by_role(judge, taken[1]):
-            yield _name_span(text, taken, 0.75)  # "fellow b. gwynn" in a lower-case note
+        if len(taken) >= 2 and judge.initial(taken[0].word) and (_named_by_role(judge, taken[1]) or (
+                judge.lex.zipf(taken[1].bare) < 3.0 and not judge.lex.is_clinical(taken[1].bare))):
+            yield _name_span(text, taken, 0.75)  # "fellow b. gwynn" in a lower-case note, "ATTENDING M. XU"
             continue
         if taken and judge.lexical(taken[0].word) >= 0.45 and (
                 judge.case is not Case.MIXED or taken[0].word[:1].isupper()):
@@ -945,6 +945,8 @@ def find_middle_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
         first, last = m.group(1), m.group(3)
         if any(lex.is_clinical(w) or lex.is_drug(w) or fold(w) in STOP_AND_PRONOUNS for w in (first, last)):
             continue
+        if fold(first) in CARE_ROLES or RELATIVES.fullmatch(first) or TITLE_WORD.fullmatch(first):
+            continue  # "intern o. carolan", "neighbor m. españa": the role, then the name
         if judge.case is Case.MIXED and not (first[:1].isupper() and last[:1].isupper()):
             continue
         known = (fold(first) in lex.first_names and lex.zipf(first) < 4.0) or (
