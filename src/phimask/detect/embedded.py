@@ -96,7 +96,7 @@ class EmbeddedDetector:
                 found.append(_shift(entity, offset))
         trimmed = [_trimmed(e) for e in _dedupe(found)]  # before the passes below grow or learn from them
         found = _towns_above_countries(text, _extend_addresses(text, trimmed))
-        found = _coordinated_names(text, found)
+        found = _coordinated_facilities(text, _coordinated_names(text, found))
         found = _grow_names(text, found)
         found = _particle_surnames(text, found)
         found = _surname_comma_first(text, found)
@@ -640,6 +640,33 @@ COORDINATED_ORGANISATION = re.compile(
     r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|&)[ \t]+)"
     r"((?:\d+[ \t]+)?[A-ZÀ-Þ][\w&'.-]*(?:[ \t]+[A-ZÀ-Þ][\w&'.-]*){0,3})"
 )
+
+
+FACILITY_AND = re.compile(  # "BALTIMORE REHAB AND KIMBROUGH", "srqomc and kcnwmc"
+    r"(?:[ \t]+(?i:hospital|hosp|rehab|medical[ \t]+cent(?:er|re)|med[ \t]+ctr|va|vamc|nursing[ \t]+home|"
+    r"clinic))?[ \t]+(?i:and|&)[ \t]+([^\W\d_][\w'’-]*)"
+    r"(?=[ \t]*(?:[.,;]|\n|$|[ \t]+(?i:hospital|rehab|for|on|when)\b))")
+
+
+def _coordinated_facilities(text: str, entities: list[Entity]) -> list[Entity]:
+    """'SCREENED BY BALTIMORE REHAB AND KIMBROUGH.': after a place that names a facility, a
+    word no dictionary knows (or a short acronym) joined by 'and' names another one."""
+    lex = lexicon()
+    capitals: bool | None = None
+    extra: list[Entity] = []
+    for e in entities:
+        m = FACILITY_AND.match(text, e.end) if e.type is EntityType.ADDRESS and e.score >= 0.5 else None
+        if not m or (e.score < 0.7 and fold(m.group(0).split()[0]) in {"and", "&"}):
+            continue  # a less sure place needs its kind of place between ("BALTIMORE REHAB AND")
+        word = m.group(1)
+        if capitals is None:
+            capitals = names.document_case(text) is names.Case.UPPER
+        acronym = word.isupper() and 2 <= len(word) <= 5 and not capitals
+        unknown = len(word) >= 4 and lex.raw_zipf(word) == 0 and not medical_or_misspelt(word)
+        if (acronym or unknown) and not lex.is_clinical(word) and not lex.is_drug(word) and \
+                not names.RELATIVES.fullmatch(word):
+            extra.append(Entity(m.start(1), m.end(1), EntityType.ADDRESS, 0.7, word))
+    return entities + extra
 
 
 COORDINATED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Þ][\wß-ÿ'-]+)[ \t]+(?:and|&)[ \t]+$")
