@@ -513,13 +513,13 @@ def _bridge_addresses(text: str, entities: list[Entity]) -> list[Entity]:
 
 
 NAME_RIGHT = re.compile(r"[ \t]((?:[A-ZÀ-Þ]\.?[ \t])?([A-ZÀ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)?))(?![\w'’-])")
+NAME_LEFT = re.compile(r"(?<![\w'’.-])([A-ZÀ-Þ][^\W\d_]+)[ \t]$")
 CREDENTIAL = re.compile(names.SIGNOFF_CREDENTIAL)
 
 
 def _credential(word: str) -> bool:
     """'PharmD', 'RN', 'MSW': a credential as written after a name (not the surname 'Do')."""
     return bool(CREDENTIAL.fullmatch(word)) and (word.isupper() or not word[1:].islower())
-NAME_LEFT = re.compile(r"(?<![\w'’.-])([A-ZÀ-Þ][^\W\d_]+)[ \t]$")
 
 
 def _name_word(word: str, first: bool = False) -> bool:
@@ -652,17 +652,15 @@ def _coordinated_facilities(text: str, entities: list[Entity]) -> list[Entity]:
     """'SCREENED BY BALTIMORE REHAB AND KIMBROUGH.': after a place that names a facility, a
     word no dictionary knows (or a short acronym) joined by 'and' names another one."""
     lex = lexicon()
-    capitals: bool | None = None
+    capitals = names.document_case(text) is names.Case.UPPER
     extra: list[Entity] = []
     for e in entities:
         m = FACILITY_AND.match(text, e.end) if e.type is EntityType.ADDRESS and e.score >= 0.5 else None
         if not m or (e.score < 0.7 and fold(m.group(0).split()[0]) in {"and", "&"}):
             continue  # a less sure place needs its kind of place between ("BALTIMORE REHAB AND")
         word = m.group(1)
-        if capitals is None:
-            capitals = names.document_case(text) is names.Case.UPPER
         acronym = word.isupper() and 2 <= len(word) <= 5 and not capitals
-        unknown = len(word) >= 4 and lex.raw_zipf(word) == 0 and not medical_or_misspelt(word)
+        unknown = len(word) >= 4 and names.no_dictionary_word(lex, word)
         if (acronym or unknown) and not lex.is_clinical(word) and not lex.is_drug(word) and \
                 not names.RELATIVES.fullmatch(word):
             extra.append(Entity(m.start(1), m.end(1), EntityType.ADDRESS, 0.7, word))

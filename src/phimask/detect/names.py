@@ -341,6 +341,11 @@ def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
             yield _name_span(text, taken, 0.95)
 
 
+def no_dictionary_word(lex: Lexicon, word: str) -> bool:
+    """A word no dictionary knows that is no typo or medical term either ('Quarnby', 'kcnwmc')."""
+    return lex.raw_zipf(word) == 0 and not medical_or_misspelt(word)
+
+
 def _lower_known_name(lex: Lexicon, word: str, below: float = 4.5) -> bool:
     """'veronica (wife)': a lower-case listed name rarer than ``below`` as a word."""
     return word.islower() and lex.is_name(word) and lex.zipf(word) < below and \
@@ -349,8 +354,8 @@ def _lower_known_name(lex: Lexicon, word: str, below: float = 4.5) -> bool:
 
 def _lower_unknown(lex: Lexicon, word: str) -> bool:
     """'brother (silvian)': a lower-case word no dictionary knows and no typo, in a name's slot."""
-    return word.islower() and len(word) >= 3 and lex.raw_zipf(word) == 0 and \
-        not medical_or_misspelt(word) and not lex.is_clinical(word) and not lex.is_drug(word)
+    return word.islower() and len(word) >= 3 and no_dictionary_word(lex, word) and \
+        not lex.is_clinical(word) and not lex.is_drug(word)
 
 
 def _lower_surname(lex: Lexicon, word: str) -> bool:
@@ -436,7 +441,7 @@ def _signs(words: list[str], judge: NameJudge) -> bool:
         return False
     first, last = fold(words[0].rstrip(".")), fold(words[-1].rstrip("."))
     return first in lex.first_names or last in lex.last_names or all(
-        judge.initial(w) or (lex.raw_zipf(w) == 0 and not medical_or_misspelt(w)) for w in words)
+        judge.initial(w) or no_dictionary_word(lex, w) for w in words)
 
 
 def _list_of_names(text: str, begin: int, judge: NameJudge, strict_first: bool) -> Iterator[list[Token]]:
@@ -505,8 +510,7 @@ def _named_by_role(judge: NameJudge, tok: Token) -> bool:
     dictionary knows ('Quarnby'), or in a mixed-case note a lower-case surname ('bronder')."""
     word = tok.bare
     if word[:1].isupper() and (judge.case is not Case.MIXED or not word.isupper()):
-        unknown_capitals = word.isupper() and len(word) > 3 and judge.lex.raw_zipf(word) == 0 and \
-            not medical_or_misspelt(word)
+        unknown_capitals = word.isupper() and len(word) > 3 and no_dictionary_word(judge.lex, word)
         return judge.plausible(word) and (
             judge.lexical(word) >= 0.3 or judge.unknown_proper(word) or unknown_capitals)
     return judge.case is not Case.UPPER and _lower_surname(judge.lex, word)
@@ -646,6 +650,11 @@ FORM_FIELDS = {"dob", "id", "tel", "fax", "mrn", "ssn", "cell", "mobile", "re", 
                "ref", "fyi", "ps", "nb", "url", "web", "website", "email", "mail"}
 
 
+def _first_name(lex: Lexicon, word: str) -> bool:
+    """A listed first name no commoner than 'christian' as a word."""
+    return fold(word) in lex.first_names and lex.zipf(word) < 5.0
+
+
 def _speaker_words(words: list[str], judge: NameJudge) -> bool:
     """Every word could be part of a person's name: an initial, a listed name no commoner than
     'christian', or a word no dictionary knows; none is clinical, a drug or a form's field."""
@@ -657,8 +666,7 @@ def _speaker_words(words: list[str], judge: NameJudge) -> bool:
             continue
         if key in NOT_SPEAKERS or key in FORM_FIELDS or lex.is_clinical(bare) or lex.is_drug(bare):
             return False
-        if not ((lex.is_name(bare) and lex.zipf(bare) < 5.0) or (
-                lex.raw_zipf(bare) == 0 and not medical_or_misspelt(bare))):
+        if not ((lex.is_name(bare) and lex.zipf(bare) < 5.0) or no_dictionary_word(lex, bare)):
             return False
     return not all(judge.initial(w) for w in words)
 
@@ -671,8 +679,7 @@ def find_dialogue_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
         return
     lines = [(m, re.split(r"[ \t]*,[ \t]*|[ \t]+", m.group(1))) for m in DIALOGUE_LINE.finditer(text)]
     speakers = [(m, words) for m, words in lines if _speaker_words(words, judge)]
-    firsts = {fold(w) for _, words in speakers for w in words
-              if fold(w) in judge.lex.first_names and judge.lex.zipf(w) < 5.0}
+    firsts = {fold(w) for _, words in speakers for w in words if _first_name(judge.lex, w)}
     headed = any(judge.lex.is_clinical(words[0].rstrip(".")) for _, words in lines)  # "Neuro:", "FEN:"
     if len(firsts) < 1 + headed or len({fold(m.group(1)) for m, _ in speakers}) < 2:
         return  # a note with sections needs two first names to be a dialogue
@@ -698,12 +705,12 @@ def find_card_names(text: str, judge: NameJudge) -> Iterator[Entity]:
     lex = judge.lex
     for m in SURNAME_FIRST_LINE.finditer(text) if "," in text else ():
         surname, first = m.group(1).split(",")[0], m.group(2)
-        if fold(first) in lex.first_names and lex.zipf(first) < 5.0 and _speaker_words([surname], judge) and \
+        if _first_name(lex, first) and _speaker_words([surname], judge) and \
                 fold(surname) not in lex.cities and fold(first) not in lex.us_states:
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.7)
     for m in COMING.finditer(text):
         word = m.group(1)
-        if fold(word) in lex.first_names and lex.zipf(word) < 5.0 and not lex.is_clinical(word) and (
+        if _first_name(lex, word) and not lex.is_clinical(word) and (
                 judge.case is not Case.MIXED or word[:1].isupper()):
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.7)
 
@@ -776,12 +783,12 @@ def find_named_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
     lex = judge.lex
     for m in SUBJECT_NAME.finditer(text) if judge.case is not Case.UPPER else ():
         first, *rest = m.group(1).split()
-        if not (judge.initial(first) or (fold(first) in lex.first_names and lex.zipf(first) < 5.0)):
+        if not (judge.initial(first) or _first_name(lex, first)):
             continue
         if judge.case is Case.MIXED and not all(w[:1].isupper() for w in (first, *rest)):
             continue
         if all(not lex.is_clinical(w) and not lex.is_drug(w) and fold(w) not in STOP_AND_PRONOUNS and (
-                lex.is_name(w) or (lex.raw_zipf(w) == 0 and not medical_or_misspelt(w))) for w in rest):
+                lex.is_name(w) or no_dictionary_word(lex, w)) for w in rest):
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.7)
 
 
@@ -797,8 +804,7 @@ def find_let_know(text: str, judge: NameJudge) -> Iterator[Entity]:
         if fold(word) in STOP_AND_PRONOUNS or fold(word) in {"me", "us", "him", "them", "everyone"} or \
                 lex.is_clinical(word) or lex.is_drug(word) or (judge.case is Case.MIXED and word.islower()):
             continue
-        if (fold(word) in lex.first_names and lex.zipf(word) < 5.0) or \
-                judge.unknown_proper(word.capitalize()):
+        if _first_name(lex, word) or judge.unknown_proper(word.capitalize()):
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.65)
 
 

@@ -857,8 +857,8 @@ def find_addresses(text: str) -> Iterator[Entity]:
         words = city.split()
         if not has_zip and (TITLE_WORD.fullmatch(words[0]) or _credential_after(text, m.start(1), m.end(1))):
             continue  # "Dr. Quarn, MD", "I. Varn,MD": a credential, not a state
-        if not has_zip and (lex.is_clinical(city.split()[-1]) or (
-                fold(city) not in lex.cities and lex.zipf(city.split()[-1]) >= 3.5
+        if not has_zip and (lex.is_clinical(words[-1]) or (
+                fold(city) not in lex.cities and lex.zipf(words[-1]) >= 3.5
                 and not (len(words) > 1 and TRAVEL_CUE.search(text, max(0, m.start(1) - 20), m.start(1))))):
             continue  # "Pine Creek, NC" only after a travel word ("The package left Pine Creek, NC")
         if re.match(r"['’]|\s+line\b", text[m.end():m.end() + 6], re.IGNORECASE):

@@ -131,6 +131,7 @@ TOWN_COMMA = re.compile(r"[^\W\d_],[ \t]*$")
 DOTTED_SHORT = re.compile(r"(?:[^\W\d_]\.)+")  # "J.", "U.S.": initials, not a sentence's end
 WEEKDAY_SHORT = {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}  # "VISIT MON"
 SAINTS = {"st.", "st", "saint", "ste.", "ste", "san", "santa", "sao"}
+DOTTED_NAME_WORDS = LEGAL_SUFFIXES | SAINTS  # "Quarnvik Ltd.", "St.": their full stop ends no sentence
 STOP_WORDS = {"the", "a", "an", "at", "for", "with", "from", "of", "and", "in", "on", "to", "by",
               "this", "that", "our", "my", "his", "her", "their", "i", "we", "he", "she", "it"}
 CARE_STAFF = {
@@ -499,8 +500,7 @@ def _employer_end(value: str) -> int:
             break  # "at Harford Memorial Hospital": the kind of place stays, as for facilities
         end = word.end()
         bare = word.group(0)
-        if bare.endswith(".") and fold(bare) not in LEGAL_SUFFIXES | SAINTS and \
-                not DOTTED_SHORT.fullmatch(bare):
+        if bare.endswith(".") and fold(bare) not in DOTTED_NAME_WORDS and not DOTTED_SHORT.fullmatch(bare):
             end -= 1  # "at Cannon.": the sentence ends ("U.S. Steel", "J. Crew" go on)
             break
     return end
