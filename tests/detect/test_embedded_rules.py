@@ -468,6 +468,14 @@ COVERED = [
                  id="phone-after-email-or"),
     pytest.param("PT ON LASIX.\nBY: R. QUARNBY, OT", "R. QUARNBY", id="by-initial-and-surname"),
     pytest.param("Pt on lasix, wbc 12.8. By: Quarnby, Ilse, RRT", "Quarnby, Ilse", id="by-after-full-stop"),
+    pytest.param("LASIX GIVEN. ILSE (MOTHER) FROM QUARNBYVIK ARRIVING TOMORROW.", "QUARNBYVIK",
+                 id="caps-unknown-town-after-from"),
+    pytest.param("lasix given. son (ole) from varnstrup, arriving monday.", "varnstrup",
+                 id="lower-unknown-town-after-from"),
+    pytest.param("LASIX GIVEN. PT LIVES ALONE IN EAST QUARNBY, IDAHO.", "EAST QUARNBY, IDAHO",
+                 id="caps-state-after-cued-town"),
+    pytest.param("lasix given. pt lives with ilse (wife) in varnstrup, maryland.", "varnstrup, maryland",
+                 id="lower-state-after-cued-town"),
 ]
 
 
@@ -679,6 +687,9 @@ NOT_TOUCHED = [
                  id="lives-in-housing-no-town"),
     pytest.param("Pt on lasix, moved to Chair with assist x2.", "Chair", id="moved-to-chair-no-town"),
     pytest.param("Pt on lasix. Pt from Home, stable.", "Home", id="patient-from-home-no-town"),
+    pytest.param("LASIX GIVEN. ECCHYMOSIS UNCHANGED FROM DEMARKED AREA.", "DEMARKED",
+                 id="caps-unknown-word-before-noun-no-town"),
+    pytest.param("LASIX GIVEN. TRANSFERRED FROM CSRU WITH CT.", "CSRU", id="caps-unit-after-from-no-town"),
 ]
 
 
@@ -851,3 +862,11 @@ def test_a_lower_case_firm_starts_after_its_preposition(detector: Detector) -> N
     text = "she met the old team at quarnby labs."
     firms = [e.text for e in find_phi(text, detector=detector) if e.type is T.OTHER]
     assert firms == ["quarnby labs"]
+
+
+@pytest.mark.parametrize("text", ["LASIX GIVEN. PT IS FROM BOSTON, MA.",
+                                  "lasix given. pt is from boston, ma."])
+def test_a_listed_town_before_a_state_code_is_a_place_not_a_name(detector: Detector, text: str) -> None:
+    entities = find_phi(text, detector=detector)
+    town = [e for e in entities if "oston" in e.text.lower()]
+    assert [e.type for e in town] == [T.ADDRESS], entities

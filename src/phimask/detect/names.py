@@ -10,7 +10,7 @@ from enum import Enum
 from functools import lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt, medical_words, misspelt
-from phimask.detect.patterns import TITLE_WORD, hit, led
+from phimask.detect.patterns import STATE_ABBREVIATIONS, TITLE_WORD, hit, led
 from phimask.entities import Entity, EntityType
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*\.?|[^\W\d_]\.")
@@ -1129,11 +1129,16 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
 REGION_PREPOSITION = re.compile(r"(?i:from|to|in|at|near|visiting|towards?)[ \t]+$")  # right before a region
 
 
+STATE_AFTER = re.compile(rf",[ \t]*(?:{STATE_ABBREVIATIONS})\b", re.IGNORECASE)  # "BOSTON, MA"
+
+
 def _region_after_preposition(text: str, token: Token, lex: Lexicon) -> bool:
-    """A US state or a country right after 'from', 'to', 'in'... names a place, not a person."""
+    """A US state or a country right after 'from', 'to', 'in'... names a place, not a person;
+    so does a listed town before a comma and a state code ('FROM BOSTON, MA')."""
     key = fold(token.bare)
-    return (key in lex.us_states or key in lex.countries) and bool(
-        REGION_PREPOSITION.search(text, max(0, token.begin - 12), token.begin))
+    region = key in lex.us_states or key in lex.countries or (
+        key in lex.cities and bool(STATE_AFTER.match(text, token.end)))
+    return region and bool(REGION_PREPOSITION.search(text, max(0, token.begin - 12), token.begin))
 
 
 def _unknown_lower(lex: Lexicon, word: str) -> bool:

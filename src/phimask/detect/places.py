@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
-from phimask.detect.names import PEOPLE_WORDS, WORD, Case, clinical_text, document_case
+from phimask.detect.names import PEOPLE_WORDS, WORD, Case, clinical_text, document_case, no_dictionary_word
 from phimask.detect.patterns import (
     MEASURE_AFTER,
     MONTH,
@@ -205,7 +205,8 @@ def find_places(text: str) -> Iterator[Entity]:
                 continue  # lower-case: only a multi-word town after a place cue ("returned to new haven")
             if kind != "city" and _alone(text, group[0].start(), group[-1].end()) and clinical_text(text):
                 continue  # "retired to Florida": Safe Harbor keeps states; a note names no country to hide
-            context = bool(PLACE_CONTEXT.search(text[max(0, group[0].start() - 20):group[0].start()]))
+            context = bool(PLACE_CONTEXT.search(text[max(0, group[0].start() - 20):group[0].start()])) or (
+                kind != "city" and _cued_town_before(text, group[0].start()))
             acronym = case is Case.MIXED and ((phrase.isupper() and len(phrase) <= 4)
                                               or any(c.isupper() for c in phrase[1:3]))
             if (case is not Case.MIXED or acronym) and not context:
@@ -238,6 +239,14 @@ def find_places(text: str) -> Iterator[Entity]:
             i += 1
 
 
+def _cued_town_before(text: str, begin: int) -> bool:
+    """'LIVES ALONE IN QUARNBY, |IDAHO': a town after a cue that only a place follows, then a comma."""
+    before = text[max(0, begin - 60):begin]
+    return bool(TOWN_COMMA.search(before)) and any(
+        CUED_TOWN.fullmatch(before, m.end()) is not None for m in STRONG_PLACE_CUE.finditer(before))
+
+
+CUED_TOWN = re.compile(r"(?:[^\W\d_][\w'’.-]*[ \t]+){0,2}[^\W\d_][\w'’.-]*,[ \t]*")
 ALONE_NOT_AFTER = re.compile(r"[ \t]*(?:\d{5}|(?i:er|ed|hosp|hospital|medical|univ|university|rehab|va)\b)")
 
 
@@ -676,10 +685,17 @@ def find_university_places(text: str) -> Iterator[Entity]:
             yield hit(text, m.start(1), end, EntityType.ADDRESS, 0.7)
 
 
+ONE_CASE_PLACE_CUE = re.compile(r"\b(?i:from|near|visiting|based[ \t]+in|born[ \t]+in|moved[ \t]+to)[ \t]+")
+PLACE_CLOSER = re.compile(  # what follows a town, not a noun it describes ('from demarked area')
+    r"[ \t]*(?:[,.;:()]|\n|$|(?i:arriving|arrived|with|who|and|to|for|on|at|in|today|tonight|tomorrow|"
+    r"yesterday|via|was|is|will|has|had|called|came|visiting|here|by)\b)")
+
+
 def find_unknown_places(text: str) -> Iterator[Entity]:
     """'I am in Elmsvik', 'flew to Varnès': a capitalised word no list knows after a place
-    preposition."""
+    preposition; in a one-case note ('FROM QUARNBY ARRIVING') a word no dictionary knows."""
     if document_case(text) is not Case.MIXED:
+        yield from _one_case_unknown_places(text)
         return
     lex = lexicon()
     for m in PLACE_PREPOSITION.finditer(text):
@@ -697,6 +713,21 @@ def find_unknown_places(text: str) -> Iterator[Entity]:
                 and not lex.is_clinical(bare) and not lex.is_drug(bare) and not lex.is_name(bare)
                 and not medical_or_misspelt(bare)):
             yield hit(text, begin, word.start() + len(bare), EntityType.ADDRESS, 0.6)
+
+
+def _one_case_unknown_places(text: str) -> Iterator[Entity]:
+    """'(MOTHER) FROM QUARNBY ARRIVING', 'son from elmsvik': in a note written in one case, a
+    word of 5+ letters no dictionary, name list or medical list knows after 'from' or 'near'."""
+    lex = lexicon()
+    for m in ONE_CASE_PLACE_CUE.finditer(text):
+        word = WORD.match(text, m.end())
+        if not word:
+            continue
+        bare = word.group(0).rstrip(".")
+        if len(bare) >= 5 and bare.isalpha() and no_dictionary_word(lex, bare) and not lex.is_clinical(bare) \
+                and not lex.is_drug(bare) and not lex.is_name(bare) and not _unit_typo(lex, bare.lower()) \
+                and PLACE_CLOSER.match(text, word.start() + len(bare)):
+            yield hit(text, word.start(), word.start() + len(bare), EntityType.ADDRESS, 0.6)
 
 
 def _profession_heads(lex: Lexicon) -> re.Pattern[str]:
