@@ -476,6 +476,10 @@ COVERED = [
                  id="caps-state-after-cued-town"),
     pytest.param("lasix given. pt lives with ilse (wife) in varnstrup, maryland.", "varnstrup, maryland",
                  id="lower-state-after-cued-town"),
+    pytest.param("LASIX GIVEN. PT LIVES ALONE IN BORING, OR.", "BORING, OR",
+                 id="common-word-town-and-state-code"),
+    pytest.param("lasix given. aunt ilse from quarn creek, tx arriving sunday.", "quarn creek, tx",
+                 id="town-and-state-code-after-from"),
 ]
 
 
@@ -690,6 +694,8 @@ NOT_TOUCHED = [
     pytest.param("LASIX GIVEN. ECCHYMOSIS UNCHANGED FROM DEMARKED AREA.", "DEMARKED",
                  id="caps-unknown-word-before-noun-no-town"),
     pytest.param("LASIX GIVEN. TRANSFERRED FROM CSRU WITH CT.", "CSRU", id="caps-unit-after-from-no-town"),
+    pytest.param("Lasix given. Pt returned from OR, MD aware.", "OR, MD", id="from-or-md-aware-no-town"),
+    pytest.param("Lasix given. Pt from home, PA aware.", "home", id="from-home-pa-aware-no-town"),
 ]
 
 

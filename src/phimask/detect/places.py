@@ -125,6 +125,7 @@ PROFESSION_CONTEXT = re.compile(
 )
 JOINED_AS = re.compile(r"\b(?i:joined)[ \t]+[^\n]{1,60}?[ \t]+as[ \t]+$")  # "joined Quarnvik as pilot"
 STATE_CODES = rf"(?:{STATE_ABBREVIATIONS})"
+STATE_CODE_SET = frozenset(STATE_ABBREVIATIONS.split("|"))
 AMBIGUOUS_COUNTRIES = {"turkey", "chad", "jordan", "georgia", "guinea", "jersey", "man", "niger",
                        "togo", "peru", "cuba", "china", "japan"}
 TOWN_COMMA = re.compile(r"[^\W\d_],[ \t]*$")
@@ -661,6 +662,41 @@ def find_cued_places(text: str) -> Iterator[Entity]:
             yield hit(text, m.end(), end, EntityType.ADDRESS, 0.7)  # not "from Home" alone
 
 
+TOWN_STATE_CUE = re.compile(STRONG_PLACE_CUE.pattern + r"|\b(?i:from)[ \t]+", re.IGNORECASE)
+TOWN_THEN_STATE = re.compile(  # "Boring, OR.", "bullhead city, ms arriving": 1-4 words, a comma, a state
+    r"((?:[^\W\d_][\w'’.-]*[ \t]+){0,3}[^\W\d_][\w'’.-]*),[ \t]*([^\W\d_]+(?:[ \t]+[^\W\d_]+)?)"
+    r"(?=[ \t]*(?:[.,;:!?)]|\n|$)|[ \t]+(?i:arriving|last|and|with|since|for|where|until)\b)")
+CLINICAL_STATE_CODES = {  # state codes that notes also use as shorthand
+    "md", "pa", "or", "in", "me", "ok", "hi", "id", "de", "ct", "ms", "la", "co", "ga", "va", "ma", "al",
+    "sc", "ne", "nd", "mi", "mn", "tn", "ar", "pr", "vi"}
+
+
+def find_cued_town_states(text: str) -> Iterator[Entity]:
+    """'LIVES ALONE IN BORING, OR.', 'from bullhead city, ms arriving': a town and its state after a
+    place cue, in any case and even when the town's words are common; after a bare 'from' the
+    town needs a word no dictionary uses often when the state is a code notes also use
+    ('from OR, MD aware' is no place)."""
+    lex = lexicon()
+    for m in TOWN_STATE_CUE.finditer(text):
+        place = TOWN_THEN_STATE.match(text, m.end())
+        if not place:
+            continue
+        town, state, end = place.group(1), fold(place.group(2)), place.end(2)
+        if state not in lex.us_states and " " in state:  # "TX last month": the state is the first word
+            state = state.split()[0]
+            end = place.start(2) + len(state)
+        words = [w.rstrip(".") for w in town.split()]
+        code = state.upper() in STATE_CODE_SET
+        if not (code or state in lex.us_states) or any(
+                lex.is_clinical(w) or lex.is_drug(w) or fold(w) in STOP_WORDS for w in words):
+            continue
+        weak_cue = m.group(0).strip().lower() == "from"
+        if weak_cue and (not code or state in CLINICAL_STATE_CODES) and not any(
+                lex.zipf(w) < 3.0 or _town_word(w, lex) for w in words):
+            continue
+        yield hit(text, place.start(1), end, EntityType.ADDRESS, 0.8)
+
+
 def _town_word(word: str, lex: Lexicon) -> bool:
     """A common word that may still be (part of) a town's name: 'Reading', 'New'."""
     key = fold(word)
@@ -838,5 +874,6 @@ def find_streets_on(text: str) -> Iterator[Entity]:
 RECOGNIZERS = (
     find_wards, find_job_titles, find_unknown_places, find_destinations, find_places, find_facilities,
     find_named_hospitals, find_saint_places, find_facility_acronyms, find_organisations, find_professions,
-    find_cued_places, find_occupations, find_university_places, find_postcode_streets, find_streets_on,
+    find_cued_places, find_cued_town_states, find_occupations, find_university_places, find_postcode_streets,
+    find_streets_on,
 )
