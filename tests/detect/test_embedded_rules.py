@@ -480,6 +480,10 @@ COVERED = [
                  id="common-word-town-and-state-code"),
     pytest.param("lasix given. aunt ilse from quarn creek, tx arriving sunday.", "quarn creek, tx",
                  id="town-and-state-code-after-from"),
+    pytest.param("lasix given. heparin gtt per protocol. quarnbyte, yan,rn", "quarnbyte, yan",
+                 id="signed-surname-before-found-first-name"),
+    pytest.param("LASIX GIVEN. SIGNED: ILSE VARN RN -- QUARNE, SCOTT RN", "QUARNE, SCOTT",
+                 id="caps-signed-surname-comma-first"),
 ]
 
 
@@ -696,6 +700,7 @@ NOT_TOUCHED = [
     pytest.param("LASIX GIVEN. TRANSFERRED FROM CSRU WITH CT.", "CSRU", id="caps-unit-after-from-no-town"),
     pytest.param("Lasix given. Pt returned from OR, MD aware.", "OR, MD", id="from-or-md-aware-no-town"),
     pytest.param("Lasix given. Pt from home, PA aware.", "home", id="from-home-pa-aware-no-town"),
+    pytest.param("Lungs clear. Lasix, Grace, RN aware.", "Lasix", id="drug-before-first-name-no-surname"),
 ]
 
 

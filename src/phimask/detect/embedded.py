@@ -630,7 +630,28 @@ def _surname_comma_first(text: str, entities: list[Entity]) -> list[Entity]:
             continue
         score = min(first.score, second.score) if second else first.score - 0.05
         extra.append(Entity(first.begin, m.end(), EntityType.NAME, score, text[first.begin:m.end()]))
-    return entities + extra
+    return entities + extra + list(_signed_surname_first(text, singles))
+
+
+SIGNED_SURNAME = re.compile(  # "-- kutera, |heino, MSW", "By: levine, |cara": a sign-off's surname, a comma
+    r"(?:^|(?<=[.;!?])[ \t]+|--|(?i:by|signed):)[ \t]*(?:--?[ \t]*)?([^\W\d_][\w'’-]+),[ \t]*$", re.MULTILINE)
+CREDENTIAL_AFTER = re.compile(rf"[ \t]*,?[ \t]*{names.SIGNOFF_CREDENTIAL}\b")
+
+
+def _signed_surname_first(text: str, singles: list[Entity]) -> Iterator[Entity]:
+    """'CLAUS, ANJOLAOLUWA, RN', 'macgroarty, yan,rn': a found first name after a sign-off's
+    surname and a comma, a credential after it; the surname joins the name."""
+    lex = lexicon()
+    for first in singles:
+        if fold(first.text) not in lex.first_names or not CREDENTIAL_AFTER.match(text, first.end):
+            continue
+        line_start = text.rfind("\n", 0, first.begin) + 1
+        m = SIGNED_SURNAME.search(text, line_start, first.begin)
+        surname = m.group(1) if m else ""
+        if m and not (lex.is_clinical(surname) or lex.is_drug(surname) or fold(surname) in places.STOP_WORDS
+                      or _credential(surname)):
+            begin = m.start(1)
+            yield Entity(begin, first.end, EntityType.NAME, first.score - 0.05, text[begin:first.end])
 
 
 COORDINATION = re.compile(r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|&|or)[ \t]+)([A-ZÀ-Þ][\wß-ÿ'-]+)")
