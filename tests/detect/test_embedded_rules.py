@@ -484,6 +484,10 @@ COVERED = [
                  id="signed-surname-before-found-first-name"),
     pytest.param("LASIX GIVEN. SIGNED: ILSE VARN RN -- QUARNE, SCOTT RN", "QUARNE, SCOTT",
                  id="caps-signed-surname-comma-first"),
+    pytest.param("She works at Quarnby S/A in Recife.", "Quarnby S/A", id="brazilian-legal-form"),
+    pytest.param("Send the invoice to Ilse Varn, Quarnby HB, 12 Elm Road.", "Quarnby HB",
+                 id="swedish-legal-form-in-prose"),
+    pytest.param("Best regards,\nIlse Varn\nQuarnby & Co.\n", "Quarnby & Co.", id="and-co-legal-form"),
 ]
 
 
@@ -701,6 +705,8 @@ NOT_TOUCHED = [
     pytest.param("Lasix given. Pt returned from OR, MD aware.", "OR, MD", id="from-or-md-aware-no-town"),
     pytest.param("Lasix given. Pt from home, PA aware.", "home", id="from-home-pa-aware-no-town"),
     pytest.param("Lungs clear. Lasix, Grace, RN aware.", "Lasix", id="drug-before-first-name-no-surname"),
+    pytest.param("PER FELLOW, HOLD ASA 72MG TONIGHT. LASIX GIVEN.", "HOLD ASA", id="aspirin-no-legal-form"),
+    pytest.param("LASIX GIVEN. LOW HB, TRANSFUSED.", "LOW HB", id="hemoglobin-no-legal-form"),
 ]
 
 

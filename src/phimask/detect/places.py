@@ -51,6 +51,11 @@ FACILITY_GLUE = {"of", "the", "and", "&", "de", "la", "for"}
 # kind-of-place words left outside a facility's span: "[Elmsby] Hospital" reads as a hospital and
 # identifies no one ("Medical Center", "Memorial", "VAMC" stay: they are usually part of the name)
 KIND_HEAD = re.compile(rf"(?:hospital|hosp|campus|rehab|va|er|ed|ew)\.?|{SPECIALTY_CENTER}", re.IGNORECASE)
+MORE_LEGAL_FORMS = (  # Latin-script legal forms of more countries ("Varga és Társa Kft.", "Quarnby S/A")
+    "& Cie.", "& Co.", "& Partner", "& Söhne", "Limited", "Limitada", "Kft.", "Kht.", "Oyj", "HB",
+    "S/A", "S.p.A.", "S.P.A.", "S.A.R.L.", "S.L.L.", "S.L.N.E", "S.L.U.", "S.N.C.", "S.Coop.", "d.o.o.",
+    "d.d.", "k.s.", "v.o.s.", "Sp.j.", "e Filhos", "et Fils", "GbR", "VOF", "Groep", "Gruppen", "A.Ş.",
+    "Şti.")
 COMPANY = re.compile(
     r"\b((?:(?:[A-Z][\w&'.-]*|&)[ \t]+){0,3}[A-Z][\w&'.-]*),?[ \t]+"
     r"(Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Corp\.?|Corporation|Company|Co\.|Group|PLC|GmbH|AG|"
@@ -61,11 +66,12 @@ COMPANY = re.compile(
     r"KG|OG|A/S|ApS|APS|AS|AB|Oy|BV|B\.V\.|NV|N\.V\.|a\.s\.|s\.r\.o\.|s\.c\.|S\.C\.|Sàrl|SARL|S\.L\.|"
     r"S\.r\.l\.|SRL|Lda\.?|LDA\.?|Ltda\.?|Tmi|e\.V\.|SAS|S\.Com\.|S\.A\.S\.|OHG|KGaA|Kkt\.?|Bt\.?|Zrt\.?|"
     r"Nyrt\.?|Sp\.[ \t]z[ \t]o\.o\.(?:[ \t]Sp\.k\.)?|Sp\.k\.|S\.A\.[ \t]de[ \t]C\.V\.|e[ \t]figli|"
-    r"og[ \t]Sønner|e[ \t]Hijos|y[ \t]Asociados)(?![\w])"
+    r"og[ \t]Sønner|e[ \t]Hijos|y[ \t]Asociados|"
+    + "|".join(re.escape(form) for form in MORE_LEGAL_FORMS) + r")(?![\w])"
 )
 # legal forms that are words or clinical shorthand too ("WORKS AS", "new S.L." saline lock, "S.C." injection):
 # a firm's only in mixed-case text that is no clinical note
-AMBIGUOUS_LEGAL = {"kg", "og", "as", "ab", "oy", "bv", "nv", "sas", "s.l.", "s.c.", "a.s."}
+AMBIGUOUS_LEGAL = {"kg", "og", "as", "ab", "oy", "bv", "nv", "sas", "s.l.", "s.c.", "a.s.", "hb", "limited"}
 LAW_FIRM = re.compile(  # "Varn, Quist and Elm", "CÔTÉ, LEBEL AND GUILLEMOT"
     r"(?<![\w-])([^\W\d_][^\W\d_]+(?:-[^\W\d_][^\W\d_]+)?), ([^\W\d_][^\W\d_]+) (?:and|AND|y|e|und|et) "
     r"([^\W\d_][^\W\d_]+)(?![\w-])")
@@ -117,7 +123,8 @@ LEGAL_SUFFIXES = {"inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.",
                   "nv", "n.v.", "a.s.", "s.r.o.", "s.c.", "sarl", "s.l.", "s.r.l.", "srl", "lda", "lda.",
                   "ltda", "ltda.", "tmi", "e.v.", "sas", "s.com.", "s.a.s.", "ohg", "kgaa", "kkt", "kkt.",
                   "bt", "bt.", "zrt", "zrt.", "nyrt", "nyrt.", "sp. z o.o.", "sp. z o.o. sp.k.", "sp.k.",
-                  "s.a. de c.v.", "e figli", "og sonner", "e hijos", "y asociados"}
+                  "s.a. de c.v.", "e figli", "og sonner", "e hijos", "y asociados",
+                  *(fold(form) for form in MORE_LEGAL_FORMS)}
 PROFESSION_CONTEXT = re.compile(
     r"\b(?:as\s+an?|as\s+the|work(?:s|ed|ing)?\s+as|occupation|profession|job|retired|been\s+an?|"
     r"employed\s+as|career\s+as|former|is\s+an?|was\s+an?)\s*:?\s*$",
