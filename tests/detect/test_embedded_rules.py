@@ -488,6 +488,9 @@ COVERED = [
     pytest.param("Send the invoice to Ilse Varn, Quarnby HB, 12 Elm Road.", "Quarnby HB",
                  id="swedish-legal-form-in-prose"),
     pytest.param("Best regards,\nIlse Varn\nQuarnby & Co.\n", "Quarnby & Co.", id="and-co-legal-form"),
+    pytest.param("Lasix given. Seen by Dr. May Quarnby today.", "May Quarnby",
+                 id="title-month-first-name-surname"),
+    pytest.param("DR. MAY QUARNBY SAW PT. LASIX GIVEN.", "MAY QUARNBY", id="caps-title-month-first-name"),
 ]
 
 
@@ -887,3 +890,21 @@ def test_a_listed_town_before_a_state_code_is_a_place_not_a_name(detector: Detec
     entities = find_phi(text, detector=detector)
     town = [e for e in entities if "oston" in e.text.lower()]
     assert [e.type for e in town] == [T.ADDRESS], entities
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("Tel: 4004773825\nLasix given.", T.PHONE_OR_FAX, "4004773825"),
+    ("FRIEND IS HCP, CAN BE REACHED AT 3779573182.", T.PHONE_OR_FAX, "3779573182"),
+    ("Ilse: my number changed, it is now 3724358677", T.PHONE_OR_FAX, "3724358677"),
+    ("My account number is 41235678.", T.ID, "41235678"),
+    ("Kind regards,\nIlse Varn\n7156 Kane Way Quarnby, TX 78572 US\nilse@example.com\n", T.ADDRESS,
+     "7156 Kane Way Quarnby, TX 78572 US"),
+    ("Kind regards,\nIlse Varn\n7156 Kane Way Quarnby, TX 78572 US\nilse@example.com\n", T.EMAIL,
+     "ilse@example.com"),
+    ("FULL CODE, CONFIRMED WITH FATHER ANITA JUN 11. LASIX GIVEN.", T.NAME, "ANITA"),
+    ("FULL CODE, CONFIRMED WITH FATHER ANITA JUN 11. LASIX GIVEN.", T.DATE, "JUN 11"),
+    ("full code, confirmed with aunt (ilse) jun. 11th. lasix given.", T.DATE, "jun. 11th"),
+])
+def test_each_part_keeps_its_own_type(detector: Detector, text: str, kind: T, value: str) -> None:
+    entities = find_phi(text, detector=detector)
+    assert any(e.type is kind and e.text == value for e in entities), entities

@@ -8,6 +8,7 @@ optional time budget (``deadline_seconds``, off by default) is checked before ea
 
 from __future__ import annotations
 
+import bisect
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -105,6 +106,7 @@ class EmbeddedDetector:
         found = _affiliations(text, found)
         found = _venues(text, found)
         found = [e for e in _inside_addresses_or_firms(found) if not _not_a_name(e)]  # before propagation
+        found = _names_before_dates(found)
         # "LBM on Sunday": in a note a weekday alone is no date (Safe Harbor dates have a day or a month)
         weekdays = {id(e) for e in found if e.type is EntityType.DATE and WEEKDAY_ALONE.fullmatch(e.text)}
         if weekdays and names.clinical_text(text):
@@ -123,6 +125,30 @@ def _inside_addresses_or_firms(entities: list[Entity]) -> list[Entity]:
         any(a.begin <= e.begin and e.end <= a.end and (a.begin < e.begin or (
             e.end < a.end and a.text[-1:].isdigit())) for a in addresses) or any(  # "Varn Quist 188"
             begin <= e.begin and e.end <= end and end - begin > e.end - e.begin for begin, end in firms))]
+
+
+MONTH_START = re.compile(patterns.MONTH + r"\b", re.IGNORECASE)
+
+
+def _names_before_dates(entities: list[Entity]) -> list[Entity]:
+    """'CONFIRMED WITH FATHER ANITA |JUN 11', 'HCP Aureliana |August 28': a name ends where a date
+    that opens with its month begins ('June' and 'August' are first names too)."""
+    dates = sorted((e.begin, e.end) for e in entities
+                   if e.type is EntityType.DATE and MONTH_START.match(e.text))
+    if not dates:
+        return entities
+    starts = [begin for begin, _ in dates]
+    kept: list[Entity] = []
+    for e in entities:
+        at = bisect.bisect_left(starts, e.begin)
+        if e.type is EntityType.NAME and at < len(starts) and starts[at] < e.end:
+            head = e.text[:starts[at] - e.begin].rstrip(" \t,")
+            if not head and e.end <= dates[at][1]:
+                continue  # "jun. 11th" is the date itself
+            if head:
+                e = Entity(e.begin, e.begin + len(head), e.type, e.score, head, e.traits)
+        kept.append(e)
+    return kept
 
 
 def _not_a_name(entity: Entity) -> bool:
@@ -295,8 +321,8 @@ def _address_line(line: str, lower: bool = False) -> bool:
     if line.startswith(",") and len(words) <= 2 and all(
             (w.isupper() and len(w) <= 3) or not lex.is_clinical(w) for w in words):
         return True  # ", ZQ", ", 41", ", GU": the region after a town line
-    if not words:
-        return False
+    if not words or "@" in line or "://" in line or line.strip().lower().startswith("www."):
+        return False  # an e-mail or web address on the next line is no part of the postal address
     if len(words) > 4 or any(patterns.clinical_not_street(w) for w in words) or ":" in line:
         return False  # "St Elmsby" is a town line although "ST" is also a heart rhythm
     capitalised = all(w[:1].isupper() or lower or lex.zipf(w) < 2.0 for w in words)

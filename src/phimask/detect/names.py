@@ -324,8 +324,10 @@ def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
         toks = tokens_from(text, m.end(), 4)
         taken = _take_names(judge, toks)
         if not taken and len(toks) >= 2 and toks[0].word[:1].isupper() and fold(toks[0].bare) in \
-                judge.lex.first_names and judge.plausible(toks[1].word) and judge.lex.is_name(toks[1].bare):
-            taken = toks[:2]  # "Dr Will Cole": a first name that is also a common word
+                judge.lex.first_names and judge.plausible(toks[1].word) and (
+                    judge.lex.is_name(toks[1].bare) or judge.unknown_proper(toks[1].word)
+                    or no_dictionary_word(judge.lex, toks[1].bare)):
+            taken = toks[:2]  # "Dr Will Cole", "Dr. May Quarnby": a first name that is also a common word
         if not taken and judge.case is Case.MIXED and m.group(0)[:1] in "dD" and toks:
             initial = len(toks) > 1 and judge.initial(toks[0].word) and toks[0].word.islower()
             if _lower_surname(judge.lex, toks[int(initial)].bare):

@@ -167,10 +167,12 @@ INTERNATIONAL = re.compile(  # "+33 (0)1 46 88 28 54", "+90(559)2890104", "(+358
     r"[ \t./-]{0,2}\d{1,10}(?:[ \t./-]{1,2}\d{1,10}){0,5}"  # a separator between groups: no backtracking
     r"(?:[ \t]?(?i:x|ext\.?)[ \t]?\d{1,6})?(?![\w/]|[.,]\d)")
 LOOSE_PHONE = re.compile(  # after a phone label: "(02)/987-7353", "(08772) 10622", "(06)86/801-5141"
-    r"(?<![\w/.])(?:\(\d{1,5}\)[ \t]?/?[ \t]?)?\d{2,5}(?:[ \t./-]{1,2}\d{2,8}){0,3}(?![\w/]|[.,]\d)")
+    r"(?<![\w/.])(?:\(\d{1,5}\)[ \t]?/?[ \t]?)?(?:\d{7,12}|\d{2,5}(?:[ \t./-]{1,2}\d{2,8}){0,3})"
+    r"(?![\w/]|[.,]\d)")
 PHONE_LEAD = re.compile(  # the words right before a number that make it a phone number
     r"(?:(?<![\w@.-])(?:phone|tel|telephone|fax|cell|mobile|reached[ \t]+at|called[ \t]+back[ \t]+at|"
-    r"call[ \t]+(?:me|us)[ \t]+at)|@[\w-]+(?:\.[\w-]+)+[ \t]+or)"
+    r"call[ \t]+(?:me|us)[ \t]+at|(?:my|our|his|her|their)[ \t]+(?:new[ \t]+)?number[ \t]+"
+    r"(?:changed,?[ \t]+it[ \t]+)?is(?:[ \t]+now)?)|@[\w-]+(?:\.[\w-]+)+[ \t]+or)"
     r"[ \t]*(?:no\.?|number|#)?[ \t]*[:=]?[ \t]*$", I)
 YEAR_RANGE = re.compile(r"(?:19|20)\d\d[ \t]*[-/][ \t]*(?:19|20)?\d\d")  # "sickle cell 2012-2014"
 PHONE_WORD = re.compile(r"\b(?:phone|tel|telephone|fax|cell|mobile|number|call)\b", I)  # not "Workout: I/O"
@@ -258,7 +260,8 @@ def find_phones(text: str) -> Iterator[Entity]:
     for m in LOOSE_PHONE.finditer(text):
         if 7 <= _digits(m.group(0)) <= 15 and not YEAR_RANGE.fullmatch(m.group(0)) and \
                 PHONE_LEAD.search(_before(text, m.start(), 60)):
-            yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.8)
+            run = m.group(0).isdigit()  # "Tel: 4004773825": a phone, not the identifier a bare run would be
+            yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85 if run else 0.8)
     for m in LONG_SUBSCRIBER.finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)
     for m in SLASHED_AREA.finditer(text):
