@@ -904,6 +904,8 @@ def test_a_listed_town_before_a_state_code_is_a_place_not_a_name(detector: Detec
     ("FULL CODE, CONFIRMED WITH FATHER ANITA JUN 11. LASIX GIVEN.", T.NAME, "ANITA"),
     ("FULL CODE, CONFIRMED WITH FATHER ANITA JUN 11. LASIX GIVEN.", T.DATE, "JUN 11"),
     ("full code, confirmed with aunt (ilse) jun. 11th. lasix given.", T.DATE, "jun. 11th"),
+    ("Ilse Varn\n819 Stein Street, Quarn Creek, WV 25505, USA\nQuarnby Analytics\n", T.OTHER,
+     "Quarnby Analytics"),
 ])
 def test_each_part_keeps_its_own_type(detector: Detector, text: str, kind: T, value: str) -> None:
     entities = find_phi(text, detector=detector)

@@ -321,8 +321,9 @@ def _address_line(line: str, lower: bool = False) -> bool:
     if line.startswith(",") and len(words) <= 2 and all(
             (w.isupper() and len(w) <= 3) or not lex.is_clinical(w) for w in words):
         return True  # ", ZQ", ", 41", ", GU": the region after a town line
-    if not words or "@" in line or "://" in line or line.strip().lower().startswith("www."):
-        return False  # an e-mail or web address on the next line is no part of the postal address
+    if not words or "@" in line or "://" in line or line.strip().lower().startswith("www.") or \
+            places.COMPANY.search(line):
+        return False  # an e-mail, web address or firm on the next line is no part of the postal address
     if len(words) > 4 or any(patterns.clinical_not_street(w) for w in words) or ":" in line:
         return False  # "St Elmsby" is a town line although "ST" is also a heart rhythm
     capitalised = all(w[:1].isupper() or lower or lex.zipf(w) < 2.0 for w in words)
