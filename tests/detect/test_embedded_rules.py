@@ -906,6 +906,8 @@ def test_a_listed_town_before_a_state_code_is_a_place_not_a_name(detector: Detec
     ("full code, confirmed with aunt (ilse) jun. 11th. lasix given.", T.DATE, "jun. 11th"),
     ("Ilse Varn\n819 Stein Street, Quarn Creek, WV 25505, USA\nQuarnby Analytics\n", T.OTHER,
      "Quarnby Analytics"),
+    ("LASIX GIVEN. ADDENDUM- DAUGHTER FROM ROME JUST CALLED FOR UPDATE.", T.ADDRESS, "ROME"),
+    ("He was a consultant with Varn and Quist in Wilson since August 1958.", T.ADDRESS, "Wilson"),
 ])
 def test_each_part_keeps_its_own_type(detector: Detector, text: str, kind: T, value: str) -> None:
     entities = find_phi(text, detector=detector)

@@ -553,7 +553,9 @@ def find_staff(text: str, judge: NameJudge) -> Iterator[Entity]:
             continue
         if taken and judge.lexical(taken[0].word) >= 0.45 and (
                 judge.case is not Case.MIXED or taken[0].word[:1].isupper()):
-            yield _name_span(text, taken, 0.8)
+            town = len(taken) == 1 and _town_after_preposition(text, taken[0], judge.lex)
+            span = _name_span(text, taken, 0.8)
+            yield _as_town(span) if town else span
         elif fold(" ".join(m.group(0).split())) in CARE_ROLES and toks and _named_by_role(judge, toks[0]):
             yield _name_span(text, [toks[0]], 0.7)  # "RT bronder", "RN BROWN AT", "case manager Vu"
 
@@ -1124,7 +1126,9 @@ def _score_run(text: str, run: list[Token], judge: NameJudge) -> Iterator[Entity
             span = _name_span(text, part, 0.6)  # "Lloyd-Varnholt is a charity": alone, mostly a firm
             yield Entity(span.begin, span.end, EntityType.OTHER, span.score, span.text)
         elif score >= 0.3:
-            yield _name_span(text, part, score)
+            span = _name_span(text, part, score)
+            town = len(words) == 1 and _town_after_preposition(text, words[0], judge.lex)
+            yield _as_town(span) if town else span
         i = j + 1
 
 
@@ -1132,6 +1136,7 @@ REGION_PREPOSITION = re.compile(r"(?i:from|to|in|at|near|visiting|towards?)[ \t]
 
 
 STATE_AFTER = re.compile(rf",[ \t]*(?:{STATE_ABBREVIATIONS})\b", re.IGNORECASE)  # "BOSTON, MA"
+TOWN_PREPOSITION = re.compile(r"(?i:from|in|near|visiting)[ \t]+$")  # not "to": "spoke to Jackson"
 
 
 def _region_after_preposition(text: str, token: Token, lex: Lexicon) -> bool:
@@ -1141,6 +1146,17 @@ def _region_after_preposition(text: str, token: Token, lex: Lexicon) -> bool:
     region = key in lex.us_states or key in lex.countries or (
         key in lex.cities and bool(STATE_AFTER.match(text, token.end)))
     return region and bool(REGION_PREPOSITION.search(text, max(0, token.begin - 12), token.begin))
+
+
+def _town_after_preposition(text: str, token: Token, lex: Lexicon) -> bool:
+    """'DAUGHTER FROM ROME', 'in Wilson since 1958': a listed town alone after 'from' or 'in'
+    is a place more often than a person, though a name too."""
+    return fold(token.bare) in lex.cities and bool(
+        TOWN_PREPOSITION.search(text, max(0, token.begin - 12), token.begin))
+
+
+def _as_town(entity: Entity) -> Entity:
+    return Entity(entity.begin, entity.end, EntityType.ADDRESS, entity.score, entity.text)
 
 
 def _unknown_lower(lex: Lexicon, word: str) -> bool:
