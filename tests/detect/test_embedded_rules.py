@@ -908,6 +908,11 @@ def test_a_listed_town_before_a_state_code_is_a_place_not_a_name(detector: Detec
      "Quarnby Analytics"),
     ("LASIX GIVEN. ADDENDUM- DAUGHTER FROM ROME JUST CALLED FOR UPDATE.", T.ADDRESS, "ROME"),
     ("He was a consultant with Varn and Quist in Wilson since August 1958.", T.ADDRESS, "Wilson"),
+    ("The Davis, Reynolds and Williamson website is down.", T.OTHER, "Davis, Reynolds and Williamson"),
+    ("The amount is not correct, please change it to Mary Gavrilova", T.NAME, "Mary Gavrilova"),
+    ("What is the limit for card 501864667909?", T.OTHER, "501864667909"),
+    ("MRN 501864667909", T.ID, "501864667909"),
+    ("Mobile: 737 219 628\nDesk: 5403926876\n", T.PHONE_OR_FAX, "5403926876"),
 ])
 def test_each_part_keeps_its_own_type(detector: Detector, text: str, kind: T, value: str) -> None:
     entities = find_phi(text, detector=detector)

@@ -171,7 +171,8 @@ LOOSE_PHONE = re.compile(  # after a phone label: "(02)/987-7353", "(08772) 1062
     r"(?![\w/]|[.,]\d)")
 PHONE_LEAD = re.compile(  # the words right before a number that make it a phone number
     r"(?:(?<![\w@.-])(?:phone|tel|telephone|fax|cell|mobile|reached[ \t]+at|called[ \t]+back[ \t]+at|"
-    r"call[ \t]+(?:me|us)[ \t]+at|(?:my|our|his|her|their)[ \t]+(?:new[ \t]+)?number[ \t]+"
+    r"call[ \t]+(?:me|us)[ \t]+at|(?:desk|office|home|work)(?=[ \t]*:)|"  # a card's "Desk: 5403926876"
+    r"(?:my|our|his|her|their)[ \t]+(?:new[ \t]+)?number[ \t]+"
     r"(?:changed,?[ \t]+it[ \t]+)?is(?:[ \t]+now)?)|@[\w-]+(?:\.[\w-]+)+[ \t]+or)"
     r"[ \t]*(?:no\.?|number|#)?[ \t]*[:=]?[ \t]*$", I)
 YEAR_RANGE = re.compile(r"(?:19|20)\d\d[ \t]*[-/][ \t]*(?:19|20)?\d\d")  # "sickle cell 2012-2014"
@@ -275,6 +276,7 @@ def find_phones(text: str) -> Iterator[Entity]:
 
 SSN = re.compile(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
+CARD_CUE = re.compile(r"\b(?:card|cc|visa|mastercard|amex)\b[^\n\d]{0,25}$", I)  # "limit for card 5018..."
 CARD = re.compile(r"(?<![\d-])\d{4}(?:[ -]?\d{4}){2}[ -]?\d{1,7}(?![\d-])")
 LONG_NUMBER = re.compile(r"(?<![\w.,/-])\d{6,}(?![\w/]|[.,]\d)")
 MIXED_ID = re.compile(r"(?<![\w-])(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{5,}(?![\w-])", I)
@@ -336,7 +338,9 @@ def find_identifiers(text: str) -> Iterator[Entity]:
             yield hit(text, m.start(), m.end(), EntityType.OTHER, score)
     for m in LONG_NUMBER.finditer(text):
         value = m.group(0)
-        kind = EntityType.OTHER if 13 <= len(value) <= 19 and _luhn(value) else EntityType.ID
+        card = (13 <= len(value) <= 19 and _luhn(value)) or (
+            len(value) >= 12 and CARD_CUE.search(_before(text, m.start(), 40)))
+        kind = EntityType.OTHER if card else EntityType.ID  # a payment card's number is no record ID
         yield hit(text, m.start(), m.end(), kind, 0.8 if len(value) >= 7 else 0.6)
     for m in MIXED_ID.finditer(text):
         value = m.group(0)

@@ -222,7 +222,9 @@ def find_places(text: str) -> Iterator[Entity]:
             common = max(lex.zipf(w.group(0).rstrip(".")) for w in group)
             noun = any(lex.is_common_noun(w.group(0).rstrip(".")) for w in group)
             after = text[group[-1].end():group[-1].end() + 30]
-            followed = bool(re.match(r",\s*[A-Z]", after))
+            followed = bool(re.match(r",\s*[A-Z]", after)) and not _surname_next(lex, after)
+            if kind == "city" and size == 1 and fold(first) in lex.first_names and _surname_next(lex, after):
+                continue  # "change it to Mary Gavrilova": a first name before a surname, not a town
             if kind == "country":
                 score = 0.85 if key not in AMBIGUOUS_COUNTRIES or context else 0.45
             elif kind == "state":  # "Dunakeszi, New York": a state after a town and a comma
@@ -255,6 +257,21 @@ def _cued_town_before(text: str, begin: int) -> bool:
 
 
 CUED_TOWN = re.compile(r"(?:[^\W\d_][\w'’.-]*[ \t]+){0,2}[^\W\d_][\w'’.-]*,[ \t]*")
+NEXT_WORD = re.compile(r",?[ \t]+([A-ZÀ-Þ][^\W\d_]+)\b")
+
+
+def _surname_next(lex: Lexicon, after: str) -> bool:
+    """The next word (after an optional comma) is a listed surname or a word no dictionary
+    knows, and no place: 'Davis, Reynolds and ...', 'Mary Gavrilova'."""
+    m = NEXT_WORD.match(after)
+    if not m:
+        return False
+    key = fold(m.group(1))
+    place = key in lex.cities or key in lex.countries or key in lex.us_states
+    return not place and (key in lex.last_names or lex.raw_zipf(m.group(1)) == 0) and \
+        not lex.is_clinical(m.group(1))
+
+
 ALONE_NOT_AFTER = re.compile(r"[ \t]*(?:\d{5}|(?i:er|ed|hosp|hospital|medical|univ|university|rehab|va)\b)")
 
 
