@@ -913,6 +913,9 @@ def test_a_listed_town_before_a_state_code_is_a_place_not_a_name(detector: Detec
     ("What is the limit for card 501864667909?", T.OTHER, "501864667909"),
     ("MRN 501864667909", T.ID, "501864667909"),
     ("Mobile: 737 219 628\nDesk: 5403926876\n", T.PHONE_OR_FAX, "5403926876"),
+    ("Ilse Varn\nQuarnography\n12 Elm Street\nMobile: 723 813 266\n", T.OTHER, "Quarnography"),
+    ("Ilse Varn\nTalking-books clerk\n12 Elm Street\nMobile: 723 813 266\n", T.PROFESSION,
+     "Talking-books clerk"),
 ])
 def test_each_part_keeps_its_own_type(detector: Detector, text: str, kind: T, value: str) -> None:
     entities = find_phi(text, detector=detector)

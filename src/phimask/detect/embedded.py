@@ -12,6 +12,7 @@ import bisect
 import re
 import time
 from collections.abc import Iterable, Iterator
+from functools import cache
 
 from phimask.detect import names, patterns, places
 from phimask.detect.lexicon import (
@@ -839,8 +840,24 @@ def _card_header(text: str, entities: list[Entity]) -> list[Entity]:
         if kind is EntityType.NAME and (len(words) > 4 or not any(
                 lex.is_name(w.rstrip(".")) or lex.zipf(w.rstrip(".")) < 3.0 for w in words)):
             break
+        if kind is EntityType.PROFESSION and not _job_line(words):
+            kind = EntityType.OTHER  # "Innography", "Weber-Santana": the card's firm, not a job
         extra.append(Entity(begin + m.start(1), begin + m.end(1), kind, 0.7, m.group(1)))
     return entities + extra
+
+
+@cache
+def _job_heads() -> frozenset[str]:
+    return frozenset(title.split()[-1] for title in lexicon().professions)
+
+
+def _job_line(words: list[str]) -> bool:
+    """Words that name a job: a listed title, or ending in a listed title's last word or an
+    agent noun's ending ('Echocardiographer', 'Talking-books clerk')."""
+    lex = lexicon()
+    phrase, last = fold(" ".join(words)), fold(words[-1]).split("-")[-1]
+    return phrase in lex.professions or phrase in lex.foreign_professions or last in _job_heads() or \
+        bool(JOB_ENDING.search(last)) or last.endswith(("man", "woman", "wife", "smith", "keeper", "maker"))
 
 
 EMPLOYER_ROLE = re.compile(  # "Brightwell Care songwriter " right before a name, opening a sentence
