@@ -914,6 +914,7 @@ def test_a_listed_town_before_a_state_code_is_a_place_not_a_name(detector: Detec
     ("MRN 501864667909", T.ID, "501864667909"),
     ("Mobile: 737 219 628\nDesk: 5403926876\n", T.PHONE_OR_FAX, "5403926876"),
     ("Ilse Varn\nQuarnography\n12 Elm Street\nMobile: 723 813 266\n", T.OTHER, "Quarnography"),
+    ("Please send it to Mrs. Ilse Quarnby Apt. 675 62314 Varnvej 32", T.NAME, "Ilse Quarnby"),
     ("Ilse Varn\nTalking-books clerk\n12 Elm Street\nMobile: 723 813 266\n", T.PROFESSION,
      "Talking-books clerk"),
 ])

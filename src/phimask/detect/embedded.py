@@ -107,7 +107,7 @@ class EmbeddedDetector:
         found = _affiliations(text, found)
         found = _venues(text, found)
         found = [e for e in _inside_addresses_or_firms(found) if not _not_a_name(e)]  # before propagation
-        found = _names_before_dates(found)
+        found = _names_before_dates(_addresses_after_names(found))
         # "LBM on Sunday": in a note a weekday alone is no date (Safe Harbor dates have a day or a month)
         weekdays = {id(e) for e in found if e.type is EntityType.DATE and WEEKDAY_ALONE.fullmatch(e.text)}
         if weekdays and names.clinical_text(text):
@@ -126,6 +126,24 @@ def _inside_addresses_or_firms(entities: list[Entity]) -> list[Entity]:
         any(a.begin <= e.begin and e.end <= a.end and (a.begin < e.begin or (
             e.end < a.end and a.text[-1:].isdigit())) for a in addresses) or any(  # "Varn Quist 188"
             begin <= e.begin and e.end <= end and end - begin > e.end - e.begin for begin, end in firms))]
+
+
+def _addresses_after_names(entities: list[Entity]) -> list[Entity]:
+    """'Mrs. Barbara Yudina |Apt. 675 ...': an address that starts inside a sure name (after a
+    title) starts after it instead."""
+    sure = sorted((e.begin, e.end) for e in entities if e.type is EntityType.NAME and e.score >= 0.9)
+    if not sure:
+        return entities
+    starts = [begin for begin, _ in sure]
+    kept: list[Entity] = []
+    for e in entities:
+        at = bisect.bisect_right(starts, e.begin) - 1
+        if e.type is EntityType.ADDRESS and at >= 0 and sure[at][0] < e.begin < sure[at][1] < e.end:
+            rest = e.text[sure[at][1] - e.begin:]
+            begin = e.end - len(rest.lstrip())
+            e = Entity(begin, e.end, e.type, e.score, rest.lstrip(), e.traits)
+        kept.append(e)
+    return kept
 
 
 MONTH_START = re.compile(patterns.MONTH + r"\b", re.IGNORECASE)

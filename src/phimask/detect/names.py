@@ -286,7 +286,8 @@ def _name_span(text: str, toks: Sequence[Token], score: float) -> Entity:
 
 
 NAME_CLOSERS = frozenset({"paged", "aware", "notified", "called", "updated", "following", "informed",
-                          "consulted", "contacted", "visited", "present"})  # "fellow tao quarn paged re:"
+                          "consulted", "contacted", "visited", "present",  # "fellow tao quarn paged re:"
+                          "apt", "suite", "ste", "unit", "flat", "bldg"})  # "Mrs. Ilse Varn Apt. 675"
 
 
 def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False) -> list[Token]:
