@@ -223,8 +223,9 @@ def find_places(text: str) -> Iterator[Entity]:
             noun = any(lex.is_common_noun(w.group(0).rstrip(".")) for w in group)
             after = text[group[-1].end():group[-1].end() + 30]
             followed = bool(re.match(r",\s*[A-Z]", after)) and not _surname_next(lex, after)
-            if kind == "city" and size == 1 and fold(first) in lex.first_names and _surname_next(lex, after):
-                continue  # "change it to Mary Gavrilova": a first name before a surname, not a town
+            if kind == "city" and size == 1 and fold(first) in lex.first_names and (
+                    _surname_next(lex, after) or not (context or followed)):
+                continue  # "change it to Mary Gavrilova", "shouted at Gary": a first name, not a town
             if kind == "country":
                 score = 0.85 if key not in AMBIGUOUS_COUNTRIES or context else 0.45
             elif kind == "state":  # "Dunakeszi, New York": a state after a town and a comma
