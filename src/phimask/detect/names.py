@@ -972,28 +972,23 @@ def find_middle_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
 
 def find_lexical(text: str, judge: NameJudge) -> Iterator[Entity]:
     """Runs of name-like words scored by the name lexicons."""
-    toks = [Token(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
     run: list[Token] = []
-
-    def flush() -> Iterator[Entity]:
-        if run:
-            yield from _score_run(text, run, judge)
-        run.clear()
-
-    for tok in toks:
-        joined = bool(run) and text[run[-1].end:tok.begin] in {" ", "  ", ""} and not \
-            (run[-1].word.endswith(".") and not judge.initial(run[-1].word))
-        candidate = judge.initial(tok.word) or (
-            judge.capitalised(tok.word) and (not judge.abbreviation(tok.word) or _double_barrelled(tok.bare))
-            if judge.case is Case.MIXED else True
-        )
-        if candidate and (not run or joined):
-            run.append(tok)
-            continue
-        yield from flush()
+    mixed = judge.case is Case.MIXED
+    for m in WORD.finditer(text):
+        word = m.group(0)
+        candidate = not mixed or judge.initial(word) or (judge.capitalised(word) and (
+            not judge.abbreviation(word) or _double_barrelled(POSSESSIVE.sub("", word.rstrip(".")))))
+        if run and not (candidate and text[run[-1].end:m.start()] in RUN_GAPS and not (
+                run[-1].word.endswith(".") and not judge.initial(run[-1].word))):
+            yield from _score_run(text, run, judge)  # the run ends: a word that is no candidate, or a gap
+            run = []
         if candidate:
-            run.append(tok)
-    yield from flush()
+            run.append(Token(m.start(), m.end(), word))
+    if run:
+        yield from _score_run(text, run, judge)
+
+
+RUN_GAPS = frozenset({" ", "  ", ""})
 
 
 def _sentence_start(text: str, begin: int) -> bool:
