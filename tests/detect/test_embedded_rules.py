@@ -490,6 +490,10 @@ COVERED = [
     pytest.param("Best regards,\nIlse Varn\nQuarnby & Co.\n", "Quarnby & Co.", id="and-co-legal-form"),
     pytest.param("Lasix given. Seen by Dr. May Quarnby today.", "May Quarnby",
                  id="title-month-first-name-surname"),
+    pytest.param("plan is for d/c to South Norman Nursing and Rehab when bed available.", "South Norman",
+                 id="first-name-town-after-place-prefix"),
+    pytest.param("Ilse Varn\nsurgeon\nQuarn Kensy Stiftung & Co. KG\n", "Quarn Kensy Stiftung & Co. KG",
+                 id="co-kg-legal-form"),
     pytest.param("DR. MAY QUARNBY SAW PT. LASIX GIVEN.", "MAY QUARNBY", id="caps-title-month-first-name"),
 ]
 
@@ -710,6 +714,8 @@ NOT_TOUCHED = [
     pytest.param("Lungs clear. Lasix, Grace, RN aware.", "Lasix", id="drug-before-first-name-no-surname"),
     pytest.param("PER FELLOW, HOLD ASA 72MG TONIGHT. LASIX GIVEN.", "HOLD ASA", id="aspirin-no-legal-form"),
     pytest.param("LASIX GIVEN. LOW HB, TRANSFUSED.", "LOW HB", id="hemoglobin-no-legal-form"),
+    pytest.param("Neosynephrine given. Surgey aware. Npo.", "Surgey", id="typo-before-aware-no-name"),
+    pytest.param("Lasix given. oob to chair. Cse mggmt aware.", "mggmt", id="shorthand-before-aware-no-name"),
 ]
 
 

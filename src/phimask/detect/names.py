@@ -890,7 +890,7 @@ def find_informed(text: str, judge: NameJudge) -> Iterator[Entity]:
     lex = judge.lex
     for m in INFORMED_AFTER.finditer(text):
         words = [(m.start(i), m.group(i)) for i in (1, 2) if m.group(i)]
-        kept = [(b, w) for b, w in words if not lex.is_clinical(w) and (
+        kept = [(b, w) for b, w in words if not lex.is_clinical(w) and not _shorthand_or_typo(lex, w) and (
             judge.lexical(w) >= 0.45 or (lex.raw_zipf(w) < 2.0 and not CLINICAL_MORPHOLOGY.search(w)))]
         if len(words) == 2 and kept == words[1:] and fold(words[0][1]) in lex.first_names and \
                 not lex.is_clinical(words[0][1]):
@@ -900,6 +900,15 @@ def find_informed(text: str, judge: NameJudge) -> Iterator[Entity]:
         if kept and kept[-1] == words[-1]:
             begin = kept[0][0] if kept == words[-len(kept):] else kept[-1][0]
             yield hit(text, begin, kept[-1][0] + len(kept[-1][1]), EntityType.NAME, 0.7)
+
+
+VOWEL = re.compile(r"[aeiouyà-ÿ]", re.IGNORECASE)
+
+
+def _shorthand_or_typo(lex: Lexicon, word: str) -> bool:
+    """'Surgey aware', 'case mggmt aware': a typo of a word, or a 4+ letter word with no vowel
+    (shorthand), that no name list has."""
+    return not lex.is_name(word) and ((len(word) >= 4 and not VOWEL.search(word)) or misspelt(word))
 
 
 LOWER_CUE = re.compile(

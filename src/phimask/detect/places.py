@@ -52,7 +52,7 @@ FACILITY_GLUE = {"of", "the", "and", "&", "de", "la", "for"}
 # identifies no one ("Medical Center", "Memorial", "VAMC" stay: they are usually part of the name)
 KIND_HEAD = re.compile(rf"(?:hospital|hosp|campus|rehab|va|er|ed|ew)\.?|{SPECIALTY_CENTER}", re.IGNORECASE)
 MORE_LEGAL_FORMS = (  # Latin-script legal forms of more countries ("Varga és Társa Kft.", "Quarnby S/A")
-    "& Cie.", "& Co.", "& Partner", "& Söhne", "Limited", "Limitada", "Kft.", "Kht.", "Oyj", "HB",
+    "& Cie.", "& Co. KG", "& Co.", "& Partner", "& Söhne", "Limited", "Limitada", "Kft.", "Kht.", "Oyj", "HB",
     "S/A", "S.p.A.", "S.P.A.", "S.A.R.L.", "S.L.L.", "S.L.N.E", "S.L.U.", "S.N.C.", "S.Coop.", "d.o.o.",
     "d.d.", "k.s.", "v.o.s.", "Sp.j.", "e Filhos", "et Fils", "GbR", "VOF", "Groep", "Gruppen", "A.Ş.",
     "Şti.")
@@ -223,8 +223,9 @@ def find_places(text: str) -> Iterator[Entity]:
             noun = any(lex.is_common_noun(w.group(0).rstrip(".")) for w in group)
             after = text[group[-1].end():group[-1].end() + 30]
             followed = bool(re.match(r",\s*[A-Z]", after)) and not _surname_next(lex, after)
-            if kind == "city" and size == 1 and fold(first) in lex.first_names and (
-                    _surname_next(lex, after) or not (context or followed)):
+            first_name_town = kind == "city" and size == 1 and fold(first) in lex.first_names
+            if first_name_town and (_surname_next(lex, after) or not (
+                    context or followed or _placed(lex, text, group[0].start(), after))):
                 continue  # "change it to Mary Gavrilova", "shouted at Gary": a first name, not a town
             if kind == "country":
                 score = 0.85 if key not in AMBIGUOUS_COUNTRIES or context else 0.45
@@ -258,6 +259,21 @@ def _cued_town_before(text: str, begin: int) -> bool:
 
 
 CUED_TOWN = re.compile(r"(?:[^\W\d_][\w'’.-]*[ \t]+){0,2}[^\W\d_][\w'’.-]*,[ \t]*")
+PREVIOUS_WORD = re.compile(r"(\w+)[ \t]+$")
+TOWN_TAILS = {"bay", "vale", "falls", "city", "creek", "springs", "beach", "harbor", "harbour", "park",
+              "heights", "hills", "valley", "village", "lake", "island", "junction", "point", "ridge", "town"}
+
+
+def _placed(lex: Lexicon, text: str, begin: int, after: str) -> bool:
+    """A word inside a place's name: after a house number or 'South', before 'Vale' or a street word."""
+    before = PREVIOUS_WORD.search(text, max(0, begin - 20), begin)
+    if before and (before.group(1).isdigit() or fold(before.group(1)) in PLACE_PREFIXES):
+        return True
+    following = NEXT_WORD.match(after)
+    word = fold(following.group(1)) if following else ""
+    return (word in TOWN_TAILS or word in lex.street_suffixes) and not after.lstrip().startswith(",")
+
+
 NEXT_WORD = re.compile(r",?[ \t]+([A-ZÀ-Þ][^\W\d_]+)\b")
 
 
