@@ -120,12 +120,30 @@ def _inside_addresses_or_firms(entities: list[Entity]) -> list[Entity]:
     """Without the names inside a confident address after its first word ('12 Victor Varn Street',
     'Rua do Varnel 16, Elmsby') or before its house number ('Varn Quist 188'), or inside an
     organisation ('Harper, Collins and Wade'): a street, town or firm named after someone."""
-    addresses = [e for e in entities if e.type is EntityType.ADDRESS and e.score >= 0.75]
-    firms = [(e.begin, e.end) for e in entities if e.type is EntityType.OTHER and e.score >= 0.6]
+    addresses = _by_begin(e for e in entities if e.type is EntityType.ADDRESS and e.score >= 0.75)
+    firms = _by_begin(e for e in entities if e.type is EntityType.OTHER and e.score >= 0.6)
     return [e for e in entities if e.type is not EntityType.NAME or not (
         any(a.begin <= e.begin and e.end <= a.end and (a.begin < e.begin or (
-            e.end < a.end and a.text[-1:].isdigit())) for a in addresses) or any(  # "Varn Quist 188"
-            begin <= e.begin and e.end <= end and end - begin > e.end - e.begin for begin, end in firms))]
+            e.end < a.end and a.text[-1:].isdigit()))  # "Varn Quist 188"
+            for a in _around(addresses, e.begin)) or any(
+            f.begin <= e.begin and e.end <= f.end and f.end - f.begin > e.end - e.begin
+            for f in _around(firms, e.begin)))]
+
+
+Sorted = tuple[list[int], list[Entity], int]  # begins, entities sorted by begin, longest span
+
+
+def _by_begin(entities: Iterable[Entity]) -> Sorted:
+    ordered = sorted(entities, key=lambda e: e.begin)
+    return [e.begin for e in ordered], ordered, max((e.end - e.begin for e in ordered), default=0)
+
+
+def _around(spans: Sorted, position: int) -> list[Entity]:
+    """The spans that may contain ``position``: those that begin at most the longest span's
+    length before it (a bisection, not a scan of every span)."""
+    begins, ordered, longest = spans
+    first = bisect.bisect_left(begins, position - longest)
+    return ordered[first:bisect.bisect_right(begins, position)]
 
 
 def _addresses_after_names(entities: list[Entity]) -> list[Entity]:
@@ -692,7 +710,7 @@ def _signed_surname_first(text: str, singles: list[Entity]) -> Iterator[Entity]:
         if fold(first.text) not in lex.first_names or not CREDENTIAL_AFTER.match(text, first.end):
             continue
         line_start = text.rfind("\n", 0, first.begin) + 1
-        m = SIGNED_SURNAME.search(text, line_start, first.begin)
+        m = SIGNED_SURNAME.search(text, max(line_start, first.begin - 80), first.begin)
         surname = m.group(1) if m else ""
         if m and not (lex.is_clinical(surname) or lex.is_drug(surname) or fold(surname) in places.STOP_WORDS
                       or _credential(surname)):
@@ -760,8 +778,7 @@ def _coordinated_names(text: str, entities: list[Entity]) -> list[Entity]:
             value = m.group(1).rstrip(".")
             extra.append(Entity(m.start(1), m.start(1) + len(value), EntityType.OTHER, 0.65, value))
             end = m.end(1)
-    organisations = [(x.begin, x.end) for x in entities + extra if x.type is EntityType.OTHER]
-    organisations += [(x.begin, x.end) for x in entities if x.type is EntityType.DATE]  # "Quarn, May 3"
+    organisations = _by_begin(x for x in entities + extra if x.type in (EntityType.OTHER, EntityType.DATE))
     least = 0.5 if not names.clinical_text(text) else 0.6  # in prose a lone unknown word is a name
     for e in sorted(entities, key=lambda x: x.begin):
         if e.type is not EntityType.NAME or e.score < least:
@@ -769,8 +786,8 @@ def _coordinated_names(text: str, entities: list[Entity]) -> list[Entity]:
         end = e.end
         for _ in range(6):
             m = COORDINATION.match(text, end)
-            if not m or not _listed_name(m.group(1)) or any(
-                    b <= m.start(1) < stop for b, stop in organisations):
+            if not m or not _listed_name(m.group(1)) or any(  # not inside a firm, nor a date ("Quarn, May 3")
+                    o.begin <= m.start(1) < o.end for o in _around(organisations, m.start(1))):
                 break
             word = names.POSSESSIVE.sub("", m.group(1))  # "and Varn's" -> "Varn"
             extra.append(Entity(m.start(1), m.start(1) + len(word), EntityType.NAME, 0.7, word))
@@ -788,7 +805,9 @@ def _card_organisations(text: str, entities: list[Entity]) -> list[Entity]:
     """On a contact card — a name line, then a short line, then a postal address — the
     short line is the organisation ('Ilse Marwood / Brightwell Labs / PSC 1021, Box 4410'); the name
     (or a job title) may be repeated between the organisation and the address."""
-    names = [e for e in entities if e.type in (EntityType.NAME, EntityType.PROFESSION)]
+    names = _by_begin(e for e in entities if e.type in (EntityType.NAME, EntityType.PROFESSION))
+    sure_names = _by_begin(e for e in names[1] if e.score >= 0.7)
+    every = _by_begin(entities)
     extra: list[Entity] = []
     done: set[int] = set()
     for e in entities:
@@ -806,9 +825,9 @@ def _card_organisations(text: str, entities: list[Entity]) -> list[Entity]:
             value = text[begin:end]
             if not value or len(value) > 60 or len(value.split()) > 5 or re.search(r"[\d:@]", value):
                 break
-            covered = [n for n in entities if n.begin < end and begin < n.end]
+            covered = [n for n in _around(every, end - 1) if begin < n.end]
             if any(n.type is not EntityType.NAME or n.score >= 0.7 for n in covered):
-                if not any(n.begin <= begin and end <= n.end for n in names if n.score >= 0.7):
+                if not any(end <= n.end for n in _around(sure_names, begin)):
                     break  # a known place or an address line, not a name line
                 line_end = line_start - 1
                 if line_end < 0:
@@ -817,7 +836,8 @@ def _card_organisations(text: str, entities: list[Entity]) -> list[Entity]:
             above = text.rfind("\n", 0, max(0, line_start - 1)) + 1
             first_line = (not text[:line_start].strip() and any(c.isdigit() for c in e.text)
                           and all(w[:1].isupper() for w in value.split()))  # "Quenvaro\n9791 Kestrel Rd"
-            if begin not in done and (first_line or any(above <= n.begin < line_start for n in names)):
+            name_above = bisect.bisect_left(names[0], above) < bisect.bisect_left(names[0], line_start)
+            if begin not in done and (first_line or name_above):
                 extra.append(Entity(begin, end, EntityType.OTHER, 0.6, value))
                 done.add(begin)
             break
