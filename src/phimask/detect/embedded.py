@@ -130,15 +130,15 @@ def _inside_addresses_or_firms(entities: list[Entity]) -> list[Entity]:
             for f in _around(firms, e.begin)))]
 
 
-Sorted = tuple[list[int], list[Entity], int]  # begins, entities sorted by begin, longest span
+SpanIndex = tuple[list[int], list[Entity], int]  # begins, entities sorted by begin, longest span
 
 
-def _by_begin(entities: Iterable[Entity]) -> Sorted:
+def _by_begin(entities: Iterable[Entity]) -> SpanIndex:
     ordered = sorted(entities, key=lambda e: e.begin)
     return [e.begin for e in ordered], ordered, max((e.end - e.begin for e in ordered), default=0)
 
 
-def _around(spans: Sorted, position: int) -> list[Entity]:
+def _around(spans: SpanIndex, position: int) -> list[Entity]:
     """The spans that may contain ``position``: those that begin at most the longest span's
     length before it (a bisection, not a scan of every span)."""
     begins, ordered, longest = spans
@@ -895,7 +895,10 @@ def _job_line(words: list[str]) -> bool:
     lex = lexicon()
     phrase, last = fold(" ".join(words)), fold(words[-1]).split("-")[-1]
     return phrase in lex.professions or phrase in lex.foreign_professions or last in _job_heads() or \
-        bool(JOB_ENDING.search(last)) or last.endswith(("man", "woman", "wife", "smith", "keeper", "maker"))
+        bool(AGENT_NOUN.search(last))
+
+
+AGENT_NOUN = re.compile(places.AGENT_END + "$")
 
 
 EMPLOYER_ROLE = re.compile(  # "Brightwell Care songwriter " right before a name, opening a sentence

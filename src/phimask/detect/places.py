@@ -794,7 +794,8 @@ def find_unknown_places(text: str) -> Iterator[Entity]:
 
 def _one_case_unknown_places(text: str) -> Iterator[Entity]:
     """'(MOTHER) FROM QUARNBY ARRIVING', 'son from elmsvik': in a note written in one case, a
-    word of 5+ letters no dictionary, name list or medical list knows after 'from' or 'near'."""
+    word of 5+ letters no dictionary, name list or medical list knows after 'from', 'near',
+    'born in' and the like, before what follows a town (a comma, 'arriving', 'with')."""
     lex = lexicon()
     for m in ONE_CASE_PLACE_CUE.finditer(text):
         word = WORD.match(text, m.end())
