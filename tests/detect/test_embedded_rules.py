@@ -484,6 +484,8 @@ COVERED = [
                  id="signed-surname-before-found-first-name"),
     pytest.param("LASIX GIVEN. SIGNED: ILSE VARN RN -- QUARNE, SCOTT RN", "QUARNE, SCOTT",
                  id="caps-signed-surname-comma-first"),
+    pytest.param("Lungs clear.\n-- quarnbek, heino, MSW\nlabs: u/o 79", "quarnbek, heino",
+                 id="lower-case-signed-surname-first-after-dash"),
     pytest.param("She works at Quarnby S/A in Recife.", "Quarnby S/A", id="brazilian-legal-form"),
     pytest.param("Send the invoice to Ilse Varn, Quarnby HB, 12 Elm Road.", "Quarnby HB",
                  id="swedish-legal-form-in-prose"),
@@ -716,6 +718,7 @@ NOT_TOUCHED = [
     pytest.param("LASIX GIVEN. LOW HB, TRANSFUSED.", "LOW HB", id="hemoglobin-no-legal-form"),
     pytest.param("Neosynephrine given. Surgey aware. Npo.", "Surgey", id="typo-before-aware-no-name"),
     pytest.param("Lasix given. oob to chair. Cse mggmt aware.", "mggmt", id="shorthand-before-aware-no-name"),
+    pytest.param("Lungs clear.\n-- lasix, given, RN", "lasix", id="lower-case-sign-off-needs-a-first-name"),
 ]
 
 

@@ -434,6 +434,10 @@ def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
                     judge.lexical(t.word) >= 0.3 or judge.unknown_proper(t.word) or judge.initial(t.word) or
                     (t.word.isupper() and lex.raw_zipf(t.bare) == 0)) for t in toks):
             yield _name_span(text, toks, 0.8)  # "VARN, ILSE,BSN": surname, first name, credential
+        elif m.group(1) and len(toks) == 2 and "," in m.group(2) and all(t.word.islower() for t in toks) and \
+                fold(toks[1].bare) in lex.first_names and not lex.is_clinical(toks[0].bare) and (
+                    lex.is_name(toks[0].bare) or no_dictionary_word(lex, toks[0].bare)):
+            yield _name_span(text, toks, 0.75)  # "-- kutera, heino, MSW": a lower-case sign-off after a dash
 
 
 def _signs(words: list[str], judge: NameJudge) -> bool:
