@@ -926,6 +926,9 @@ def test_a_listed_town_before_a_state_code_is_a_place_not_a_name(detector: Detec
     ("Please send it to Mrs. Ilse Quarnby Apt. 675 62314 Varnvej 32", T.NAME, "Ilse Quarnby"),
     ("David was late again.", T.NAME, "David"),
     ("Leon wrote the report.", T.NAME, "Leon"),
+    (">Ilse Varn\n>Barnett, Melton and Garcia\n>12 Elm Street", T.OTHER, "Barnett, Melton and Garcia"),
+    ("The account is not correct, please change it to Sofia Lima", T.NAME, "Sofia Lima"),
+    ("She lives in Lima, Peru.", T.ADDRESS, "Lima, Peru"),
     ("Ilse Varn\nTalking-books clerk\n12 Elm Street\nMobile: 723 813 266\n", T.PROFESSION,
      "Talking-books clerk"),
 ])

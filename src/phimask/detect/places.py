@@ -189,6 +189,7 @@ def find_places(text: str) -> Iterator[Entity]:
     case = document_case(text)
     words = list(WORD.finditer(text))
     heads = _place_heads()
+    law_firms = [(m.start(), m.end()) for m in LAW_FIRM.finditer(text)]
     i = 0
     while i < len(words):
         matched = False
@@ -223,6 +224,8 @@ def find_places(text: str) -> Iterator[Entity]:
             noun = any(lex.is_common_noun(w.group(0).rstrip(".")) for w in group)
             after = text[group[-1].end():group[-1].end() + 30]
             followed = bool(re.match(r",\s*[A-Z]", after)) and not _surname_next(lex, after)
+            if kind == "city" and any(begin <= group[0].start() < end for begin, end in law_firms):
+                continue  # "Barnett, Melton and Garcia": a firm named after people
             first_name_town = kind == "city" and size == 1 and fold(first) in lex.first_names
             if first_name_town and (_surname_next(lex, after) or not (
                     context or followed or _placed(lex, text, group[0].start(), after))):
@@ -284,8 +287,9 @@ def _surname_next(lex: Lexicon, after: str) -> bool:
     if not m:
         return False
     key = fold(m.group(1))
-    place = key in lex.cities or key in lex.countries or key in lex.us_states
-    return not place and (key in lex.last_names or lex.raw_zipf(m.group(1)) == 0) and \
+    region = key in lex.countries or key in lex.us_states
+    surname = key in lex.last_names  # "Goldberg" and "Lima" are towns too, but after a first name a surname
+    return not region and (surname or (lex.raw_zipf(m.group(1)) == 0 and key not in lex.cities)) and \
         not lex.is_clinical(m.group(1))
 
 
