@@ -929,6 +929,7 @@ def test_a_listed_town_before_a_state_code_is_a_place_not_a_name(detector: Detec
     (">Ilse Varn\n>Barnett, Melton and Garcia\n>12 Elm Street", T.OTHER, "Barnett, Melton and Garcia"),
     ("The account is not correct, please change it to Sofia Lima", T.NAME, "Sofia Lima"),
     ("She lives in Lima, Peru.", T.ADDRESS, "Lima, Peru"),
+    ("On the last Sunday before Labor Day we returned to Feliciano by helicopter.", T.ADDRESS, "Feliciano"),
     ("Ilse Varn\nTalking-books clerk\n12 Elm Street\nMobile: 723 813 266\n", T.PROFESSION,
      "Talking-books clerk"),
 ])

@@ -1157,11 +1157,18 @@ def _region_after_preposition(text: str, token: Token, lex: Lexicon) -> bool:
     return region and bool(REGION_PREPOSITION.search(text, max(0, token.begin - 12), token.begin))
 
 
+TRAVELLED_TO = re.compile(  # "flew to Coles", "we returned to Feliciano": a journey ends at a place
+    r"(?i:flew|flown|fly|flying|returned|moved|travell?ed|went|drove|headed|relocated)[ \t]+(?:back[ \t]+)?"
+    r"(?i:to)[ \t]+$")
+
+
 def _town_after_preposition(text: str, token: Token, lex: Lexicon) -> bool:
     """'DAUGHTER FROM ROME', 'in Wilson since 1958': a listed town alone after 'from' or 'in'
-    is a place more often than a person, though a name too."""
-    return fold(token.bare) in lex.cities and bool(
-        TOWN_PREPOSITION.search(text, max(0, token.begin - 12), token.begin))
+    is a place more often than a person, though a name too; so is any word a journey ends at
+    ('flew to Coles')."""
+    before = max(0, token.begin - 30)
+    return bool(TRAVELLED_TO.search(text, before, token.begin)) or (fold(token.bare) in lex.cities and bool(
+        TOWN_PREPOSITION.search(text, max(0, token.begin - 12), token.begin)))
 
 
 def _as_town(entity: Entity) -> Entity:
