@@ -3,6 +3,7 @@ professions."""
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterator
@@ -189,7 +190,7 @@ def find_places(text: str) -> Iterator[Entity]:
     case = document_case(text)
     words = list(WORD.finditer(text))
     heads = _place_heads()
-    law_firms = [(m.start(), m.end()) for m in LAW_FIRM.finditer(text)]
+    law_firms = [(m.start(), m.end()) for m in LAW_FIRM.finditer(text)]  # in order, none overlapping
     i = 0
     while i < len(words):
         matched = False
@@ -224,7 +225,7 @@ def find_places(text: str) -> Iterator[Entity]:
             noun = any(lex.is_common_noun(w.group(0).rstrip(".")) for w in group)
             after = text[group[-1].end():group[-1].end() + 30]
             followed = bool(re.match(r",\s*[A-Z]", after)) and not _surname_next(lex, after)
-            if kind == "city" and any(begin <= group[0].start() < end for begin, end in law_firms):
+            if kind == "city" and _inside(law_firms, group[0].start()):
                 continue  # "Barnett, Melton and Garcia": a firm named after people
             first_name_town = kind == "city" and size == 1 and fold(first) in lex.first_names
             if first_name_town and (_surname_next(lex, after) or not (
@@ -252,6 +253,12 @@ def find_places(text: str) -> Iterator[Entity]:
             break
         if not matched:
             i += 1
+
+
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    """Whether ``position`` falls in one of ``spans`` (sorted, not overlapping): a bisection."""
+    at = bisect.bisect_right(spans, position, key=lambda span: span[0]) - 1
+    return at >= 0 and spans[at][0] <= position < spans[at][1]
 
 
 def _cued_town_before(text: str, begin: int) -> bool:
