@@ -63,6 +63,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/detector.py
 	$(BIN)/python bench/detector.py --long-note 5
+	$(BIN)/python bench/detector.py --worst-case
 	$(BIN)/python bench/allowlist.py
 	$(BIN)/python bench/deid.py --skip-aws
 	$(BIN)/python bench/load.py

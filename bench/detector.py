@@ -16,7 +16,8 @@ pipeline is installed (``--spacy-model``); when no trained English pipeline is i
 (none is on PyPI) it uses a blank one, i.e. patterns without NER, and says so.
 
 ``--long-note MB`` instead runs one note of MB megabytes (the first corpus's notes joined)
-through phimask in one call and prints its time, chars/s and peak memory.
+through phimask in one call and prints its time, chars/s and peak memory; ``--worst-case``
+runs invented lines repeated 1,000 and 4,000 times and prints how the time grows.
 
 Held-out split: every note belongs to "tune" or "held-out" by ``split_of(corpus, id)``,
 a SHA-256 of ``"<corpus>:<note id>"`` (corpus = file stem): the first 8 bytes as a
@@ -205,6 +206,45 @@ def long_note(eval_dir: Path, megabytes: float, threshold: float) -> int:
     return 0
 
 
+WORST_CASE_LINES = (  # invented lines that once made a pass compare every entity with every other one
+    "Seen by Dr. Ilse Quarnby on May 3, 2020 at 12 Kestrel Road, Elmsby, MA 02139; call 555-201-3344. ",
+    "Dr. Ilse Quarnby Apt. 5 ",
+    "Ilse Varn of Harper, Collins and Wade. ",
+    "Kind regards,\nIlse Varn\n7156 Kane Way Quarnby, TX 78572 US\nilse@example.com\n",
+    "Ilse Quarnby\nQuarnography\n12 Elm Street\nMobile: 723 813 266\n",
+    "Barnett, Melton and Garcia moved to Boston and Garcia. ",
+    "Ilse, Varn, Quist, Elm, Oak and Ash. ",
+    "SIGNED: ILSE QUARNBY RN -- VARN, SCOTT RN\n",
+    "PT LIVES WITH KRISTIE (GRANDDAUGHTER) IN TEVETOGLUTON, CONNECTICUT. ",
+    "FULL CODE, CONFIRMED WITH FATHER ANITA JUN 11. ",
+    "Tel: 4004773825 or cell (02)/987-7353. ",
+    "www.quarnby.com/x www.varn.co.uk ",
+)
+WORST_CASE_REPEATS = (1000, 4000)
+
+
+def worst_case(threshold: float) -> int:
+    """Each line of WORST_CASE_LINES repeated 1,000 and 4,000 times, one ``find_phi`` call
+    each: linear code takes about 4× the time for 4× the text; a pass that compares every
+    entity with every other one takes about 16×."""
+    from phimask.pipeline import default_detector, find_phi
+
+    default_detector()
+    find_phi(WARM_UP, threshold)
+    worst = 0.0
+    for line in WORST_CASE_LINES:
+        seconds = []
+        for repeats in WORST_CASE_REPEATS:
+            started = time.perf_counter()
+            find_phi(line * repeats, threshold)
+            seconds.append(time.perf_counter() - started)
+        ratio = seconds[1] / seconds[0]
+        worst = max(worst, ratio)
+        print(f"{ratio:5.1f}x  {seconds[0]:6.2f} s -> {seconds[1]:6.2f} s  {line[:48]!r}")
+    print(f"worst ratio {worst:.1f}x for {WORST_CASE_REPEATS[1] // WORST_CASE_REPEATS[0]}x the text")
+    return 0
+
+
 # ---------------------------------------------------------------- driver
 
 def score(args: argparse.Namespace, gold: Path, pred: Path) -> dict[str, Any]:
@@ -269,10 +309,15 @@ def main() -> int:
     parser.add_argument("--long-note", type=float, default=0, metavar="MB",
                         help="instead: one note of MB megabytes (the first corpus's notes joined) through "
                              "phimask in one call; prints time, chars/s and peak memory")
+    parser.add_argument("--worst-case", action="store_true",
+                        help="instead: invented lines repeated 1,000 and 4,000 times through phimask; "
+                             "prints how much longer 4x the text takes (linear: about 4x)")
     parser.add_argument("--worker", nargs=3, metavar=("TOOL", "CORPUS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.long_note:
         return long_note(args.eval, args.long_note, args.threshold)
+    if args.worst_case:
+        return worst_case(args.threshold)
     if args.worker:
         worker(args.worker[0], Path(args.worker[1]), Path(args.worker[2]), args.threshold, args.spacy_model)
         return 0
