@@ -805,14 +805,15 @@ def _card_organisations(text: str, entities: list[Entity]) -> list[Entity]:
     """On a contact card — a name line, then a short line, then a postal address — the
     short line is the organisation ('Ilse Marwood / Brightwell Labs / PSC 1021, Box 4410'); the name
     (or a job title) may be repeated between the organisation and the address."""
+    addresses = [e for e in entities if e.type is EntityType.ADDRESS and e.score >= 0.75]
+    if not addresses:
+        return entities  # no card: no index to build
     names = _by_begin(e for e in entities if e.type in (EntityType.NAME, EntityType.PROFESSION))
     sure_names = _by_begin(e for e in names[1] if e.score >= 0.7)
     every = _by_begin(entities)
     extra: list[Entity] = []
     done: set[int] = set()
-    for e in entities:
-        if e.type is not EntityType.ADDRESS or e.score < 0.75:
-            continue
+    for e in addresses:
         line_end = text.rfind("\n", max(0, e.begin - 200), e.begin)
         if line_end < 0 or text[line_end + 1:e.begin].strip(" \t>?"):
             continue  # the address does not open its line

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 
@@ -1172,7 +1172,7 @@ def _town_after_preposition(text: str, token: Token, lex: Lexicon) -> bool:
 
 
 def _as_town(entity: Entity) -> Entity:
-    return Entity(entity.begin, entity.end, EntityType.ADDRESS, entity.score, entity.text)
+    return replace(entity, type=EntityType.ADDRESS)
 
 
 def _unknown_lower(lex: Lexicon, word: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
@@ -190,7 +190,6 @@ def find_places(text: str) -> Iterator[Entity]:
     case = document_case(text)
     words = list(WORD.finditer(text))
     heads = _place_heads()
-    law_firms = [(m.start(), m.end()) for m in LAW_FIRM.finditer(text)]  # in order, none overlapping
     i = 0
     while i < len(words):
         matched = False
@@ -225,7 +224,7 @@ def find_places(text: str) -> Iterator[Entity]:
             noun = any(lex.is_common_noun(w.group(0).rstrip(".")) for w in group)
             after = text[group[-1].end():group[-1].end() + 30]
             followed = bool(re.match(r",\s*[A-Z]", after)) and not _surname_next(lex, after)
-            if kind == "city" and _inside(law_firms, group[0].start()):
+            if kind == "city" and _inside(_law_firms(text), group[0].start()):
                 continue  # "Barnett, Melton and Garcia": a firm named after people
             first_name_town = kind == "city" and size == 1 and fold(first) in lex.first_names
             if first_name_town and (_surname_next(lex, after) or not (
@@ -255,10 +254,16 @@ def find_places(text: str) -> Iterator[Entity]:
             i += 1
 
 
-def _inside(spans: list[tuple[int, int]], position: int) -> bool:
-    """Whether ``position`` falls in one of ``spans`` (sorted, not overlapping): a bisection."""
-    at = bisect.bisect_right(spans, position, key=lambda span: span[0]) - 1
-    return at >= 0 and spans[at][0] <= position < spans[at][1]
+@lru_cache(maxsize=4)  # find_places and find_organisations read the same document's firms
+def _law_firms(text: str) -> tuple[re.Match[str], ...]:
+    """'Varn, Quist and Elm': firms named after people, in order and not overlapping."""
+    return tuple(LAW_FIRM.finditer(text))
+
+
+def _inside(spans: Sequence[re.Match[str]], position: int) -> bool:
+    """Whether ``position`` falls in one of ``spans`` (in order, not overlapping): a bisection."""
+    at = bisect.bisect_right(spans, position, key=lambda span: span.start()) - 1
+    return at >= 0 and spans[at].start() <= position < spans[at].end()
 
 
 def _cued_town_before(text: str, begin: int) -> bool:
@@ -495,7 +500,7 @@ def find_organisations(text: str) -> Iterator[Entity]:
             continue
         begin = m.end(1) - len(" ".join(words))
         yield hit(text, begin, m.end(), EntityType.OTHER, 0.8)
-    for m in LAW_FIRM.finditer(text):
+    for m in _law_firms(text):
         if _listed_people(text, m.start(), lex):
             continue
         names = sum(fold(g) in lex.last_names and not lex.is_clinical(g) for g in m.groups())
