@@ -24,6 +24,7 @@ from phimask.detect.lexicon import (
     medical_words,
 )
 from phimask.detect.patterns import led
+from phimask.detect.prefilter import scan
 from phimask.entities import Entity, EntityType
 from phimask.errors import DetectorFailed, DetectorTimeout, PhimaskError, raised_at
 
@@ -281,8 +282,8 @@ def _dedupe(entities: Iterable[Entity]) -> list[Entity]:
 def _protected_spans(text: str) -> list[tuple[int, int]]:
     """Clinical phrases that look like names ("Parkinson disease", "Hunt and Hess")."""
     lex = lexicon()
-    spans = [(m.start(), m.end()) for m in CLINICAL_PHRASES.finditer(text)]
-    for m in EPONYM_HEAD.finditer(text) if EPONYM_WORD.search(text) else ():
+    spans = [(m.start(), m.end()) for m in scan(CLINICAL_PHRASES, text)]
+    for m in scan(EPONYM_HEAD, text) if EPONYM_WORD.search(text) else ():
         head = m.group(1)
         parts = re.split(r"\s*-\s*|\s+and\s+|\s+", head)
         if any(lex.is_clinical(p) for p in parts) or lex.is_name(parts[-1]):

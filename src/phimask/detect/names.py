@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt, medical_words, misspelt
 from phimask.detect.patterns import STATE_ABBREVIATIONS, TITLE_WORD, hit, led
+from phimask.detect.prefilter import scan
 from phimask.entities import Entity, EntityType
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*\.?|[^\W\d_]\.")
@@ -319,7 +320,7 @@ def _typo(tok: Token, weak_cue: bool) -> bool:
 
 def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Dr. Varnell', 'MR VARNOSH', 'Miss Margaret Quillon' (title itself kept)."""
-    for m in TITLES.finditer(text):
+    for m in scan(TITLES, text):
         if judge.case is Case.MIXED and m.group(0).startswith(("MS", "MX")):
             continue  # "monitor MS. Restart ...": mental status; a title is written "Ms."
         toks = tokens_from(text, m.end(), 4)
@@ -369,7 +370,7 @@ def _lower_surname(lex: Lexicon, word: str) -> bool:
 
 def find_credentialed(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Saanvi Sarkar, MD', 'B. CLIFFORD MD'."""
-    for m in CREDENTIALS.finditer(text):
+    for m in scan(CREDENTIALS, text):
         start = m.start()
         back: list[Token] = []
         for w in reversed(list(WORD.finditer(text, max(0, start - 60), start))):
@@ -417,10 +418,10 @@ def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
     if not SIGNOFF_END.search(text):
         return  # no line ends with a credential: the cheap test first
     lex = judge.lex
-    for m in SIGNATURE.finditer(text):
+    for m in scan(SIGNATURE, text):
         if _signs(m.group(1).split(), judge):
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.85)
-    for m in SIGNED_LINE.finditer(text):
+    for m in scan(SIGNED_LINE, text):
         toks = [Token(m.start(2) + w.start(), m.start(2) + w.end(), w.group(0))
                 for w in WORD.finditer(m.group(2))]
         if len(toks) == 1 and len(toks[0].bare) <= 3 and (m.group(1) or toks[0].bare.isupper()):
@@ -470,7 +471,7 @@ QUOTED_NAME = re.compile(r"[ \t]*[\"“']([^\W\d_][\w'-]{1,20})[\"”']")
 
 def find_relatives(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'son, Jorge', 'husband jim', 'daughters sarah and margie', 'daughter "ilsa"'."""
-    for m in RELATIVES.finditer(text):
+    for m in scan(RELATIVES, text):
         bracket = BRACKETED_NAME.search(m.group(0))
         if bracket:  # "partner (Ilse Varn)", "wife (Ilse Varn, 555-0100)": the name in brackets
             toks = [Token(m.start() + w.start(), m.start() + w.end(), w.group(0))
@@ -490,7 +491,7 @@ def find_relatives(text: str, judge: NameJudge) -> Iterator[Entity]:
 
 def find_labelled(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Name: SALAZAR, CARLOS', 'Primary Nurse(s):\\nJackson; Mateo'."""
-    for m in LABELS.finditer(text):
+    for m in scan(LABELS, text):
         groups = list(_list_of_names(text, m.end(), judge, strict_first=False))
         if len(groups) == 2 and len(groups[0]) == 1 and \
                 text[groups[0][-1].end:groups[1][0].begin].strip() == ",":
@@ -501,7 +502,7 @@ def find_labelled(text: str, judge: NameJudge) -> Iterator[Entity]:
 
 def find_introduced(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'My name is Ilvana', 'Dear Ms Varnéczy', 'Thanks, Ilvo'."""
-    for m in INTRODUCTIONS.finditer(text):
+    for m in scan(INTRODUCTIONS, text):
         taken = _take_names(judge, tokens_from(text, m.end(), 3), strict_first=True)
         if taken and (judge.case is not Case.MIXED or taken[0].word[:1].isupper()):
             yield _name_span(text, taken, 0.8)
@@ -537,7 +538,7 @@ def find_service_members(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Ilse from case management following': a person named before the service they come from."""
     if not FROM_WORD.search(text):
         return  # the cheap test first
-    for m in SERVICE_MEMBER.finditer(text):
+    for m in scan(SERVICE_MEMBER, text):
         toks = [Token(m.start(1) + w.start(), m.start(1) + w.end(), w.group(0))
                 for w in WORD.finditer(m.group(1))]
         if toks and all(_named_by_role(judge, t) for t in toks):
@@ -547,7 +548,7 @@ def find_service_members(text: str, judge: NameJudge) -> Iterator[Entity]:
 def find_staff(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'IV NURSE VIRGINIA VARNESSE', 'per Varnell', 'spoke with Mary Varnell': a known name
     (not only a plausible word) right after a role or a reporting verb."""
-    for m in STAFF_ROLES.finditer(text):
+    for m in scan(STAFF_ROLES, text):
         toks = tokens_from(text, m.end(), 3)
         taken = _take_names(judge, toks, strict_first=True)
         if len(taken) == 1 and _region_after_preposition(text, taken[0], judge.lex):
@@ -577,7 +578,7 @@ ROLE_AFTER = re.compile(
 def find_roled(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'TOBIAS VARNHOLT (RESIDENT)', 'Ilse Quarandt (daughter)': the words right before a
     bracketed role or relative name that person."""
-    for m in ROLE_AFTER.finditer(text):
+    for m in scan(ROLE_AFTER, text):
         back: list[Token] = []
         for w in reversed(list(WORD.finditer(text, max(0, m.start() - 40), m.start()))):
             gap = text[w.end():(back[0].begin if back else m.start())]
@@ -599,7 +600,7 @@ def find_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'E. WELSH aware', 'Z. Miller': an initial and a surname that is a known name or a
     word no dictionary knows."""
     lex = judge.lex
-    for m in INITIAL_SURNAME.finditer(text):
+    for m in scan(INITIAL_SURNAME, text):
         surname = POSSESSIVE.sub("", m.group(2))
         if lex.is_clinical(surname) or lex.is_drug(surname) or LETTER_PAIR.search(text, 0, m.start()):
             continue
@@ -612,7 +613,7 @@ def find_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
             known = True  # "T. FARROW AWARE", "per K. HOLLIS": the cue vouches for a common word
         if known or (unknown and (vouched or (judge.case is Case.MIXED and not surname.isupper()))):
             yield hit(text, m.start(1), m.start(2) + len(surname), EntityType.NAME, 0.75)
-    for m in INITIAL_SURNAME_ACTING.finditer(text):
+    for m in scan(INITIAL_SURNAME_ACTING, text):
         surname = m.group(2)
         if not (lex.is_clinical(surname) or lex.is_drug(surname) or medical_or_misspelt(surname)) and \
                 lex.zipf(surname) < 5.0:
@@ -634,7 +635,7 @@ def find_name_lists(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'they had 6: odessa, adam, christopher and caleb': a list whose items are mostly
     first names is a list of names."""
     lex = judge.lex
-    for m in NAME_LIST.finditer(text):
+    for m in scan(NAME_LIST, text):
         items = list(re.finditer(r"[^\W\d_]{2,}", m.group(1)))
         items = [i for i in items if i.group(0).lower() != "and"]
         first = sum(fold(i.group(0)) in lex.first_names and not lex.is_clinical(i.group(0))
@@ -686,7 +687,7 @@ def find_dialogue_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
     any letter case and with a surname or initial ('CAITLIN:', 'kilbride, jose:', 'c. garza:')."""
     if text.count(":") < 2:
         return
-    lines = [(m, re.split(r"[ \t]*,[ \t]*|[ \t]+", m.group(1))) for m in DIALOGUE_LINE.finditer(text)]
+    lines = [(m, re.split(r"[ \t]*,[ \t]*|[ \t]+", m.group(1))) for m in scan(DIALOGUE_LINE, text)]
     speakers = [(m, words) for m, words in lines if _speaker_words(words, judge)]
     firsts = {fold(w) for _, words in speakers for w in words if _first_name(judge.lex, w)}
     headed = any(judge.lex.is_clinical(words[0].rstrip(".")) for _, words in lines)  # "Neuro:", "FEN:"
@@ -712,12 +713,12 @@ def find_card_names(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'horton, susan' alone on a line (a surname, a comma and a first name, as cards and
     lists of contacts write them), and 'Is Tanya coming': a first name as the subject."""
     lex = judge.lex
-    for m in SURNAME_FIRST_LINE.finditer(text) if "," in text else ():
+    for m in scan(SURNAME_FIRST_LINE, text) if "," in text else ():
         surname, first = m.group(1).split(",")[0], m.group(2)
         if _first_name(lex, first) and _speaker_words([surname], judge) and \
                 fold(surname) not in lex.cities and fold(first) not in lex.us_states:
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.7)
-    for m in COMING.finditer(text):
+    for m in scan(COMING, text):
         word = m.group(1)
         if _first_name(lex, word) and not lex.is_clinical(word) and (
                 judge.case is not Case.MIXED or word[:1].isupper()):
@@ -726,7 +727,7 @@ def find_card_names(text: str, judge: NameJudge) -> Iterator[Entity]:
 
 def find_letter_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
     """The line right after 'Kind regards,' or 'Cheers,' when its words could all be a name."""
-    for m in LETTER_CLOSING.finditer(text) if "\n" in text else ():
+    for m in scan(LETTER_CLOSING, text) if "\n" in text else ():
         if _speaker_words(m.group(1).split(), judge):
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.75)
 
@@ -735,9 +736,9 @@ def find_speakers(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Varnett: What a wife.', 'John: You saved my life!': a line opened by a first name
     (or a word no dictionary knows) and a colon is a dialogue line."""
     lex = judge.lex
-    lines = list(SPEAKER.finditer(text))
+    lines = list(scan(SPEAKER, text))
     headed = any(lex.is_clinical(m.group(1)) for m in lines)  # "Neuro:", "Resp:": a note's sections
-    for m in LOWER_SPEAKER.finditer(text) if judge.case is Case.LOWER else ():
+    for m in scan(LOWER_SPEAKER, text) if judge.case is Case.LOWER else ():
         if fold(m.group(1)) not in NOT_SPEAKERS and _lower_first_name(lex, m.group(1)):
             yield hit(text, m.start(1), m.end(1), EntityType.NAME, 0.65)  # 'bram: "are you coming?"'
     dialogue = len({m.group(1) for m in lines}) >= 2
@@ -790,7 +791,7 @@ def find_named_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Kelly Brown joined', 'lewis nguyen has been a', 'k. carville from oslo is a': a first
     name or an initial and a surname opening a sentence whose verb needs a person."""
     lex = judge.lex
-    for m in SUBJECT_NAME.finditer(text) if judge.case is not Case.UPPER else ():
+    for m in scan(SUBJECT_NAME, text) if judge.case is not Case.UPPER else ():
         first, *rest = m.group(1).split()
         if not (judge.initial(first) or _first_name(lex, first)):
             continue
@@ -808,7 +809,7 @@ def find_let_know(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'I will let Tony know', 'ask quarnby to call': a first name or an unknown word as the
     person told."""
     lex = judge.lex
-    for m in LET_KNOW.finditer(text):
+    for m in scan(LET_KNOW, text):
         word = m.group(1)
         if fold(word) in STOP_AND_PRONOUNS or fold(word) in {"me", "us", "him", "them", "everyone"} or \
                 lex.is_clinical(word) or lex.is_drug(word) or (judge.case is Case.MIXED and word.islower()):
@@ -825,7 +826,7 @@ def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
     lower = judge.case is Case.LOWER
     subject = LOWER_SUBJECT_WORD if lower else SUBJECT_WORD
     lex = judge.lex
-    for m in PERSON_VERB.finditer(text):
+    for m in scan(PERSON_VERB, text):
         word = subject.search(text, max(0, m.start() - 30), m.start())
         if not word:
             continue
@@ -845,10 +846,10 @@ def find_person_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
                 lex.raw_zipf(bare) < 2.0 and not lex.is_drug(bare) and not medical_or_misspelt(bare)):
             yield hit(text, begin, m.start(), EntityType.NAME, 0.65)
     if lower:  # "the letters of bertram has been": a rare first name as any subject
-        for found in LOWER_SUBJECT.finditer(text):
+        for found in scan(LOWER_SUBJECT, text):
             if _lower_first_name(lex, found.group(1), rarer_than=3.0):
                 yield hit(text, found.start(1), found.end(1), EntityType.NAME, 0.6)
-    for said in SAID_TO.finditer(text):  # "said Quorvath to Antonio"
+    for said in scan(SAID_TO, text):  # "said Quorvath to Antonio"
         name = said.group(1)
         if not lex.is_clinical(name) and fold(name) not in STOP_AND_PRONOUNS and (
                 lex.is_name(name) or (lex.raw_zipf(name) < 2.0 and not medical_or_misspelt(name))):
@@ -879,7 +880,7 @@ def find_coordinated(text: str, judge: NameJudge) -> Iterator[Entity]:
     if judge.case is not Case.MIXED:
         return
     lex = judge.lex
-    for m in COORDINATED.finditer(text):
+    for m in scan(COORDINATED, text):
         items = [i for i in re.finditer(r"[^\W\d_]+", m.group(1)) if i.group(0) != "and"]
         words = [i.group(0) for i in items]
         if all((lex.is_name(w) or judge.unknown_proper(w)) and not lex.is_clinical(w) and not lex.is_drug(w)
@@ -892,7 +893,7 @@ def find_coordinated(text: str, judge: NameJudge) -> Iterator[Entity]:
 def find_informed(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'grace dudak aware', 'md wyman aware': the person told of something is named."""
     lex = judge.lex
-    for m in INFORMED_AFTER.finditer(text):
+    for m in scan(INFORMED_AFTER, text):
         words = [(m.start(i), m.group(i)) for i in (1, 2) if m.group(i)]
         kept = [(b, w) for b, w in words if not lex.is_clinical(w) and not _shorthand_or_typo(lex, w) and (
             judge.lexical(w) >= 0.45 or (lex.raw_zipf(w) < 2.0 and not CLINICAL_MORPHOLOGY.search(w)))]
@@ -943,7 +944,7 @@ def find_lowercase_cued(text: str, judge: NameJudge) -> Iterator[Entity]:
             and not lex.is_drug(word) and not RELATIVES.fullmatch(word) and lex.zipf(word) < 5.5 \
             and word.islower()
 
-    for m in LOWER_CUE.finditer(text):
+    for m in scan(LOWER_CUE, text):
         first, initial, last = m.group(1), m.group(2), m.group(3)
         if len(first) == 1 and first not in "ai" and not initial and last and known(last) and \
                 NAME_ENDS.match(text, m.end(3)):
@@ -965,7 +966,7 @@ def find_middle_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'benjamin a seiler', 'Hanne K. Vestergaard': a first name, an initial and a surname,
     in any letter case, when one side is a known name and neither is a common word."""
     lex = judge.lex
-    for m in MIDDLE_INITIAL.finditer(text):
+    for m in scan(MIDDLE_INITIAL, text):
         first, last = m.group(1), m.group(3)
         if any(lex.is_clinical(w) or lex.is_drug(w) or fold(w) in STOP_AND_PRONOUNS for w in (first, last)):
             continue
@@ -987,7 +988,7 @@ def find_lexical(text: str, judge: NameJudge) -> Iterator[Entity]:
     """Runs of name-like words scored by the name lexicons."""
     run: list[Token] = []
     mixed = judge.case is Case.MIXED
-    for m in WORD.finditer(text):
+    for m in scan(WORD, text):
         word = m.group(0)
         candidate = not mixed or judge.initial(word) or (judge.capitalised(word) and (
             not judge.abbreviation(word) or _double_barrelled(POSSESSIVE.sub("", word.rstrip(".")))))

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from phimask.detect.lexicon import fold, lexicon
+from phimask.detect.prefilter import scan
 from phimask.entities import Entity, EntityType
 
 Recognizer = Callable[[str], Iterator[Entity]]
@@ -104,16 +105,16 @@ IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])", I)
 
 def find_contacts(text: str) -> Iterator[Entity]:
     """E-mail addresses, URLs, bare domain names and IP addresses."""
-    emails = [(m.start(), m.end()) for m in EMAIL.finditer(text)]
+    emails = [(m.start(), m.end()) for m in scan(EMAIL, text)]
     for begin, end in emails:
         yield hit(text, begin, end, EntityType.EMAIL, 0.99)
-    for m in URL.finditer(text):
+    for m in scan(URL, text):
         end = m.end()
         while end > m.start() and text[end - 1] in ".,;:!?)]}":
             end -= 1
         yield hit(text, m.start(), end, EntityType.URL, 0.97)
     path_end = 0
-    for m in DOMAIN.finditer(text):
+    for m in scan(DOMAIN, text):
         if m.start() < path_end or any(b <= m.start() < e for b, e in emails):
             continue  # inside an e-mail address or the path of the domain before
         label = m.group(0).split(".")[0]
@@ -128,10 +129,10 @@ def find_contacts(text: str) -> Iterator[Entity]:
             continue  # "dosing.no", "8cms.pt": a missing space, not a web address
         score = 0.85 if (len(label) >= 4 and not known_word) or web else 0.45
         yield hit(text, m.start(), end, EntityType.URL, score)
-    for m in IPV4.finditer(text):
+    for m in scan(IPV4, text):
         if all(int(part) <= 255 for part in m.group(0).split(".")):
             yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.9)
-    for m in IPV6.finditer(text):
+    for m in scan(IPV6, text):
         if m.group(0).count(":") >= 3:
             try:
                 ipaddress.IPv6Address(m.group(0))
@@ -214,7 +215,7 @@ def find_phones(text: str) -> Iterator[Entity]:
     """Phone and fax numbers (national and international shapes), pagers, extensions."""
     if not DIGIT.search(text):
         return
-    for m in PHONE.finditer(text):
+    for m in scan(PHONE, text):
         value = m.group(0)
         digits = _digits(value)
         groups = re.findall(r"\d+", value)
@@ -247,28 +248,28 @@ def find_phones(text: str) -> Iterator[Entity]:
         if context:
             score += 0.2
         yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, score)
-    for m in PLAIN_INTERNATIONAL.finditer(text):
+    for m in scan(PLAIN_INTERNATIONAL, text):
         yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)
-    for m in PAGER.finditer(text):
+    for m in scan(PAGER, text):
         before = _before(text, m.start(), 30)
         if m.group(0)[:1] in "xX" and not PHONE_CONTEXT.search(before) and before.rpartition("\n")[2].strip():
             continue  # ".45 X 2000": times or a volume; "call x4512" or a line "x4512" is an extension
         glued = m.start(1) == m.start() + 1  # "x4512" is written as one
         yield hit(text, m.start() if glued else m.start(1), m.end(1), EntityType.PHONE_OR_FAX, 0.85)
-    for m in INTERNATIONAL.finditer(text):
+    for m in scan(INTERNATIONAL, text):
         if 8 <= _digits(m.group(0)) <= 18 and not _clock_times(m.group(0)):
             yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)
-    for m in LOOSE_PHONE.finditer(text):
+    for m in scan(LOOSE_PHONE, text):
         if 7 <= _digits(m.group(0)) <= 15 and not YEAR_RANGE.fullmatch(m.group(0)) and \
                 PHONE_LEAD.search(_before(text, m.start(), 60)):
             run = m.group(0).isdigit()  # "Tel: 4004773825": a phone, not the identifier a bare run would be
             yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85 if run else 0.8)
-    for m in LONG_SUBSCRIBER.finditer(text):
+    for m in scan(LONG_SUBSCRIBER, text):
         yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)
-    for m in SLASHED_AREA.finditer(text):
+    for m in scan(SLASHED_AREA, text):
         if _digits(m.group(0)) >= 7 and PHONE_WORD.search(_before(text, m.start(), 30)):
             yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.8)
-    for m in SLASHED_PHONE.finditer(text):
+    for m in scan(SLASHED_PHONE, text):
         yield hit(text, m.start(), m.end(), EntityType.PHONE_OR_FAX, 0.85)
 
 
@@ -322,27 +323,27 @@ def find_identifiers(text: str) -> Iterator[Entity]:
     """SSNs, labelled IDs (MRN, account, licence...), cards, IBANs, VINs, long numbers."""
     if not DIGIT.search(text):
         return  # a VIN is kept only with 5 digits
-    for m in SSN.finditer(text):
+    for m in scan(SSN, text):
         yield hit(text, m.start(), m.end(), EntityType.ID, 0.92)
-    for m in LABELLED_ID.finditer(text):
+    for m in scan(LABELLED_ID, text):
         value = m.group(1)
         if UNIT_SUFFIX.match(value) or (value.isdigit() and len(value) < 3):
             continue
         yield hit(text, m.start(1), m.end(1), EntityType.ID, 0.93)
-    for m in IBAN.finditer(text):
+    for m in scan(IBAN, text):
         if _iban_valid(m.group(0)):
             yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.95)
-    for m in CARD.finditer(text):
+    for m in scan(CARD, text):
         if 12 <= _digits(m.group(0)) <= 19:
             score = 0.9 if _luhn(m.group(0)) else 0.7
             yield hit(text, m.start(), m.end(), EntityType.OTHER, score)
-    for m in LONG_NUMBER.finditer(text):
+    for m in scan(LONG_NUMBER, text):
         value = m.group(0)
         card = (13 <= len(value) <= 19 and _luhn(value)) or (
             len(value) >= 12 and CARD_CUE.search(_before(text, m.start(), 40)))
         kind = EntityType.OTHER if card else EntityType.ID  # a payment card's number is no record ID
         yield hit(text, m.start(), m.end(), kind, 0.8 if len(value) >= 7 else 0.6)
-    for m in MIXED_ID.finditer(text):
+    for m in scan(MIXED_ID, text):
         value = m.group(0)
         if UNIT_SUFFIX.match(value) or _digits(value) < 4 or value.count("-") > 3 or \
                 re.fullmatch(r"[\d-]+-(?:office|fax|mobile|home|work|cell|desk)", value, re.IGNORECASE):
@@ -354,7 +355,7 @@ def find_identifiers(text: str) -> Iterator[Entity]:
             continue
         letters = sum(c.isalpha() for c in value)
         yield hit(text, m.start(), m.end(), EntityType.ID, 0.8 if letters <= 4 else 0.65)
-    for m in VIN.finditer(text):
+    for m in scan(VIN, text):
         if _digits(m.group(0)) >= 5 and any(c.isalpha() for c in m.group(0)):
             yield hit(text, m.start(), m.end(), EntityType.ID, 0.9)
 
@@ -482,7 +483,7 @@ def find_dates(text: str) -> Iterator[Entity]:
             yield hit(text, m.start(), m.end(), EntityType.DATE, score)
     if not digits:
         return  # every shape below has one
-    for m in SHORT_DATE.finditer(text):
+    for m in scan(SHORT_DATE, text):
         month, day = int(m.group(1)), int(m.group(2))
         if EVENT_DATE_BEFORE.search(_before(text, m.start(), 14)) or \
                 EVENT_DATE_AFTER.match(text, m.end()) or _study_dated(text, m.start(), m.end()):
@@ -500,18 +501,18 @@ def find_dates(text: str) -> Iterator[Entity]:
                           PAIN_AFTER.match(text, m.end())):
             continue  # "pain 6/10", "3-4/10 cpain": a pain score
         yield hit(text, m.start(), m.end(), EntityType.DATE, 0.72)
-    for m in DASHED_DATE.finditer(text):
+    for m in scan(DASHED_DATE, text):
         before = _before(text, m.start(), 40)
         dash_cued = bool(SHORT_DATE_CUE.search(before[-14:]) or EVENT_PLACE_CUE.search(before) or
                          _study_dated(text, m.start(), m.end()))
         if dash_cued and not NOT_SHORT_DATE_AFTER.match(text, m.end()) and \
                 not SETTING_AFTER.match(text, m.end()) and not RANGE_AFTER.match(text, m.end()):
             yield hit(text, m.start(), m.end(), EntityType.DATE, 0.7)
-    for m in SHORT_RANGE.finditer(text):  # "3/14-3/19": the dash between two dates too
+    for m in scan(SHORT_RANGE, text):  # "3/14-3/19": the dash between two dates too
         if all(int(a) <= 12 and int(b) <= 31 for a, b in (m.group(1, 2), m.group(3, 4))) and \
                 max(int(m.group(2)), int(m.group(4))) > 5:
             yield hit(text, m.start(), m.end(), EntityType.DATE, 0.72)
-    for m in YEAR_ALONE.finditer(text):
+    for m in scan(YEAR_ALONE, text):
         if YEAR_UNITS_AFTER.match(text, m.end()):
             continue
         value = m.group(0)
@@ -522,15 +523,15 @@ def find_dates(text: str) -> Iterator[Entity]:
                 not _study_dated(text, m.start(), m.end()):
             continue  # "at 1900", "1800 labs": a 24-hour time ("echo 1944:" dates a study)
         yield hit(text, m.start(), m.end(), EntityType.DATE, 0.75)
-    for m in MONTH_YEAR.finditer(text):
+    for m in scan(MONTH_YEAR, text):
         if not NOT_SHORT_DATE_BEFORE.search(_before(text, m.start(), 12)) and \
                 not NOT_SHORT_DATE_AFTER.match(text, m.end()):
             yield hit(text, m.start(), m.end(), EntityType.DATE, 0.7)
-    for m in EVENT_YEAR.finditer(text):
+    for m in scan(EVENT_YEAR, text):
         group = 1 if m.group(1) else 2
         if not MEASURE_AFTER.match(text, m.end(group)):
             yield hit(text, m.start(group), m.end(group), EntityType.DATE, 0.6)
-    for m in APOSTROPHE_YEAR.finditer(text):
+    for m in scan(APOSTROPHE_YEAR, text):
         group = 1 if m.group(1) else 2
         yield hit(text, m.start(group), m.end(group), EntityType.DATE, 0.6)
 
@@ -581,19 +582,19 @@ def find_ages(text: str) -> Iterator[Entity]:
     lower (Safe Harbor needs only ages over 89 removed)."""
     if not DIGIT.search(text):
         return
-    for m in AGE_AFTER.finditer(text):
+    for m in scan(AGE_AFTER, text):
         if int(m.group(1)) <= 125 and not _is_duration(text, m):
             yield hit(text, m.start(1), m.end(1), EntityType.AGE, _age_score(m.group(1)))
-    for m in AGE_WHEN.finditer(text):
+    for m in scan(AGE_WHEN, text):
         if int(m.group(1)) <= 125:
             yield hit(text, m.start(1), m.end(1), EntityType.AGE, _age_score(m.group(1)))
     lex = lexicon()
-    for m in AGE_IS.finditer(text):
+    for m in scan(AGE_IS, text):
         key = fold(m.group(1))
         if (key in lex.first_names or key in lex.last_names) and key not in lex.clinical_terms and \
                 int(m.group(2)) <= 125:
             yield hit(text, m.start(2), m.end(2), EntityType.AGE, _age_score(m.group(2)))
-    for m in AGE_BEFORE.finditer(text):
+    for m in scan(AGE_BEFORE, text):
         word = m.group(0).split()[0].lower().rstrip(":")
         if int(m.group(1)) > 125:
             continue
@@ -722,11 +723,11 @@ HUNGARIAN_STREET = re.compile(  # "Varnai u. 15.", "Ilvád fejedelem útja 62."
 def find_named_streets(text: str) -> Iterator[Entity]:
     """Streets named without a house number, and Hungarian 'X u. 15.' forms."""
     lex = lexicon()
-    for m in NAMED_STREET.finditer(text):
+    for m in scan(NAMED_STREET, text):
         words = m.group(1).split()[:-1]
         if not any(lex.is_clinical(w) or lex.is_drug(w) or fold(w) in {"the", "a", "an"} for w in words):
             yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)
-    for m in HUNGARIAN_STREET.finditer(text) if DIGIT.search(text) else ():
+    for m in scan(HUNGARIAN_STREET, text) if DIGIT.search(text) else ():
         yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.8)
 
 
@@ -734,7 +735,7 @@ def find_cued_addresses(text: str) -> Iterator[Entity]:
     """'lives at 58204 47 Rue de Varnouan', 'drops you off at 518 Ilvád fejedelem útja 62.':
     after an address cue, a house number and the words up to the punctuation are an address."""
     lex = lexicon()
-    for m in ADDRESS_CUE.finditer(text) if DIGIT.search(text) else ():
+    for m in scan(ADDRESS_CUE, text) if DIGIT.search(text) else ():
         number = CUED_NUMBER.match(text, m.end())
         if number is None or MEASURE_AFTER.match(text, number.end()):
             continue
@@ -829,13 +830,13 @@ def find_addresses(text: str) -> Iterator[Entity]:
     for m in _CORNER[0].finditer(text):
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.85)
     lowered = text.lower()
-    for m in POST_BOX.finditer(text) if any(key in lowered for key in POST_BOX_KEYS) else ():
+    for m in scan(POST_BOX, text) if any(key in lowered for key in POST_BOX_KEYS) else ():
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.9)
-    for m in UNIT_ALONE.finditer(text) if digits else ():
+    for m in scan(UNIT_ALONE, text) if digits else ():
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8)
     head = text[:5000]
     mixed_case = digits and sum(map(str.isupper, head)) < 0.5 * sum(map(str.isalpha, head))
-    for m in NUMBERED_STREET.finditer(text) if mixed_case else ():
+    for m in scan(NUMBERED_STREET, text) if mixed_case else ():
         begin = m.start()
         for lead in re.finditer(r"([a-z]+)[ \t]+", m.group(0)):
             if lead.start() != begin - m.start() or lex.zipf(lead.group(1)) < 4.5:
@@ -856,7 +857,7 @@ def find_addresses(text: str) -> Iterator[Entity]:
                 not words[0][1:].islower())):
             continue  # "Na 153", "Hct 26": a lab value
         yield hit(text, begin, m.end(), EntityType.ADDRESS, 0.8 if leading_number else 0.6)
-    for m in CITY_STATE_ZIP.finditer(text):
+    for m in scan(CITY_STATE_ZIP, text):
         city = m.group(1)
         has_zip = bool(re.search(r"\d{5}", m.group(0)))
         if not has_zip and city.isupper():
@@ -871,11 +872,11 @@ def find_addresses(text: str) -> Iterator[Entity]:
         if re.match(r"['’]|\s+line\b", text[m.end():m.end() + 6], re.IGNORECASE):
             continue
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.85)
-    for m in STATE_ZIP.finditer(text) if digits else ():
+    for m in scan(STATE_ZIP, text) if digits else ():
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.85)
-    for m in ZIP_LABEL.finditer(text) if digits else ():
+    for m in scan(ZIP_LABEL, text) if digits else ():
         yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.9)
-    for m in FOREIGN_STREET.finditer(text):
+    for m in scan(FOREIGN_STREET, text):
         value = m.group(0)
         if any(lex.is_clinical(w.strip(".,")) or lex.is_drug(w.strip(".,")) for w in value.split()[1:]
                if fold(w) not in STREET_PARTICLES):
@@ -896,10 +897,10 @@ def find_addresses(text: str) -> Iterator[Entity]:
         numbers = HOUSE_NUMBERS_BEFORE.search(text, max(0, m.start() - 15), m.start()) if prefixed else None
         begin, score = (numbers.start(), max(score, 0.8)) if numbers else (m.start(), score)
         yield hit(text, begin, m.end(), EntityType.ADDRESS, score)  # "40731 29 Rue de Varnel": numbers first
-    for m in NUMBERED_PREFIX_STREET.finditer(text) if digits else ():
+    for m in scan(NUMBERED_PREFIX_STREET, text) if digits else ():
         if not any(lex.is_clinical(w) or lex.is_drug(w) for w in m.group(1).split()):
             yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.8)  # "770 26 rue des varnelles"
-    for m in SEPARATE_STREET_WORD.finditer(text) if any(w in lowered for w in SEPARATE_STREET_WORDS) else ():
+    for m in scan(SEPARATE_STREET_WORD, text) if any(w in lowered for w in SEPARATE_STREET_WORDS) else ():
         name = m.group(1)
         if lex.zipf(name) < 3.5 and not lex.is_clinical(name) and not lex.is_drug(name):
             yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.75)
@@ -918,7 +919,7 @@ def find_labelled_addresses(text: str) -> Iterator[Entity]:
     holds a number (a name line may come first on an envelope)."""
     if "ddress" not in text and "DDRESS" not in text:
         return
-    for label in ADDRESS_LABEL.finditer(text):
+    for label in scan(ADDRESS_LABEL, text):
         at = label.end()
         while at < len(text) and text[at].isspace():
             at += 1

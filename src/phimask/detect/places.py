@@ -20,6 +20,7 @@ from phimask.detect.patterns import (
     hit,
     led,
 )
+from phimask.detect.prefilter import scan
 from phimask.entities import Entity, EntityType
 
 PLACE_CONTEXT = re.compile(
@@ -188,7 +189,7 @@ def find_places(text: str) -> Iterator[Entity]:
     """Cities, US states and countries (1-3 word look-ups)."""
     lex = lexicon()
     case = document_case(text)
-    words = list(WORD.finditer(text))
+    words = list(scan(WORD, text))
     heads = _place_heads()
     i = 0
     while i < len(words):
@@ -257,7 +258,7 @@ def find_places(text: str) -> Iterator[Entity]:
 @lru_cache(maxsize=4)  # find_places and find_organisations read the same document's firms
 def _law_firms(text: str) -> tuple[re.Match[str], ...]:
     """'Varn, Quist and Elm': firms named after people, in order and not overlapping."""
-    return tuple(LAW_FIRM.finditer(text))
+    return tuple(scan(LAW_FIRM, text))
 
 
 def _inside(spans: Sequence[re.Match[str]], position: int) -> bool:
@@ -322,7 +323,7 @@ def find_facilities(text: str) -> Iterator[Entity]:
     lowered = text.lower()
     if not any(head in lowered for head in FACILITY_HINTS):
         return
-    for m in FACILITY.finditer(text):
+    for m in scan(FACILITY, text):
         words = m.group(1).split()
         start = m.start(1)
         # keep the trailing run of proper words (and glue words between them)
@@ -385,7 +386,7 @@ def find_saint_places(text: str) -> Iterator[Entity]:
     if not SAINT_HINT.search(text):
         return
     lex = lexicon()
-    for m in SAINT_PLACE.finditer(text):
+    for m in scan(SAINT_PLACE, text):
         key = fold(m.group(2))
         if (key in lex.first_names or key in lex.last_names) and not lex.is_clinical(m.group(2)) and \
                 key not in STOP_WORDS:
@@ -397,7 +398,7 @@ def find_named_hospitals(text: str) -> Iterator[Entity]:
     that many hospitals share, after an arrival preposition or before a hospital word."""
     lex = lexicon()
     case = document_case(text)
-    for m in NAMED_HOSPITAL.finditer(text):
+    for m in scan(NAMED_HOSPITAL, text):
         name, head = m.group(1), m.group(2)
         arrival = bool(ARRIVAL.search(text, max(0, m.start() - 20), m.start()))
         university = re.match(r"(?:university|univ\.?|u)\s+of\s+(.+)", name, re.IGNORECASE)
@@ -436,11 +437,11 @@ def find_facility_acronyms(text: str) -> Iterator[Entity]:
     """'to KQH cath lab', 'at KQH EW', 'enroute to kqh er': a short name before a hospital unit;
     'at KQH': initials ending in H (hospital) after a place word."""
     lex = lexicon()
-    for m in HOSPITAL_INITIALS.finditer(text):
+    for m in scan(HOSPITAL_INITIALS, text):
         if not lex.is_clinical(m.group(1)) and not lex.is_drug(m.group(1)) and lex.zipf(m.group(1)) < 4.0:
             yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)
     capitals = document_case(text) is Case.UPPER
-    for m in FACILITY_ACRONYM.finditer(text):
+    for m in scan(FACILITY_ACRONYM, text):
         word = m.group(1)
         if (word.islower() and lex.zipf(word) >= 3.5) or (capitals and lex.zipf(word) >= 4.5):
             continue  # "to the er", "to his er", "TF AT GOAL CCU"
@@ -487,7 +488,7 @@ def _after_sentence_end(words: list[str]) -> list[str]:
 def find_organisations(text: str) -> Iterator[Entity]:
     """Companies and employers (type OTHER)."""
     lex = lexicon()
-    for m in COMPANY.finditer(text):
+    for m in scan(COMPANY, text):
         words = _after_sentence_end(m.group(1).split())
         while words and fold(words[0]) in STOP_WORDS:
             words.pop(0)
@@ -506,16 +507,16 @@ def find_organisations(text: str) -> Iterator[Entity]:
         names = sum(fold(g) in lex.last_names and not lex.is_clinical(g) for g in m.groups())
         if names == 3 or (names == 2 and all(g[0].isupper() for g in m.groups())):
             yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.6 + 0.1 * (names == 3))
-    for m in DOUBLE_BARRELLED.finditer(text):
+    for m in scan(DOUBLE_BARRELLED, text):
         # "Hale-Morrow": two surnames, a firm or a person; both are identifying
         if all(fold(g) in lex.last_names and lex.zipf(g) < 4.0 and not lex.is_clinical(g)
                for g in m.groups()):
             yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.65)
-    for m in DESCRIBED_ORGANISATION.finditer(text):
+    for m in scan(DESCRIBED_ORGANISATION, text):
         words = m.group(1).split()
         if not lex.is_clinical(words[0]) and fold(words[0]) not in STOP_WORDS | {"she", "he", "it", "this"}:
             yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.7)
-    for m in ORGANISATION_VERB.finditer(text):
+    for m in scan(ORGANISATION_VERB, text):
         words = [w.rstrip(".") for w in m.group(1).split()]
         if len(words) > 1 and fold(words[0]) == "the":
             words = words[1:]  # "The Vanguard Group invested": the article is part of the name
@@ -526,7 +527,7 @@ def find_organisations(text: str) -> Iterator[Entity]:
             yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)
     if document_case(text) is Case.LOWER:
         # "ilse works at quenvaro analytics inc."; never in a note, where "inc" is "increase"
-        for m in LOWER_COMPANY.finditer(text) if not clinical_text(text) else ():
+        for m in scan(LOWER_COMPANY, text) if not clinical_text(text) else ():
             words = m.group(1).split()
             stops = [k for k, w in enumerate(words) if fold(w) in STOP_WORDS]
             words = words[stops[-1] + 1:] if stops else words  # "streamer at varnco labs": after "at"
@@ -535,22 +536,22 @@ def find_organisations(text: str) -> Iterator[Entity]:
             if words and any(lex.zipf(w) < 3.5 and not lex.is_clinical(w) for w in words):
                 begin = m.start(1) + len(m.group(1).rstrip()) - len(" ".join(words))
                 yield hit(text, begin, m.end(), EntityType.OTHER, 0.75)
-        for m in LOWER_EMPLOYER.finditer(text):
+        for m in scan(LOWER_EMPLOYER, text):
             words = [w.rstrip(".") for w in m.group(1).split()]
             if not any(lex.is_clinical(w) or fold(w) in STOP_WORDS for w in words) and \
                     not all(lex.zipf(w) >= 4.0 for w in words):  # "works for varnista health"
                 yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)
-    for m in ORGANISATION_NOUN.finditer(text):
+    for m in scan(ORGANISATION_NOUN, text):
         if not clinical_name(m.group(1).split(), text):
             yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)  # not "The Renal office"
-    for m in ADDRESS_OF.finditer(text):
+    for m in scan(ADDRESS_OF, text):
         if not any(lex.is_clinical(w) for w in m.group(1).split()):
             yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.65)
-    for m in WEBSITE.finditer(text):
+    for m in scan(WEBSITE, text):
         words = m.group(1).split()
         if not lex.is_clinical(words[0]) and fold(words[0]) not in STOP_WORDS:
             yield hit(text, m.start(1), m.end(1), EntityType.OTHER, 0.7)
-    for m in EMPLOYER.finditer(text):
+    for m in scan(EMPLOYER, text):
         end = _employer_end(m.group(1))
         if end and not lex.is_clinical(m.group(1).split()[0]):
             yield hit(text, m.start(1), m.start(1) + end, EntityType.OTHER, 0.75)
@@ -585,7 +586,7 @@ def find_professions(text: str) -> Iterator[Entity]:
     """Job titles from the profession lists (English, and other languages' longer titles);
     staff roles and other languages' one-word titles only with an occupation cue."""
     lex = lexicon()
-    words = list(WORD.finditer(text))
+    words = list(scan(WORD, text))
     starts = _profession_starts()
     i = 0
     while i < len(words):
@@ -648,7 +649,7 @@ def find_destinations(text: str) -> Iterator[Entity]:
     Halloway 3' — acronyms or unknown words right after a movement verb."""
     lex = lexicon()
     case = document_case(text)
-    for m in MOVEMENT.finditer(text):
+    for m in scan(MOVEMENT, text):
         room = ROOM_NUMBER.match(text, m.end())  # "sent to 412 quarnholm": a room, then the building
         token = PLACE_TOKEN.match(text, room.end() if room else m.end())
         if not token:
@@ -700,7 +701,7 @@ def find_cued_places(text: str) -> Iterator[Entity]:
     words (the first of them capitalised, unless the whole text is lower-case)."""
     lex = lexicon()
     case = document_case(text)
-    for m in STRONG_PLACE_CUE.finditer(text):
+    for m in scan(STRONG_PLACE_CUE, text):
         end, taken = m.end(), list[str]()
         while len(taken) < 3:
             w = PLACE_WORD.match(text, end if not taken else end + 1)
@@ -734,7 +735,7 @@ def find_cued_town_states(text: str) -> Iterator[Entity]:
     town needs a word no dictionary uses often when the state is a code notes also use
     ('from OR, MD aware' is no place)."""
     lex = lexicon()
-    for m in TOWN_STATE_CUE.finditer(text):
+    for m in scan(TOWN_STATE_CUE, text):
         place = TOWN_THEN_STATE.match(text, m.end())
         if not place:
             continue
@@ -765,7 +766,7 @@ def find_university_places(text: str) -> Iterator[Entity]:
     any case in a lower-case text); US states are left to the hospital rule."""
     lex = lexicon()
     lower = document_case(text) is Case.LOWER
-    for m in UNIVERSITY_PLACE.finditer(text):
+    for m in scan(UNIVERSITY_PLACE, text):
         words = m.group(1).split()
         kept: list[str] = []
         for word in words:
@@ -791,7 +792,7 @@ def find_unknown_places(text: str) -> Iterator[Entity]:
         yield from _one_case_unknown_places(text)
         return
     lex = lexicon()
-    for m in PLACE_PREPOSITION.finditer(text):
+    for m in scan(PLACE_PREPOSITION, text):
         word = WORD.match(text, m.end())
         if not word:
             continue
@@ -813,7 +814,7 @@ def _one_case_unknown_places(text: str) -> Iterator[Entity]:
     word of 5+ letters no dictionary, name list or medical list knows after 'from', 'near',
     'born in' and the like, before what follows a town (a comma, 'arriving', 'with')."""
     lex = lexicon()
-    for m in ONE_CASE_PLACE_CUE.finditer(text):
+    for m in scan(ONE_CASE_PLACE_CUE, text):
         word = WORD.match(text, m.end())
         if not word:
             continue
@@ -848,7 +849,7 @@ OCCUPATION_SLOT = re.compile(  # "as Fumigator, but quit", "Ilse Varn, the Cinem
 def find_occupations(text: str) -> Iterator[Entity]:
     """A capitalised agent noun in an occupation slot, closed by a comma."""
     lex = lexicon()
-    for m in OCCUPATION_SLOT.finditer(text):
+    for m in scan(OCCUPATION_SLOT, text):
         words = m.group(1).split()
         if not any(lex.is_clinical(w) or lex.is_drug(w) or (lex.is_name(w) and not lex.is_common_noun(w))
                    for w in words):
@@ -875,7 +876,7 @@ def find_job_titles(text: str) -> Iterator[Entity]:
 def find_wards(text: str) -> Iterator[Entity]:
     """'on Halloway 6', 'to HALLOWAY 2': an unknown name and a ward number."""
     lex = lexicon()
-    for m in WARD.finditer(text):
+    for m in scan(WARD, text):
         word = m.group(1)
         if MEASURE_AFTER.match(text, m.end()):
             continue  # "plan to transfuse 1 unit"
@@ -896,7 +897,7 @@ def find_postcode_streets(text: str) -> Iterator[Entity]:
     if clinical_text(text):
         return
     lex = lexicon()
-    for m in POSTCODE_STREET_NUMBER.finditer(text):
+    for m in scan(POSTCODE_STREET_NUMBER, text):
         words = [w.rstrip(".") for w in m.group(1).split()]
         if any(lex.is_clinical(w) or lex.is_drug(w) or (w.isupper() and len(w) > 1) for w in words):
             continue
@@ -919,7 +920,7 @@ def find_streets_on(text: str) -> Iterator[Entity]:
     if clinical_text(text):
         return
     lex = lexicon()
-    for m in STREET_ON.finditer(text):
+    for m in scan(STREET_ON, text):
         words = m.group(1).split()[:-1]
         if any(lex.is_clinical(w) or lex.is_drug(w) or fold(w) in NOT_STREET_WORDS or MONTH_WORD.fullmatch(w)
                for w in words):

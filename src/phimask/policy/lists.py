@@ -17,6 +17,8 @@ from importlib.resources import files
 from itertools import accumulate
 from typing import Any
 
+from phimask.detect.prefilter import possible
+
 try:  # CPython's own regex parser (private): read once per entry, to skip entries that cannot match
     from re import _constants as sre  # type: ignore[attr-defined]
     from re import _parser  # type: ignore[attr-defined]
@@ -101,8 +103,9 @@ class PhraseList:
         # in ASCII, str.lower() agrees with a case-blind regex, so the finer prefixes are exact
         skips = self._prefixes if text[pos:endpos].isascii() else self._leads
         for (pattern, entry), leads in zip(self._anywhere, skips, strict=True):
-            if leads is not None and leads.isdisjoint(starts):
-                continue  # no word in the window begins the way every match must
+            if (leads is not None and leads.isdisjoint(starts)) or not possible(pattern, text):
+                continue  # no word in the window begins the way every match must, or the text
+                # lacks a string every match holds
             found.extend((m.start(), m.end(), entry) for m in pattern.finditer(text, pos, endpos)
                          if m.end() > m.start())
 

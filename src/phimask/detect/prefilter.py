@@ -1,0 +1,245 @@
+"""Skip whole-text regex scans that cannot match.
+
+``scan(regex, text)`` is ``regex.finditer(text)``, except that it first looks in the text
+for the strings every match must contain, read once per regex off CPython's regex parse
+tree (the way RE2 and Hyperscan prefilter): when one required group of strings is absent,
+the scan is skipped. Most of the detector's regexes are cue phrases, and a short text holds
+few of them, so most scans of a short text end there.
+
+Texts are compared lower-cased with lower-case strings, which covers case-blind regexes:
+outside ASCII only four letters match an ASCII letter case-blind (İ ı ſ K), and a text
+holding one of them is always scanned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+try:  # CPython's own regex parser (private); without it every scan runs
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - another Python
+    sre = _parser = None
+
+MAX_STRINGS = 512  # a group with more possible strings is not worth checking
+COMMON_CHARS = frozenset(" \t\n.,;:-'\"()")  # nor one that may be a letter, digit or one of these
+MAX_GROUPS = 2  # required groups checked per regex, longest first
+BOUNDARY = "\x00"  # stands for \b in a required string (lower() keeps every letter a letter, but İ)
+ASCII_LOOKALIKES = frozenset("\u0130\u0131\u017f\u212a")  # İ ı ſ K match i, i, s, k case-blind
+
+WORD = re.compile(r"\w+")
+HEAD = re.compile(r"\w{1,3}")
+
+# a required group: the beginnings (up to 3 letters) of the words one of its strings must
+# open, when each string opens a word (a cheap first test), and a search for its strings
+Check = tuple[frozenset[str] | None, Callable[[str], object]]
+# by id(regex), as hashing a compiled regex hashes its whole program; the regex is kept to own the id
+_checks: dict[int, tuple[re.Pattern[str], tuple[Check, ...]]] = {}
+# the latest text, its lower-case form (None: always scan) and its words' 1-3 letter beginnings
+_last: tuple[str, str | None, set[str]] = ("", None, set())
+
+
+def scan(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``regex.finditer(text)``, or nothing at once when a required string is absent."""
+    return regex.finditer(text) if possible(regex, text) else iter(())
+
+
+def possible(regex: re.Pattern[str], text: str) -> bool:
+    """False when ``regex`` cannot match anywhere in ``text``, as a string it requires is absent."""
+    entry = _checks.get(id(regex)) or _add(regex)
+    if entry[1]:
+        last = _last if _last[0] is text else _remember(text)
+        lowered = last[1]
+        if lowered is not None:
+            for heads, search in entry[1]:
+                if (heads is not None and heads.isdisjoint(last[2])) or search(lowered) is None:
+                    return False
+    return True
+
+
+def _add(regex: re.Pattern[str]) -> tuple[re.Pattern[str], tuple[Check, ...]]:
+    checks = tuple((_heads(group), re.compile(_any_of(group)).search) for group in required_strings(regex))
+    entry = _checks[id(regex)] = (regex, checks)
+    return entry
+
+
+def _heads(group: frozenset[str]) -> frozenset[str] | None:
+    heads: set[str] = set()
+    for string in group:
+        head = HEAD.match(string.lstrip(BOUNDARY))
+        if not string.startswith(BOUNDARY) or head is None:
+            return None
+        heads.add(head.group())
+    return frozenset(heads)
+
+
+def _remember(text: str) -> tuple[str, str | None, set[str]]:
+    global _last
+    lowered = text.lower() if text.isascii() or ASCII_LOOKALIKES.isdisjoint(text) else None
+    starts: set[str] = set()
+    for word in WORD.findall(lowered or ""):
+        starts.update((word[:1], word[:2], word[:3]))
+    _last = (text, lowered, starts)
+    return _last
+
+
+def _any_of(strings: frozenset[str]) -> str:
+    """A regex finding any of ``strings``, as a trie ('ab|ac' -> 'a(?:b|c)'); a string holding
+    another one is left out, as finding the shorter one is enough."""
+    trie: dict[str, Any] = {}
+    for string in strings:
+        if not any(other != string and other in string for other in strings):
+            node = trie
+            for char in string:
+                node = node.setdefault(char, {})
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    branches = [(r"\b" if char == BOUNDARY else re.escape(char)) + _trie_regex(child)
+                for char, child in sorted(node.items())]
+    if len(branches) == 1:
+        return branches[0]
+    return f"(?:{'|'.join(branches)})" if branches else ""
+
+
+def required_strings(regex: re.Pattern[str]) -> list[frozenset[str]]:
+    """Groups of lower-case strings such that every match of ``regex`` contains one string of
+    each group, the groups with the longest shortest string first (at most MAX_GROUPS; none
+    when the parse tree is not understood)."""
+    if _parser is None:
+        return []
+    try:
+        groups = _required(list(_parser.parse(regex.pattern, regex.flags)))
+    except (AttributeError, TypeError, ValueError, IndexError, RecursionError):
+        return []  # a parser that changed shape: always scan
+    kept: list[frozenset[str]] = []
+    for group in sorted(set(groups), key=_strength, reverse=True):
+        if not any(all(any(need in string for need in group) for string in other) for other in kept):
+            kept.append(group)  # unless a kept group's every string holds one of this group's
+    return kept[:MAX_GROUPS]
+
+
+def _required(nodes: list[Any], lead: frozenset[str] = frozenset({""})) -> list[frozenset[str]]:
+    """Required groups of a node sequence: runs of consecutive nodes with few possible
+    strings, and the required groups inside groups and repeats that must match (``lead``:
+    the strings right before the sequence)."""
+    found: list[frozenset[str]] = []
+    run: set[str] = set(lead)
+
+    def close() -> None:
+        if _selective(run):
+            found.append(frozenset(run))
+
+    for kind, value in nodes:
+        if kind is sre.ASSERT:  # what a lookaround sees is in the text too
+            found += _required(list(value[1]))
+        strings = _strings(kind, value)
+        joined = None if strings is None else _product(run, strings)
+        if joined is not None:
+            run = joined
+            continue
+        close()
+        before = frozenset(run)
+        run = {""} if strings is None else strings
+        if kind is sre.SUBPATTERN:
+            found += _required(list(value[-1]), before)
+        elif kind in (sre.MAX_REPEAT, sre.MIN_REPEAT) and value[0] >= 1:
+            found += _required(list(value[2]), before)
+        elif kind is sre.BRANCH:  # a match holds a string of its branch's best group
+            either = _union(_best(list(branch), before) for branch in value[1])
+            if either is not None and _selective(either):
+                found.append(frozenset(either))
+    close()
+    return found
+
+
+def _selective(strings: set[str]) -> bool:
+    """Worth looking for: no string is empty, one letter or digit, or one common mark."""
+    return bool(strings) and all(
+        len(bare) > 1 or (bare and not bare.isalnum() and bare not in COMMON_CHARS)
+        for bare in (s.replace(BOUNDARY, "") for s in strings))
+
+
+def _strength(group: Iterable[str]) -> int:
+    return min(map(len, group))  # a word boundary counts as a character
+
+
+def _best(nodes: list[Any], lead: frozenset[str]) -> set[str] | None:
+    groups = _required(nodes, lead)
+    return set(max(groups, key=_strength)) if groups else None
+
+
+def _strings(kind: Any, value: Any) -> set[str] | None:
+    """Every lower-case string a node can match, or None when they are many or unknown."""
+    if kind is sre.LITERAL:
+        char = chr(value)
+        return {char.lower()} if char.isascii() else None
+    if kind is sre.AT:
+        return {BOUNDARY if value is sre.AT_BOUNDARY else ""}
+    if kind in (sre.ASSERT, sre.ASSERT_NOT):
+        return {""}  # zero width
+    if kind is sre.IN:
+        return _class_strings(value)
+    if kind is sre.SUBPATTERN:
+        return _sequence(value[-1])
+    if kind is sre.BRANCH:
+        return _union(_sequence(branch) for branch in value[1])
+    if kind in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        low, high, body = value
+        once = _sequence(body)
+        if once is None or high > 2:
+            return None
+        rounds: set[str] = {""}
+        options = {""} if low == 0 else set()
+        for count in range(1, high + 1):
+            product = _product(rounds, once)
+            if product is None:
+                return None
+            rounds = product
+            if count >= low:
+                options |= rounds
+        return options if len(options) <= MAX_STRINGS else None
+    return None
+
+
+def _class_strings(items: Any) -> set[str] | None:
+    chars: set[str] = set()
+    for item, arg in items:
+        if item is sre.LITERAL:
+            chars.add(chr(arg))
+        elif item is sre.RANGE and arg[1] - arg[0] < MAX_STRINGS:
+            chars.update(chr(code) for code in range(arg[0], arg[1] + 1))
+        else:
+            return None  # a negated class, a category (\w, \s)
+    if not all(char.isascii() for char in chars):
+        return None
+    lowered = {char.lower() for char in chars}
+    return lowered if len(lowered) <= MAX_STRINGS else None
+
+
+def _sequence(nodes: Iterable[Any]) -> set[str] | None:
+    strings: set[str] | None = {""}
+    for kind, value in nodes:
+        part = _strings(kind, value)
+        strings = None if part is None or strings is None else _product(strings, part)
+        if strings is None:
+            return None
+    return strings
+
+
+def _product(left: set[str], right: set[str]) -> set[str] | None:
+    if len(left) * len(right) > MAX_STRINGS:
+        return None
+    return {a + b for a in left for b in right}
+
+
+def _union(parts: Iterable[set[str] | None]) -> set[str] | None:
+    found: set[str] = set()
+    for part in parts:
+        if part is None:
+            return None
+        found |= part
+    return found if len(found) <= MAX_STRINGS else None

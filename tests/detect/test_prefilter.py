@@ -1,0 +1,94 @@
+"""The prefilter skips only scans that cannot match: scan() finds exactly what finditer() does."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from phimask.detect import embedded, names, patterns, places
+from phimask.detect.prefilter import BOUNDARY, possible, required_strings, scan
+from phimask.policy.lists import clinical_allow_entries
+
+DETECTOR_REGEXES = sorted(
+    {id(v): v for module in (patterns, places, names, embedded) for v in vars(module).values()
+     if isinstance(v, re.Pattern)}.values(), key=lambda regex: regex.pattern)
+ALLOW_REGEXES = [re.compile(entry.value) for entry in clinical_allow_entries() if entry.kind == "regex"]
+REGEXES = DETECTOR_REGEXES + ALLOW_REGEXES
+
+INVENTED = [
+    "Spoke with daughter Ilse Varnholt (HCP) at 617-555-0147; RN aware.",
+    "MRN 4471902 admitted to the MICU from Elmsby General on 3/14 via EW.",
+    "The address of Quenvaro Analytics Inc. is 12 Varn Street, Apt. 5, Elmsby, ZQ 40117.",
+    "DR. QUARNBY PAGED X4471, NP NOTIFIED. MOTHER FROM ROME ARRIVING 12/2.",
+    "lives alone in boring, or. works at varnco labs as a welder since 1998",
+    "Krisztián Szöllösy listed his e-mail as ilse.varn@example.org and www.varnco.io",
+    "BI-RADS 4A, 3/6 systolic murmur, 5/5 strength, GCS 15, E4V5M6, G2P1, 32 3/7 wks",
+    "Barnett, Melton and Garcia moved to Boston, MA 02114 and Garcia left.",
+    "\u212aELVIN and \u0130lse met \u017fam at ſt. \u0131vo's; kelvin ilse sam st. ivo",
+    "Tel: 4004773825  Desk: (617) 555-0100  card 4111 1111 1111 1111 exp 04/27",
+    "",
+    "a",
+]
+
+
+def _spans(matches: object) -> list[tuple[int, int]]:
+    return [m.span() for m in matches]  # type: ignore[attr-defined]
+
+
+def test_checks_are_read_for_most_cue_regexes() -> None:
+    gated = [regex for regex in DETECTOR_REGEXES if required_strings(regex)]
+    assert len(gated) >= len(DETECTOR_REGEXES) // 2
+
+
+@pytest.mark.parametrize("regex", REGEXES, ids=lambda regex: regex.pattern[:40])
+def test_scan_finds_what_finditer_finds(regex: re.Pattern[str]) -> None:
+    for text in INVENTED:
+        assert _spans(scan(regex, text)) == _spans(regex.finditer(text)), text
+
+
+def _words_of(regex: re.Pattern[str]) -> list[str]:
+    return sorted({s.replace(BOUNDARY, "") for group in required_strings(regex) for s in group}) or ["x"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_scan_agrees_on_texts_built_from_the_required_strings(data: st.DataObject) -> None:
+    regex = data.draw(st.sampled_from(REGEXES))
+    piece = st.one_of(
+        st.sampled_from(_words_of(regex)).map(lambda w: w.title() if len(w) % 2 else w.upper()),
+        st.sampled_from(["Ilse", "varn", "12", "4471", "MD", "RN", "İ", "ı", "ſ", "\u212a", "é", "and"]),
+        st.text(alphabet="abcK.,-/:@& \n\t0123456789", max_size=6),
+    )
+    text = "".join(data.draw(st.lists(piece, max_size=12)))
+    assert _spans(scan(regex, text)) == _spans(regex.finditer(text))
+
+
+def test_a_cue_regex_is_skipped_without_its_cue() -> None:
+    regex = re.compile(r"\b(?:nurse|rn)[ \t]+([A-Z]\w+)", re.IGNORECASE)
+    assert required_strings(regex)
+    assert not possible(regex, "Seen by the team today.")
+    assert possible(regex, "Seen by NURSE Varn today.")
+    assert not possible(regex, "Seen by the journal today.")  # 'rn' inside a word is no cue
+    assert _spans(scan(regex, "Seen by NURSE Varn today.")) == [(8, 18)]
+
+
+def test_case_blind_lookalikes_are_always_scanned() -> None:
+    regex = re.compile(r"(?i)\bsam\b")
+    assert _spans(scan(regex, "\u017fam")) == [(0, 3)]  # the long s matches s case-blind
+    assert _spans(scan(re.compile(r"(?i)\bilse\b"), "\u0130lse \u0131lse")) == [(0, 4), (5, 9)]
+
+
+def test_only_a_word_boundary_is_read_as_one() -> None:
+    assert _spans(scan(re.compile(r"\Bing\b"), "sing a song")) == [(1, 4)]
+
+
+def test_lookarounds_and_optional_parts() -> None:
+    regex = re.compile(r"(?<=\bdr\. )(\w+)(?:\s+jr)?(?=\s+(?:aware|paged))")
+    assert not possible(regex, "dr. Varn was here")
+    assert possible(regex, "dr. Varn paged")
+    assert _spans(scan(regex, "dr. Varn paged")) == [(4, 8)]
+    optional = re.compile(r"(?:ms|mrs)?\.?\s*\d+")
+    assert required_strings(optional) == []  # nothing is required: always scanned
