@@ -24,7 +24,7 @@ from phimask.detect.lexicon import (
     medical_words,
 )
 from phimask.detect.patterns import led
-from phimask.detect.prefilter import scan
+from phimask.detect.prefilter import scan, search
 from phimask.entities import Entity, EntityType
 from phimask.errors import DetectorFailed, DetectorTimeout, PhimaskError, raised_at
 
@@ -283,7 +283,7 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
     """Clinical phrases that look like names ("Parkinson disease", "Hunt and Hess")."""
     lex = lexicon()
     spans = [(m.start(), m.end()) for m in scan(CLINICAL_PHRASES, text)]
-    for m in scan(EPONYM_HEAD, text) if EPONYM_WORD.search(text) else ():
+    for m in scan(EPONYM_HEAD, text) if search(EPONYM_WORD, text) else ():
         head = m.group(1)
         parts = re.split(r"\s*-\s*|\s+and\s+|\s+", head)
         if any(lex.is_clinical(p) for p in parts) or lex.is_name(parts[-1]):
@@ -986,7 +986,7 @@ def _propagate_names(text: str, entities: list[Entity]) -> list[Entity]:
     if not known and not places and not acronyms:
         return entities
     extra: list[Entity] = []
-    for m in names.WORD.finditer(text):
+    for m in names.words_of(text):
         bare = m.group(0).rstrip(".")
         key = fold(bare)
         if key in known:

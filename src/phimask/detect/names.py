@@ -11,10 +11,22 @@ from functools import lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt, medical_words, misspelt
 from phimask.detect.patterns import STATE_ABBREVIATIONS, TITLE_WORD, hit, led
-from phimask.detect.prefilter import scan
+from phimask.detect.prefilter import scan, search
 from phimask.entities import Entity, EntityType
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*\.?|[^\W\d_]\.")
+_words: tuple[str, tuple[re.Match[str], ...]] = ("", ())  # the latest text and its words
+
+
+def words_of(text: str) -> tuple[re.Match[str], ...]:
+    """The WORD matches of ``text``, kept for the latest text (several finders read them)."""
+    global _words
+    last = _words
+    if last[0] is text:
+        return last[1]
+    found = tuple(WORD.finditer(text))
+    _words = (text, found)
+    return found
 
 TITLES = re.compile(
     r"\b" + led(
@@ -415,7 +427,7 @@ SIGNED_LINE = re.compile(  # "-- VARN, ILSE,BSN", "SIGNED: VARN, ILSE,PT", "By: 
 def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'ilsa varn rn' on a line of its own: a signature, even in lower case in a mixed-case note;
     'VARN, ILSE,BSN' and, after a dash or 'By:', initials ('JQ, PharmD') too."""
-    if not SIGNOFF_END.search(text):
+    if not search(SIGNOFF_END, text):
         return  # no line ends with a credential: the cheap test first
     lex = judge.lex
     for m in scan(SIGNATURE, text):
@@ -536,7 +548,7 @@ SERVICE_MEMBER = re.compile(  # "Ilse from case management following", "- Varn f
 
 def find_service_members(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Ilse from case management following': a person named before the service they come from."""
-    if not FROM_WORD.search(text):
+    if not search(FROM_WORD, text):
         return  # the cheap test first
     for m in scan(SERVICE_MEMBER, text):
         toks = [Token(m.start(1) + w.start(), m.start(1) + w.end(), w.group(0))
@@ -867,7 +879,7 @@ def find_vocatives(text: str, judge: NameJudge) -> Iterator[Entity]:
         return
     lower = judge.case is Case.LOWER
     lex = judge.lex
-    for m in (LOWER_VOCATIVE if lower else VOCATIVE).finditer(text):
+    for m in scan(LOWER_VOCATIVE if lower else VOCATIVE, text):
         word = m.group(1)
         if fold(word) in lex.first_names and not lex.is_clinical(word) and not lex.is_drug(word) \
                 and lex.zipf(word) < (3.5 if lower else 5.5):
@@ -988,7 +1000,7 @@ def find_lexical(text: str, judge: NameJudge) -> Iterator[Entity]:
     """Runs of name-like words scored by the name lexicons."""
     run: list[Token] = []
     mixed = judge.case is Case.MIXED
-    for m in scan(WORD, text):
+    for m in words_of(text):
         word = m.group(0)
         candidate = not mixed or judge.initial(word) or (judge.capitalised(word) and (
             not judge.abbreviation(word) or _double_barrelled(POSSESSIVE.sub("", word.rstrip(".")))))

@@ -474,7 +474,7 @@ def find_dates(text: str) -> Iterator[Entity]:
     """Dates in numeric, ISO and month-name forms, short m/d dates, years, weekdays."""
     digits = DIGIT.search(text) is not None
     for pattern, score in _date_patterns(text, digits):
-        for m in pattern.finditer(text):
+        for m in scan(pattern, text):
             value = m.group(0)
             if value[:3].lower() == "may" and not re.search(r"\d", value):
                 continue
@@ -807,7 +807,7 @@ def find_addresses(text: str) -> Iterator[Entity]:
         _STREET.append(_street_pattern())
     lex = lexicon()
     digits = DIGIT.search(text) is not None  # in every shape but corners, ships, towns and foreign streets
-    for m in _STREET[0].finditer(text) if digits else ():
+    for m in scan(_STREET[0], text) if digits else ():
         value = m.group(0)
         words = value.split()
         if MEASURE_AFTER.match(value, len(words[0])) or (len(words) < 3 and not words[0].isdigit()):
@@ -827,7 +827,7 @@ def find_addresses(text: str) -> Iterator[Entity]:
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, score)
     if not _CORNER:
         _CORNER.append(_corner_pattern())
-    for m in _CORNER[0].finditer(text):
+    for m in scan(_CORNER[0], text):
         yield hit(text, m.start(), m.end(), EntityType.ADDRESS, 0.85)
     lowered = text.lower()
     for m in scan(POST_BOX, text) if any(key in lowered for key in POST_BOX_KEYS) else ():

@@ -10,7 +10,15 @@ from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
-from phimask.detect.names import PEOPLE_WORDS, WORD, Case, clinical_text, document_case, no_dictionary_word
+from phimask.detect.names import (
+    PEOPLE_WORDS,
+    WORD,
+    Case,
+    clinical_text,
+    document_case,
+    no_dictionary_word,
+    words_of,
+)
 from phimask.detect.patterns import (
     MEASURE_AFTER,
     MONTH,
@@ -20,7 +28,7 @@ from phimask.detect.patterns import (
     hit,
     led,
 )
-from phimask.detect.prefilter import scan
+from phimask.detect.prefilter import scan, search
 from phimask.entities import Entity, EntityType
 
 PLACE_CONTEXT = re.compile(
@@ -189,7 +197,7 @@ def find_places(text: str) -> Iterator[Entity]:
     """Cities, US states and countries (1-3 word look-ups)."""
     lex = lexicon()
     case = document_case(text)
-    words = list(scan(WORD, text))
+    words = words_of(text)
     heads = _place_heads()
     i = 0
     while i < len(words):
@@ -383,7 +391,7 @@ SAINT_HINT = re.compile(r"\b(?i:st|saint|ste)\b")
 
 def find_saint_places(text: str) -> Iterator[Entity]:
     """'transferred from st. mary's': after an arrival word, a saint's name is a hospital or a town."""
-    if not SAINT_HINT.search(text):
+    if not search(SAINT_HINT, text):
         return
     lex = lexicon()
     for m in scan(SAINT_PLACE, text):
@@ -586,7 +594,7 @@ def find_professions(text: str) -> Iterator[Entity]:
     """Job titles from the profession lists (English, and other languages' longer titles);
     staff roles and other languages' one-word titles only with an occupation cue."""
     lex = lexicon()
-    words = list(scan(WORD, text))
+    words = words_of(text)
     starts = _profession_starts()
     i = 0
     while i < len(words):
@@ -862,7 +870,7 @@ def find_job_titles(text: str) -> Iterator[Entity]:
     lex = lexicon()
     if not _HEADS:
         _HEADS.append(_profession_heads(lex))
-    for m in _HEADS[0].finditer(text):
+    for m in scan(_HEADS[0], text):
         words = m.group(1).split()
         if fold(" ".join(words)) in CARE_STAFF:
             continue  # "consult, case manager involvement": the care team, not someone's job

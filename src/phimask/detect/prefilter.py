@@ -46,6 +46,11 @@ def scan(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     return regex.finditer(text) if possible(regex, text) else iter(())
 
 
+def search(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``regex.search(text)``, or None at once when a required string is absent."""
+    return regex.search(text) if possible(regex, text) else None
+
+
 def possible(regex: re.Pattern[str], text: str) -> bool:
     """False when ``regex`` cannot match anywhere in ``text``, as a string it requires is absent."""
     entry = _checks.get(id(regex)) or _add(regex)
