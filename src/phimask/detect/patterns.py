@@ -129,10 +129,10 @@ def find_contacts(text: str) -> Iterator[Entity]:
             continue  # "dosing.no", "8cms.pt": a missing space, not a web address
         score = 0.85 if (len(label) >= 4 and not known_word) or web else 0.45
         yield hit(text, m.start(), end, EntityType.URL, score)
-    for m in scan(IPV4, text):
+    for m in scan(IPV4, text) if DIGIT.search(text) else ():
         if all(int(part) <= 255 for part in m.group(0).split(".")):
             yield hit(text, m.start(), m.end(), EntityType.OTHER, 0.9)
-    for m in scan(IPV6, text):
+    for m in scan(IPV6, text) if ":" in text else ():
         if m.group(0).count(":") >= 3:
             try:
                 ipaddress.IPv6Address(m.group(0))

@@ -90,18 +90,21 @@ class PhraseList:
         return found
 
     def _scan(self, text: str, pos: int, endpos: int, found: list[tuple[int, int, ListEntry]]) -> None:
-        starts: set[str] = set()  # the 1- to 3-letter beginnings of the window's words
-        for word in _WORD.finditer(text, pos, endpos):
-            lowered = word.group().lower()
-            starts.update((lowered[:1], lowered[:2], lowered[:3]))
-            for pattern, entry in self._by_first_word.get(word.group().casefold(), ()):
+        window = text[pos:endpos]
+        words = _WORD.findall(window)
+        firsts = self._by_first_word.keys() & {word.casefold() for word in words}
+        for word in _WORD.finditer(text, pos, endpos) if firsts else ():
+            if word.group().casefold() not in firsts:
+                continue
+            for pattern, entry in self._by_first_word[word.group().casefold()]:
                 for start in _starts(text, word.start()):
                     hit = pattern.match(text, start)
                     if hit is not None and hit.end() > hit.start():
                         found.append((hit.start(), hit.end(), entry))
                         break
+        starts = {lowered[:size] for lowered in map(str.lower, words) for size in (1, 2, 3)}
         # in ASCII, str.lower() agrees with a case-blind regex, so the finer prefixes are exact
-        skips = self._prefixes if text[pos:endpos].isascii() else self._leads
+        skips = self._prefixes if window.isascii() else self._leads
         for (pattern, entry), leads in zip(self._anywhere, skips, strict=True):
             if (leads is not None and leads.isdisjoint(starts)) or not possible(pattern, text):
                 continue  # no word in the window begins the way every match must, or the text
