@@ -134,10 +134,10 @@ class Case(Enum):
 
 @lru_cache(maxsize=4)  # every recognizer asks about the same document
 def document_case(text: str) -> Case:
-    letters = [c for c in text[:20000] if c.isalpha()]
+    letters = "".join(filter(str.isalpha, text[:20000]))
     if not letters:
         return Case.MIXED
-    upper = sum(c.isupper() for c in letters) / len(letters)
+    upper = sum(map(str.isupper, letters)) / len(letters)
     if upper > 0.6:
         return Case.UPPER
     starts = re.findall(r"(?:^|[.!?]\s+|\n\s*)([^\W\d_])", text[:20000])
