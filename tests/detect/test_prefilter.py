@@ -66,6 +66,25 @@ def test_scan_agrees_on_texts_built_from_the_required_strings(data: st.DataObjec
     assert _spans(scan(regex, text)) == _spans(regex.finditer(text))
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_window_check_agrees_with_finditer_over_the_window(data: st.DataObject) -> None:
+    regex = data.draw(st.sampled_from(REGEXES))
+    text = data.draw(st.sampled_from(INVENTED)) + " " + " ".join(_words_of(regex))
+    pos = data.draw(st.integers(0, len(text)))
+    endpos = data.draw(st.integers(pos, len(text)))
+    found = _spans(regex.finditer(text, pos, endpos))
+    assert found == [] or possible(regex, text, pos, endpos)
+
+
+def test_a_window_check_reads_only_the_window() -> None:
+    regex = re.compile(r"(?<=\bdr\. )(\w+)[ \t]+(?:aware|paged)")
+    text = "RN notified at noon. " * 50 + "dr. Varn paged"
+    assert not possible(regex, text, 0, 300)  # 'paged' lies after the window: a window costs a window
+    assert possible(regex, text, len(text) - 10)  # 'dr. ' before the window is lookbehind's to see
+    assert _spans(regex.finditer(text, len(text) - 10)) == [(len(text) - 10, len(text))]
+
+
 def test_a_cue_regex_is_skipped_without_its_cue() -> None:
     regex = re.compile(r"\b(?:nurse|rn)[ \t]+([A-Z]\w+)", re.IGNORECASE)
     assert required_strings(regex)

@@ -36,7 +36,8 @@ HEAD = re.compile(r"\w{1,3}")
 # open, when each string opens a word (a cheap first test), and a search for its strings
 Check = tuple[frozenset[str] | None, Callable[[str], object]]
 # by id(regex), as hashing a compiled regex hashes its whole program; the regex is kept to own the id
-_checks: dict[int, tuple[re.Pattern[str], tuple[Check, ...]]] = {}
+# (the regex, its checks, its checks for a window: without what lookarounds see, maybe outside it)
+_checks: dict[int, tuple[re.Pattern[str], tuple[Check, ...], tuple[Check, ...]]] = {}
 # the latest text, its lower-case form (None: always scan) and its words' 1-3 letter beginnings
 _last: tuple[str, str | None, set[str]] = ("", None, set())
 
@@ -51,22 +52,31 @@ def search(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
     return regex.search(text) if possible(regex, text) else None
 
 
-def possible(regex: re.Pattern[str], text: str) -> bool:
-    """False when ``regex`` cannot match anywhere in ``text``, as a string it requires is absent."""
+def possible(regex: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> bool:
+    """False when ``regex`` cannot match in ``text`` (between ``pos`` and ``endpos``, as
+    finditer reads them), as a string it requires is absent."""
     entry = _checks.get(id(regex)) or _add(regex)
-    if entry[1]:
+    if endpos is None and not pos:
+        return _holds(entry[1], text)
+    return _holds(entry[2], text[pos:endpos])  # the window only: a scan of a window costs a window
+
+
+def _holds(checks: tuple[Check, ...], text: str) -> bool:
+    if checks:
         last = _last if _last[0] is text else _remember(text)
         lowered = last[1]
         if lowered is not None:
-            for heads, search in entry[1]:
+            for heads, search in checks:
                 if (heads is not None and heads.isdisjoint(last[2])) or search(lowered) is None:
                     return False
     return True
 
 
-def _add(regex: re.Pattern[str]) -> tuple[re.Pattern[str], tuple[Check, ...]]:
-    checks = tuple((_heads(group), re.compile(_any_of(group)).search) for group in required_strings(regex))
-    entry = _checks[id(regex)] = (regex, checks)
+def _add(regex: re.Pattern[str]) -> tuple[re.Pattern[str], tuple[Check, ...], tuple[Check, ...]]:
+    whole, window = (tuple((_heads(group), re.compile(_any_of(group)).search)
+                           for group in required_strings(regex, lookarounds))
+                     for lookarounds in (True, False))
+    entry = _checks[id(regex)] = (regex, whole, window)
     return entry
 
 
@@ -110,14 +120,14 @@ def _trie_regex(node: dict[str, Any]) -> str:
     return f"(?:{'|'.join(branches)})" if branches else ""
 
 
-def required_strings(regex: re.Pattern[str]) -> list[frozenset[str]]:
+def required_strings(regex: re.Pattern[str], lookarounds: bool = True) -> list[frozenset[str]]:
     """Groups of lower-case strings such that every match of ``regex`` contains one string of
-    each group, the groups with the longest shortest string first (at most MAX_GROUPS; none
-    when the parse tree is not understood)."""
+    each group (or, with ``lookarounds``, a lookaround sees one), the groups with the longest
+    shortest string first (at most MAX_GROUPS; none when the parse tree is not understood)."""
     if _parser is None:
         return []
     try:
-        groups = _required(list(_parser.parse(regex.pattern, regex.flags)))
+        groups = _required(list(_parser.parse(regex.pattern, regex.flags)), lookarounds=lookarounds)
     except (AttributeError, TypeError, ValueError, IndexError, RecursionError):
         return []  # a parser that changed shape: always scan
     kept: list[frozenset[str]] = []
@@ -127,7 +137,8 @@ def required_strings(regex: re.Pattern[str]) -> list[frozenset[str]]:
     return kept[:MAX_GROUPS]
 
 
-def _required(nodes: list[Any], lead: frozenset[str] = frozenset({""})) -> list[frozenset[str]]:
+def _required(nodes: list[Any], lead: frozenset[str] = frozenset({""}), lookarounds: bool = True
+              ) -> list[frozenset[str]]:
     """Required groups of a node sequence: runs of consecutive nodes with few possible
     strings, and the required groups inside groups and repeats that must match (``lead``:
     the strings right before the sequence)."""
@@ -139,7 +150,7 @@ def _required(nodes: list[Any], lead: frozenset[str] = frozenset({""})) -> list[
             found.append(frozenset(run))
 
     for kind, value in nodes:
-        if kind is sre.ASSERT:  # what a lookaround sees is in the text too
+        if kind is sre.ASSERT and lookarounds:  # what a lookaround sees is in the text too
             found += _required(list(value[1]))
         strings = _strings(kind, value)
         joined = None if strings is None else _product(run, strings)
@@ -150,11 +161,11 @@ def _required(nodes: list[Any], lead: frozenset[str] = frozenset({""})) -> list[
         before = frozenset(run)
         run = {""} if strings is None else strings
         if kind is sre.SUBPATTERN:
-            found += _required(list(value[-1]), before)
+            found += _required(list(value[-1]), before, lookarounds)
         elif kind in (sre.MAX_REPEAT, sre.MIN_REPEAT) and value[0] >= 1:
-            found += _required(list(value[2]), before)
+            found += _required(list(value[2]), before, lookarounds)
         elif kind is sre.BRANCH:  # a match holds a string of its branch's best group
-            either = _union(_best(list(branch), before) for branch in value[1])
+            either = _union(_best(list(branch), before, lookarounds) for branch in value[1])
             if either is not None and _selective(either):
                 found.append(frozenset(either))
     close()
@@ -172,8 +183,8 @@ def _strength(group: Iterable[str]) -> int:
     return min(map(len, group))  # a word boundary counts as a character
 
 
-def _best(nodes: list[Any], lead: frozenset[str]) -> set[str] | None:
-    groups = _required(nodes, lead)
+def _best(nodes: list[Any], lead: frozenset[str], lookarounds: bool) -> set[str] | None:
+    groups = _required(nodes, lead, lookarounds)
     return set(max(groups, key=_strength)) if groups else None
 
 

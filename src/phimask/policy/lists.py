@@ -106,7 +106,7 @@ class PhraseList:
         # in ASCII, str.lower() agrees with a case-blind regex, so the finer prefixes are exact
         skips = self._prefixes if window.isascii() else self._leads
         for (pattern, entry), leads in zip(self._anywhere, skips, strict=True):
-            if (leads is not None and leads.isdisjoint(starts)) or not possible(pattern, text):
+            if (leads is not None and leads.isdisjoint(starts)) or not possible(pattern, text, pos, endpos):
                 continue  # no word in the window begins the way every match must, or the text
                 # lacks a string every match holds
             found.extend((m.start(), m.end(), entry) for m in pattern.finditer(text, pos, endpos)
