@@ -986,7 +986,7 @@ def _propagate_names(text: str, entities: list[Entity]) -> list[Entity]:
     if not known and not places and not acronyms:
         return entities
     extra: list[Entity] = []
-    for m in names.words_of(text):
+    for m in names.WORD.finditer(text):  # the whole document: one pass, nothing kept
         bare = m.group(0).rstrip(".")
         key = fold(bare)
         if key in known:
