@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # sam build needs the Lambda runtime's Python on PATH; pyenv provides 3.12 beside 3.11.
 export PYENV_VERSION ?= 3.11.7:3.12.1:3.13.0
 
-.PHONY: run test lint typecheck cfn pytest bench clean lexicons
+.PHONY: run test lint typecheck cfn pytest bench clean lexicons prefilter
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11+" >&2; exit 1; }
@@ -78,6 +78,10 @@ bench-images: $(VENV)/.dev-installed
 annex-e: $(VENV)/.dev-installed
 	$(BIN)/pip install --quiet -e '.[annex-e]'
 	$(BIN)/python scripts/build_annex_e.py
+
+## prefilter: rebuild the prefilter's table of regex checks after changing a detector regex
+prefilter: $(VENV)/.dev-installed
+	$(BIN)/python scripts/build_prefilter.py
 
 ## lexicons: rebuild the detector's shipped word lists from their source packages
 lexicons: $(VENV)/.dev-installed

@@ -47,6 +47,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,8 +153,9 @@ def union_predict(threshold: float, _model: str, tool: str = "phimask+tagger") -
 
 
 # A tool name may carry a parameter after "@" (e.g. "phimask+tagger@0.7": the tagger's threshold).
-WORKERS = {"phimask": phimask_predict, "presidio": presidio_predict, "tagger": tagger_predict,
-           "phimask+tagger": union_predict}
+WORKERS: dict[str, Callable[..., tuple[Any, str]]] = {
+    "phimask": phimask_predict, "presidio": presidio_predict, "tagger": tagger_predict,
+    "phimask+tagger": union_predict}
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -181,6 +183,54 @@ def worker(tool: str, corpus: Path, out: Path, threshold: float, model: str) -> 
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"elapsed": elapsed, "notes": len(records), "label": label,
                       "chars": sum(len(r["text"]) for r in records), "peak_mib": peak_kib / 1024}))
+
+
+CHUNK = 50  # notes per turn when two tools take turns
+
+
+def timer(tool: str, corpus: Path, threshold: float, model: str) -> None:
+    """A worker that takes turns: reads a chunk number per line, runs the chunk's notes and
+    prints the CPU seconds they took."""
+    predict, _ = WORKERS[tool](threshold, model)
+    texts = [r["text"] for r in read_jsonl(corpus)]
+    predict(WARM_UP)
+    chunks = [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)]
+    print(len(chunks), flush=True)
+    for line in sys.stdin:
+        started = time.process_time()
+        for text in chunks[int(line)]:
+            predict(text)
+        print(time.process_time() - started, flush=True)
+
+
+def taking_turns(tools: tuple[str, str], corpus: Path, args: argparse.Namespace) -> dict[str, float]:
+    """CPU seconds each tool takes for the corpus when the two run in their own processes and
+    take turns chunk by chunk, so that both see the same minutes of a machine whose speed
+    drifts (each chunk runs twice per tool, alternating who goes first; the faster run counts)."""
+    workers = {tool: subprocess.Popen(
+        [sys.executable, __file__, "--timer", tool, str(corpus), "--threshold", str(args.threshold),
+         "--spacy-model", args.spacy_model], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, text=True) for tool in tools}
+    chunks = {int(w.stdout.readline()) for w in workers.values()}  # type: ignore[union-attr]
+    seconds = dict.fromkeys(tools, 0.0)
+
+    def turn(tool: str, chunk: int) -> float:
+        worker = workers[tool]
+        worker.stdin.write(f"{chunk}\n")  # type: ignore[union-attr]
+        worker.stdin.flush()  # type: ignore[union-attr]
+        return float(worker.stdout.readline())  # type: ignore[union-attr]
+
+    for chunk in range(chunks.pop()):
+        order = tools if chunk % 2 else tools[::-1]
+        runs: dict[str, list[float]] = {tool: [] for tool in tools}
+        for tool in (*order, *order[::-1]):
+            runs[tool].append(turn(tool, chunk))
+        for tool in tools:
+            seconds[tool] += min(runs[tool])
+    for worker in workers.values():
+        worker.stdin.close()  # type: ignore[union-attr]
+        worker.wait()
+    return seconds
 
 
 def long_note(eval_dir: Path, megabytes: float, threshold: float) -> int:
@@ -313,11 +363,15 @@ def main() -> int:
                         help="instead: invented lines repeated 1,000 and 4,000 times through phimask; "
                              "prints how much longer 4x the text takes (linear: about 4x)")
     parser.add_argument("--worker", nargs=3, metavar=("TOOL", "CORPUS", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--timer", nargs=2, metavar=("TOOL", "CORPUS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.long_note:
         return long_note(args.eval, args.long_note, args.threshold)
     if args.worst_case:
         return worst_case(args.threshold)
+    if args.timer:
+        timer(args.timer[0], Path(args.timer[1]), args.threshold, args.spacy_model)
+        return 0
     if args.worker:
         worker(args.worker[0], Path(args.worker[1]), Path(args.worker[2]), args.threshold, args.spacy_model)
         return 0
@@ -363,8 +417,13 @@ def main() -> int:
                 cells = " ".join(f"{t}={typed[t]['typed_recall']:.2f}" for t in TYPES if t in typed)
                 per_type.append(f"{name:<15} {tool:<19} [{figures['label']}] {cells}")
             if "phimask" in speeds and "presidio" in speeds:
+                seconds = taking_turns(("phimask", "presidio"), corpus, args)
+                chars = sum(len(r["text"]) for r in read_jsonl(corpus))
                 print(f"{name:<15} speed ratio phimask/presidio = "
-                      f"{speeds['phimask'] / speeds['presidio']:.1f}x")
+                      f"{speeds['phimask'] / speeds['presidio']:.1f}x (one after the other); "
+                      f"taking turns: {seconds['presidio'] / seconds['phimask']:.2f}x "
+                      f"(CPU: phimask {chars / seconds['phimask']:.0f}, presidio "
+                      f"{chars / seconds['presidio']:.0f} chars/s)")
     print(f"\ntyped recall per gold type ({args.split} notes):")
     print("\n".join(per_type))
     if reviews:

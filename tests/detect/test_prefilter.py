@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from phimask.detect import embedded, names, patterns, places
-from phimask.detect.prefilter import BOUNDARY, possible, required_strings, scan
-from phimask.policy.lists import clinical_allow_entries
+from phimask.detect import prefilter_table
+from phimask.detect.prefilter import BOUNDARY, _shipped, possible, required_strings, scan
 
-DETECTOR_REGEXES = sorted(
-    {id(v): v for module in (patterns, places, names, embedded) for v in vars(module).values()
-     if isinstance(v, re.Pattern)}.values(), key=lambda regex: regex.pattern)
-ALLOW_REGEXES = [re.compile(entry.value) for entry in clinical_allow_entries() if entry.kind == "regex"]
+DETECTOR_REGEXES = prefilter_table.detector_regexes()
+ALLOW_REGEXES = prefilter_table.allow_list_regexes()
 REGEXES = DETECTOR_REGEXES + ALLOW_REGEXES
 
 INVENTED = [
@@ -36,6 +34,12 @@ INVENTED = [
 
 def _spans(matches: object) -> list[tuple[int, int]]:
     return [m.span() for m in matches]  # type: ignore[attr-defined]
+
+
+def test_the_shipped_table_is_current() -> None:
+    current = json.loads(json.dumps(prefilter_table.table()))
+    stale = sorted(set(current) ^ set(_shipped()) | {k for k in current if current[k] != _shipped().get(k)})
+    assert not stale, f"{len(stale)} regexes changed: run python scripts/build_prefilter.py"
 
 
 def test_checks_are_read_for_most_cue_regexes() -> None:

@@ -643,8 +643,9 @@ def clinical_not_street(word: str) -> bool:
 
 
 def _street_alternation() -> str:
-    """Every street suffix and street word, longest first, as a regex alternation."""
-    suffixes = sorted(lexicon().street_suffixes | STREET_SET, key=len, reverse=True)
+    """Every street suffix and street word, longest first (then in order, so the regex is the
+    same in every process), as a regex alternation."""
+    suffixes = sorted(lexicon().street_suffixes | STREET_SET, key=lambda w: (-len(w), w))
     return "|".join(re.escape(s) for s in suffixes)
 POST_BOX = re.compile(
     r"\b(?:(?:PSC|unit)\s+\d{3,5},?\s+box\s+\d{3,5}|p\.?\s?o\.?\s+box\s+\d+|"
@@ -670,7 +671,7 @@ SEPARATE_STREET_WORDS = ("gate", "gata", "gade", "vej", "vei", "veien", "vegen",
                          "útja", "sokak", "sokağı", "caddesi")
 SEPARATE_STREET_WORD = re.compile(  # "Kestrelby gate 41", "hjalmar terrasse 7": name, street word, number
     r"\b([^\W\d_][\w'-]+)[ \t]+(?i:"
-    + "|".join(sorted(SEPARATE_STREET_WORDS, key=len, reverse=True)) + r")[ \t]+\d{1,5}[a-z]?\b")
+    + "|".join(sorted(SEPARATE_STREET_WORDS, key=lambda w: (-len(w), w))) + r")[ \t]+\d{1,5}[a-z]?\b")
 
 
 STREET_PREFIX = re.compile(

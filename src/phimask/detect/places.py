@@ -836,7 +836,7 @@ def _one_case_unknown_places(text: str) -> Iterator[Entity]:
 def _profession_heads(lex: Lexicon) -> re.Pattern[str]:
     heads = {title.split()[-1] for title in lex.professions if " " in title}
     heads -= CARE_STAFF | {"patient"}
-    alternatives = "|".join(sorted((re.escape(h) for h in heads), key=len, reverse=True))
+    alternatives = "|".join(sorted((re.escape(h) for h in heads), key=lambda h: (-len(h), h)))
     return re.compile(
         rf"(?:(?<=\bas\s)|(?<=\bas\san\s)|(?<=\bas\sa\s)|(?<=\bthe\s)|(?<=\n)|(?<=,\s))"
         rf"((?:[A-Za-z][a-z-]+[ \t]){{0,3}}(?:{alternatives}))\b",  # one line: not "ILSE\nCENTRE MANAGER"

@@ -13,8 +13,13 @@ holding one of them is always scanned.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
+from importlib import resources
 from typing import Any
 
 try:  # CPython's own regex parser (private); without it every scan runs
@@ -36,8 +41,9 @@ HEAD = re.compile(r"\w{1,3}")
 # open, when each string opens a word (a cheap first test), and a search for its strings
 Check = tuple[frozenset[str] | None, Callable[[str], object]]
 # by id(regex), as hashing a compiled regex hashes its whole program; the regex is kept to own the id
-# (the regex, its checks, its checks for a window: without what lookarounds see, maybe outside it)
-_checks: dict[int, tuple[re.Pattern[str], tuple[Check, ...], tuple[Check, ...]]] = {}
+_checks: dict[int, tuple[re.Pattern[str], tuple[Check, ...]]] = {}
+# for a window: without what lookarounds see, which may lie outside it
+_window_checks: dict[int, tuple[re.Pattern[str], tuple[Check, ...]]] = {}
 # the latest text, its lower-case form (None: always scan) and its words' 1-3 letter beginnings
 _last: tuple[str, str | None, set[str]] = ("", None, set())
 
@@ -55,10 +61,11 @@ def search(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
 def possible(regex: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> bool:
     """False when ``regex`` cannot match in ``text`` (between ``pos`` and ``endpos``, as
     finditer reads them), as a string it requires is absent."""
-    entry = _checks.get(id(regex)) or _add(regex)
-    if endpos is None and not pos:
+    if not pos and (endpos is None or endpos >= len(text)):
+        entry = _checks.get(id(regex)) or _add(regex, True)
         return _holds(entry[1], text)
-    return _holds(entry[2], text[pos:endpos])  # the window only: a scan of a window costs a window
+    entry = _window_checks.get(id(regex)) or _add(regex, False)
+    return _holds(entry[1], text[pos:endpos])  # the window only: a scan of a window costs a window
 
 
 def _holds(checks: tuple[Check, ...], text: str) -> bool:
@@ -72,12 +79,42 @@ def _holds(checks: tuple[Check, ...], text: str) -> bool:
     return True
 
 
-def _add(regex: re.Pattern[str]) -> tuple[re.Pattern[str], tuple[Check, ...], tuple[Check, ...]]:
-    whole, window = (tuple((_heads(group), re.compile(_any_of(group)).search)
-                           for group in required_strings(regex, lookarounds))
-                     for lookarounds in (True, False))
-    entry = _checks[id(regex)] = (regex, whole, window)
+def _add(regex: re.Pattern[str], lookarounds: bool) -> tuple[re.Pattern[str], tuple[Check, ...]]:
+    sources = _shipped().get(table_key(regex, lookarounds))
+    if sources is None:
+        sources = check_sources(regex, lookarounds)
+    checks = tuple((None if heads is None else frozenset(heads), re.compile(source).search)
+                   for heads, source in sources)
+    entry = (_checks if lookarounds else _window_checks)[id(regex)] = (regex, checks)
     return entry
+
+
+CheckSource = tuple[list[str] | None, str]  # word beginnings (sorted) or None, and a search's regex
+TABLE = "prefilter.json.gz"  # in phimask/detect/data: the shipped regexes' checks
+
+
+def check_sources(regex: re.Pattern[str], lookarounds: bool = True) -> list[CheckSource]:
+    """What ``regex``'s checks are made of (``lookarounds``: as for the whole text)."""
+    return [(None if heads is None else sorted(heads), _any_of(group))
+            for group in required_strings(regex, lookarounds) for heads in [_heads(group)]]
+
+
+def table_key(regex: re.Pattern[str], lookarounds: bool) -> str:
+    source = f"{int(lookarounds)}:{regex.flags}:{regex.pattern}"
+    return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+@cache
+def _shipped() -> dict[str, list[CheckSource]]:
+    """The checks of the shipped regexes, read off their parse trees when the package was
+    built (scripts/build_prefilter.py): parsing 150 regexes costs about 150 ms, once per
+    process. A regex missing from the table (changed, or a policy's own) is read here."""
+    try:
+        data = resources.files("phimask.detect.data").joinpath(TABLE).read_bytes()
+    except FileNotFoundError:
+        return {}
+    table: dict[str, list[CheckSource]] = json.loads(gzip.decompress(data))
+    return table
 
 
 def _heads(group: frozenset[str]) -> frozenset[str] | None:
@@ -101,20 +138,24 @@ def _remember(text: str) -> tuple[str, str | None, set[str]]:
 
 
 def _any_of(strings: frozenset[str]) -> str:
-    """A regex finding any of ``strings``, as a trie ('ab|ac' -> 'a(?:b|c)'); a string holding
-    another one is left out, as finding the shorter one is enough."""
+    """A regex finding any of ``strings``, as a trie ('ab|ac' -> 'a(?:b|c)'); a string that
+    another one begins is left out, as finding the shorter one is enough."""
     trie: dict[str, Any] = {}
-    for string in strings:
-        if not any(other != string and other in string for other in strings):
-            node = trie
-            for char in string:
-                node = node.setdefault(char, {})
+    for string in sorted(strings, key=len):
+        node = trie
+        for char in string:
+            if node.get("") is not None:
+                break  # a shorter string ends here
+            node = node.setdefault(char, {})
+        else:
+            node.clear()
+            node[""] = {}
     return _trie_regex(trie)
 
 
 def _trie_regex(node: dict[str, Any]) -> str:
     branches = [(r"\b" if char == BOUNDARY else re.escape(char)) + _trie_regex(child)
-                for char, child in sorted(node.items())]
+                for char, child in sorted(node.items()) if char]
     if len(branches) == 1:
         return branches[0]
     return f"(?:{'|'.join(branches)})" if branches else ""
@@ -131,7 +172,7 @@ def required_strings(regex: re.Pattern[str], lookarounds: bool = True) -> list[f
     except (AttributeError, TypeError, ValueError, IndexError, RecursionError):
         return []  # a parser that changed shape: always scan
     kept: list[frozenset[str]] = []
-    for group in sorted(set(groups), key=_strength, reverse=True):
+    for group in sorted(set(groups), key=lambda group: (-_strength(group), sorted(group))):
         if not any(all(any(need in string for need in group) for string in other) for other in kept):
             kept.append(group)  # unless a kept group's every string holds one of this group's
     return kept[:MAX_GROUPS]
