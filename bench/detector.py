@@ -13,7 +13,10 @@ Each tool runs in its own process on one core (so peak memory is its own), note 
 note, over every corpus in ``DIR/text``; predictions are scored by the corpus's scorer
 (``score_text.py``). Presidio runs with its pattern recognizers and whatever spaCy
 pipeline is installed (``--spacy-model``); when no trained English pipeline is installed
-(none is on PyPI) it uses a blank one, i.e. patterns without NER, and says so.
+(none is on PyPI) it uses a blank one, i.e. patterns without NER, and says so. When both
+phimask and Presidio run, they are also timed taking turns (two processes, alternating
+chunks of 50 notes), which a machine whose speed drifts affects far less than two runs one
+after the other; both ratios are printed.
 
 ``--long-note MB`` instead runs one note of MB megabytes (the first corpus's notes joined)
 through phimask in one call and prints its time, chars/s and peak memory; ``--worst-case``
