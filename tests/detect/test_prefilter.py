@@ -115,3 +115,12 @@ def test_lookarounds_and_optional_parts() -> None:
     assert _spans(scan(regex, "dr. Varn paged")) == [(4, 8)]
     optional = re.compile(r"(?:ms|mrs)?\.?\s*\d+")
     assert required_strings(optional) == []  # nothing is required: always scanned
+
+
+def test_without_the_private_parser_every_scan_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import phimask.detect.prefilter as prefilter
+
+    monkeypatch.setattr(prefilter, "_parser", None)
+    regex = re.compile(r"\b(?:nurse|rn)[ \t]+([A-Z]\w+)", re.IGNORECASE)
+    assert required_strings(regex) == []
+    assert prefilter.check_sources(regex) == []

@@ -337,7 +337,7 @@ def test_match_prefixes_of_regex_entries() -> None:
 
 def test_match_prefixes_without_the_private_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     """A Python whose private regex parser is missing or changed: no prefixes, entries always tried."""
-    import phimask.policy.lists as lists
+    import phimask.detect.prefilter as prefilter
 
-    monkeypatch.setattr(lists, "_parser", None)
+    monkeypatch.setattr(prefilter, "_parser", None)
     assert match_prefixes(r"(?i)\b[LR]IMA\b") is None

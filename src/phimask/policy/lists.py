@@ -15,15 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
 from itertools import accumulate
-from typing import Any
 
-from phimask.detect.prefilter import possible
-
-try:  # CPython's own regex parser (private): read once per entry, to skip entries that cannot match
-    from re import _constants as sre  # type: ignore[attr-defined]
-    from re import _parser  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - another Python: every entry is tried, as before
-    sre = _parser = None
+from phimask.detect.prefilter import match_prefixes, possible
 
 _WORD = re.compile(r"\w+")
 _FIRST_WORD = re.compile(r"\W*(\w+)")
@@ -165,73 +158,6 @@ def word_leads(pattern: str) -> frozenset[str] | None:
             return None
         leads.add(literal[:3].lower())
     return frozenset(leads)
-
-
-PREFIX = 3  # letters of a match's beginning that match_prefixes reads
-
-
-def match_prefixes(pattern: str) -> frozenset[str] | None:
-    """The lower-case ASCII beginnings (1-3 letters or digits) one of which every match of a
-    regex starting with ``\\b`` must start with, read off its parse tree ("(?i)\\b(?:E?GA|PMA)"
-    -> {"ega", "ga", "pma"}), or None when a match may start otherwise. Only exact for ASCII
-    text: elsewhere a case-blind regex and str.lower() may disagree ("ſ" matches "s")."""
-    try:
-        tree = list(_parser.parse(pattern))
-        if not tree or tree[0] != (sre.AT, sre.AT_BOUNDARY):
-            return None
-        found = _prefixes(tree[1:], "")
-    except (AttributeError, TypeError, ValueError, RecursionError):
-        return None  # a parser that changed shape: no prefixes, the entry is always tried
-    return None if found is None else frozenset(found)
-
-
-def _prefixes(nodes: list[Any], begun: str) -> set[str] | None:
-    """The beginnings a match of ``nodes`` has after ``begun``: None if one can be empty or
-    unknown, and a beginning ends at PREFIX letters, at the nodes' end or at a node not
-    followed here (a class of words, a lookaround, a repeat after its first round)."""
-    cut = {begun} if begun else None
-    if len(begun) == PREFIX or not nodes:
-        return cut
-    (kind, value), rest = nodes[0], nodes[1:]
-    if kind is sre.AT:  # zero width
-        return _prefixes(rest, begun)
-    if kind is sre.SUBPATTERN:
-        return _prefixes([*value[-1], *rest], begun)
-    if kind is sre.BRANCH:
-        return _union(_prefixes([*branch, *rest], begun) for branch in value[1])
-    if kind in (sre.MAX_REPEAT, sre.MIN_REPEAT):
-        low, high, body = value
-        once = _prefixes([*body, *rest] if high == 1 else list(body), begun)  # else: cut after a round
-        return _union([once, _prefixes(rest, begun)]) if low == 0 else once
-    chars = _plain_chars(kind, value)
-    if chars is None:
-        return cut
-    return _union(_prefixes(rest, begun + char.lower()) for char in chars)
-
-
-def _plain_chars(kind: Any, value: Any) -> set[str] | None:
-    """The ASCII letters and digits a literal or a small class stands for, else None."""
-    if kind is sre.LITERAL:
-        chars = {chr(value)}
-    elif kind is sre.IN and all(item in (sre.LITERAL, sre.RANGE) for item, _ in value):
-        chars = set()
-        for item, arg in value:
-            low, high = (arg, arg) if item is sre.LITERAL else arg
-            if high - low > 36:
-                return None
-            chars.update(chr(code) for code in range(low, high + 1))
-    else:
-        return None
-    return chars if all(c.isascii() and c.isalnum() for c in chars) else None
-
-
-def _union(parts: Iterable[set[str] | None]) -> set[str] | None:
-    found: set[str] = set()
-    for part in parts:
-        if part is None:
-            return None
-        found |= part
-    return found
 
 
 NEAR = 256  # characters around a found span where an allow-list phrase may still cover it
