@@ -497,6 +497,10 @@ COVERED = [
     pytest.param("Ilse Varn\nsurgeon\nQuarn Kensy Stiftung & Co. KG\n", "Quarn Kensy Stiftung & Co. KG",
                  id="co-kg-legal-form"),
     pytest.param("DR. MAY QUARNBY SAW PT. LASIX GIVEN.", "MAY QUARNBY", id="caps-title-month-first-name"),
+    pytest.param("Lasix given. Will monitor.\n- AN RN, BSN", "AN", id="initials-a-word-after-a-dash"),
+    pytest.param("LASIX GIVEN.\nSIGNED: MM, PA-C", "MM", id="initials-that-are-a-unit-after-signed"),
+    pytest.param("Lasix given. Will monitor.\nCA RN, BSN", "CA", id="initials-before-two-credentials"),
+    pytest.param("lasix given. oob to chair.\ntc np", "tc", id="lower-case-initials-in-a-lower-case-note"),
 ]
 
 
@@ -719,6 +723,10 @@ NOT_TOUCHED = [
     pytest.param("Neosynephrine given. Surgey aware. Npo.", "Surgey", id="typo-before-aware-no-name"),
     pytest.param("Lasix given. oob to chair. Cse mggmt aware.", "mggmt", id="shorthand-before-aware-no-name"),
     pytest.param("Lungs clear.\n-- lasix, given, RN", "lasix", id="lower-case-sign-off-needs-a-first-name"),
+    pytest.param("Lasix given. Will monitor.\nRN, BSN", "RN", id="a-credential-is-no-initials"),
+    pytest.param("Lasix given. Seen by:\n- OT, PT", "OT", id="a-service-credential-is-no-initials"),
+    pytest.param("Lasix given. Will monitor.\nCA RN", "CA", id="clinical-caps-before-one-credential"),
+    pytest.param("Lasix given. Will call.\ntc np", "tc", id="lower-case-letters-in-a-mixed-case-note"),
 ]
 
 

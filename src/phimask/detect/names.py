@@ -436,8 +436,9 @@ def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
     for m in scan(SIGNED_LINE, text):
         toks = [Token(m.start(2) + w.start(), m.start(2) + w.end(), w.group(0))
                 for w in WORD.finditer(m.group(2))]
-        if len(toks) == 1 and len(toks[0].bare) <= 3 and (m.group(1) or toks[0].bare.isupper()):
-            if not lex.is_clinical(toks[0].bare) and lex.zipf(toks[0].bare) < 4.0:
+        if len(toks) == 1 and len(toks[0].bare) <= 3:
+            credentials = len(CREDENTIAL_WORD.findall(text, m.end(2), m.end()))
+            if _signing_initials(toks[0].bare, bool(m.group(1)), credentials, judge):
                 yield _name_span(text, toks, 0.7)  # "-- JQ OT", "By: jq, pharmd": a clinician's initials
             continue
         if m.group(1) and len(toks) >= 2 and "," not in m.group(2) and _signs([t.word for t in toks], judge):
@@ -451,6 +452,26 @@ def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
                 fold(toks[1].bare) in lex.first_names and not lex.is_clinical(toks[0].bare) and (
                     lex.is_name(toks[0].bare) or no_dictionary_word(lex, toks[0].bare)):
             yield _name_span(text, toks, 0.75)  # "-- kutera, heino, MSW": a lower-case sign-off after a dash
+
+
+CREDENTIAL_WORD = re.compile(rf"(?<![\w'’-]){SIGNOFF_CREDENTIAL}(?![\w'’-])")
+
+
+def _signing_initials(bare: str, lead: bool, credentials: int, judge: NameJudge) -> bool:
+    """Two or three letters alone before a line's closing credentials: a clinician's initials.
+    Never a credential itself ('RN, BSN'); after a dash, 'By:' or 'Signed:' any other letters
+    ('- AN RN, BSN', 'SIGNED: MM, PA-C'); else capitals that are no word or clinical term, or
+    any capitals before two credentials ('CA RN, BSN'); in a lower-case note, lower-case letters
+    that are no word or clinical term ('tc np')."""
+    lex = judge.lex
+    if CREDENTIAL_WORD.fullmatch(bare):
+        return False
+    if lead:
+        return True
+    plain = not lex.is_clinical(bare) and lex.zipf(bare) < 4.0
+    if bare.isupper():
+        return plain or credentials >= 2
+    return judge.case is Case.LOWER and plain
 
 
 def _signs(words: list[str], judge: NameJudge) -> bool:
