@@ -501,6 +501,10 @@ COVERED = [
     pytest.param("LASIX GIVEN.\nSIGNED: MM, PA-C", "MM", id="initials-that-are-a-unit-after-signed"),
     pytest.param("Lasix given. Will monitor.\nCA RN, BSN", "CA", id="initials-before-two-credentials"),
     pytest.param("lasix given. oob to chair.\ntc np", "tc", id="lower-case-initials-in-a-lower-case-note"),
+    pytest.param("Lasix given. Spoke with dtr (Bill) today.", "Bill", id="common-first-name-in-brackets"),
+    pytest.param("Lasix given. brother (jakob) called.", "jakob", id="clinical-first-name-in-brackets"),
+    pytest.param("Lasix given. cousin (ilse walker varnkillop) is hcp.", "ilse walker varnkillop",
+                 id="long-lower-case-name-in-brackets"),
 ]
 
 
@@ -727,6 +731,10 @@ NOT_TOUCHED = [
     pytest.param("Lasix given. Seen by:\n- OT, PT", "OT", id="a-service-credential-is-no-initials"),
     pytest.param("Lasix given. Will monitor.\nCA RN", "CA", id="clinical-caps-before-one-credential"),
     pytest.param("Lasix given. Will call.\ntc np", "tc", id="lower-case-letters-in-a-mixed-case-note"),
+    pytest.param("Pt stable. Son (x2) visited.", "x", id="a-count-in-brackets-is-no-initial"),
+    pytest.param("Lasix given. Wife (deceased). Son (HCP) called.", "deceased", id="a-state-in-brackets"),
+    pytest.param("Lasix given. Son (HCP) called.", "HCP", id="a-role-in-brackets"),
+    pytest.param("Lasix given. Daughter (main contact) called.", "main", id="words-in-brackets"),
 ]
 
 

@@ -50,7 +50,7 @@ RELATIVE_WORD = led(
 ) + r"(?:-in-law)?\b(?!-)"
 RELATIVES = re.compile(
     r"\b" + RELATIVE_WORD +
-    r"(?:\s*\([^)\n]{0,20}\))?\s*(?:,|:|-|named|is|was)?\s*",
+    r"(?:\s*\([^)\n]{0,40}\))?\s*(?:,|:|-|named|is|was)?\s*",
     re.IGNORECASE,
 )
 BRACKETED_NAME = re.compile(r"\(\s*([^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){0,2})\s*(?:[,)]|$)")
@@ -506,12 +506,13 @@ def find_relatives(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'son, Jorge', 'husband jim', 'daughters sarah and margie', 'daughter "ilsa"'."""
     for m in scan(RELATIVES, text):
         bracket = BRACKETED_NAME.search(m.group(0))
-        if bracket:  # "partner (Ilse Varn)", "wife (Ilse Varn, 555-0100)": the name in brackets
+        if bracket and not any(c.isdigit() for c in bracket.group(1)):  # not "son (x2)"
+            # "partner (Ilse Varn)", "wife (Ilse Varn, 555-0100)": the name in brackets
             toks = [Token(m.start() + w.start(), m.start() + w.end(), w.group(0))
                     for w in WORD.finditer(m.group(0), bracket.start(1), bracket.end(1))]
-            if toks and all(judge.plausible(t.word, strict=not k) or judge.initial(t.word) or
-                            _lower_known_name(judge.lex, t.bare) or _lower_unknown(judge.lex, t.bare)
-                            for k, t in enumerate(toks)):
+            if toks and (all(judge.plausible(t.word, strict=not k) or judge.initial(t.word) or
+                             _lower_known_name(judge.lex, t.bare) or _lower_unknown(judge.lex, t.bare)
+                             for k, t in enumerate(toks)) or _names_in_brackets(judge, toks)):
                 yield _name_span(text, toks, 0.85)
         quoted = QUOTED_NAME.match(text, m.end())
         if quoted and judge.lex.zipf(quoted.group(1)) < 4.5 and not judge.lex.is_clinical(quoted.group(1)):
@@ -520,6 +521,23 @@ def find_relatives(text: str, judge: NameJudge) -> Iterator[Entity]:
         for taken in _list_of_names(text, m.end(), judge, strict_first=True):
             lexical = max(judge.lexical(t.word) for t in taken)
             yield _name_span(text, taken, 0.9 if lexical >= 0.45 else 0.7)
+
+
+BRACKET_NOT_NAMES = frozenset({"hcp", "proxy", "poa", "guardian", "deceased", "twin", "pt", "patient"})
+
+
+def _names_in_brackets(judge: NameJudge, toks: list[Token]) -> bool:
+    """'dtr (Bill)', 'brother (jakob)', 'cousin (fraser walker mckillop)': right after a
+    relative word, brackets of words alone hold a name when each word is an initial, a
+    listed first name (however common or clinical: 'frank'), or a listed surname, a
+    double-barrelled name or a word no dictionary knows that is no clinical term or role."""
+    lex = judge.lex
+    if all(judge.initial(t.word) for t in toks):
+        return False
+    return all(judge.initial(t.word) or fold(t.bare) in lex.first_names or (
+        (lex.is_name(t.bare) or _double_barrelled(t.bare) or no_dictionary_word(lex, t.bare))
+        and not lex.is_clinical(t.bare)) for t in toks) and not any(
+        fold(t.bare) in BRACKET_NOT_NAMES or RELATIVES.fullmatch(t.bare) for t in toks)
 
 
 def find_labelled(text: str, judge: NameJudge) -> Iterator[Entity]:
