@@ -505,6 +505,12 @@ COVERED = [
     pytest.param("Lasix given. brother (jakob) called.", "jakob", id="clinical-first-name-in-brackets"),
     pytest.param("Lasix given. cousin (ilse walker varnkillop) is hcp.", "ilse walker varnkillop",
                  id="long-lower-case-name-in-brackets"),
+    pytest.param("SOCIAL: MARRIED, MARK (COUSIN) INVOLVED.", "MARK", id="common-name-before-a-relative"),
+    pytest.param("Lungs clear.\nvarnholt, ilse (niece) in to visit.", "varnholt, ilse",
+                 id="surname-comma-first-name-before-a-relative"),
+    pytest.param("Pt lives with ilse q. varnholt (husband).", "ilse q. varnholt",
+                 id="middle-initial-name-before-a-relative"),
+    pytest.param("Lungs clear.\nmarie (dtr) in to visit.", "marie", id="first-name-before-dtr"),
 ]
 
 
@@ -735,6 +741,8 @@ NOT_TOUCHED = [
     pytest.param("Lasix given. Wife (deceased). Son (HCP) called.", "deceased", id="a-state-in-brackets"),
     pytest.param("Lasix given. Son (HCP) called.", "HCP", id="a-role-in-brackets"),
     pytest.param("Lasix given. Daughter (main contact) called.", "main", id="words-in-brackets"),
+    pytest.param("Lasix given. Pt family (wife) called.", "family", id="words-before-a-relative"),
+    pytest.param("Lasix given. HCP (son) aware.", "HCP", id="a-role-before-a-relative"),
 ]
 
 

@@ -619,7 +619,7 @@ def find_staff(text: str, judge: NameJudge) -> Iterator[Entity]:
 
 ROLE_AFTER = re.compile(
     r"[ \t]*\((?:resident|intern|fellow|attending|surgeon|nurse|rn|np|pa|md|daughter|son|wife|husband|"
-    r"mother|father|sister|brother|niece|nephew|friend|partner|significant\s+other|hcp|proxy|"
+    r"mother|father|sister|brother|niece|nephew|friend|partner|significant\s+other|hcp|proxy|dtr|"
     r"grand(?:son|daughter|mother|father)|aunt|uncle|cousin|spouse|guardian|neighbou?r|girlfriend|boyfriend|"
     r"fianc[eé]e?|step(?:son|daughter)|(?:son|daughter|brother|sister|mother|father)-in-law)\)",
     re.IGNORECASE,
@@ -628,16 +628,10 @@ ROLE_AFTER = re.compile(
 
 def find_roled(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'TOBIAS VARNHOLT (RESIDENT)', 'Ilse Quarandt (daughter)': the words right before a
-    bracketed role or relative name that person."""
+    bracketed role or relative name that person; so do 'MARK (COUSIN)', 'varn, ilse (niece)'
+    and 'ilse q. varn (husband)' when each word is a listed name or no dictionary word."""
     for m in scan(ROLE_AFTER, text):
-        back: list[Token] = []
-        for w in reversed(list(WORD.finditer(text, max(0, m.start() - 40), m.start()))):
-            gap = text[w.end():(back[0].begin if back else m.start())]
-            if "\n" in gap or gap.strip(" \t") or len(gap) > 2:
-                break
-            back.insert(0, Token(w.start(), w.end(), w.group(0)))
-            if len(back) == 2:
-                break
+        back = _words_before(text, m.start(), 2, "")
         while back and not all(judge.plausible(t.word, strict=True) or judge.initial(t.word) or
                                _lower_known_name(judge.lex, t.bare) for t in back):
             back.pop(0)
@@ -645,6 +639,27 @@ def find_roled(text: str, judge: NameJudge) -> Iterator[Entity]:
                         or (judge.lex.is_name(t.bare) and judge.lex.zipf(t.bare) < 4.5)
                         for t in back) and not judge.initial(back[-1].word):
             yield _name_span(text, back, 0.75)
+        else:
+            back = []
+        wider = _words_before(text, m.start(), 3, ",")
+        while len(wider) > len(back) and not _names_in_brackets(judge, wider):
+            wider.pop(0)
+        if len(wider) > len(back) and not judge.initial(wider[-1].word):
+            yield _name_span(text, wider, 0.7)  # "MARK (COUSIN)", "varn, ilse (niece)"
+
+
+def _words_before(text: str, end: int, most: int, marks: str) -> list[Token]:
+    """Up to ``most`` words right before ``end`` on its line, apart by at most two spaces
+    or ``marks``."""
+    back: list[Token] = []
+    for w in reversed(list(WORD.finditer(text, max(0, end - 40), end))):
+        gap = text[w.end():(back[0].begin if back else end)]
+        if "\n" in gap or gap.strip(" \t" + marks) or len(gap) > 2:
+            break
+        back.insert(0, Token(w.start(), w.end(), w.group(0)))
+        if len(back) == most:
+            break
+    return back
 
 
 def find_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
