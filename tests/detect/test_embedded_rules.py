@@ -511,6 +511,8 @@ COVERED = [
     pytest.param("Pt lives with ilse q. varnholt (husband).", "ilse q. varnholt",
                  id="middle-initial-name-before-a-relative"),
     pytest.param("Lungs clear.\nmarie (dtr) in to visit.", "marie", id="first-name-before-dtr"),
+    pytest.param("Lasix given. Will monitor. JQ RN", "JQ", id="initials-after-the-last-sentence"),
+    pytest.param("Glucose 334; CVP 16. - tk, BSN", "tk", id="dashed-initials-after-the-last-sentence"),
 ]
 
 
@@ -743,6 +745,7 @@ NOT_TOUCHED = [
     pytest.param("Lasix given. Daughter (main contact) called.", "main", id="words-in-brackets"),
     pytest.param("Lasix given. Pt family (wife) called.", "family", id="words-before-a-relative"),
     pytest.param("Lasix given. HCP (son) aware.", "HCP", id="a-role-before-a-relative"),
+    pytest.param("Pt stable. Plan discussed. PT, OT", "PT", id="services-after-the-last-sentence"),
 ]
 
 

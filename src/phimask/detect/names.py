@@ -424,6 +424,13 @@ SIGNED_LINE = re.compile(  # "-- VARN, ILSE,BSN", "SIGNED: VARN, ILSE,PT", "By: 
 )
 
 
+SIGNED_AFTER_SENTENCE = re.compile(  # "... will monitor. JQ RN", "... aware. - tk, BSN" closing a line
+    r"(?<=[.;!?])[ \t]+(-{1,2}[ \t]*)?([^\W\d_]{2,3})[ \t]*,?[ \t]*"
+    rf"(?<![\w'’-]){SIGNOFF_CREDENTIAL}(?:[ \t]*[,/][ \t]*{SIGNOFF_CREDENTIAL})*[ \t.]*$",
+    re.MULTILINE,
+)
+
+
 def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'ilsa varn rn' on a line of its own: a signature, even in lower case in a mixed-case note;
     'VARN, ILSE,BSN' and, after a dash or 'By:', initials ('JQ, PharmD') too."""
@@ -452,6 +459,10 @@ def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
                 fold(toks[1].bare) in lex.first_names and not lex.is_clinical(toks[0].bare) and (
                     lex.is_name(toks[0].bare) or no_dictionary_word(lex, toks[0].bare)):
             yield _name_span(text, toks, 0.75)  # "-- kutera, heino, MSW": a lower-case sign-off after a dash
+    for m in scan(SIGNED_AFTER_SENTENCE, text):
+        credentials = len(CREDENTIAL_WORD.findall(text, m.end(2), m.end()))
+        if _signing_initials(m.group(2), bool(m.group(1)), credentials, judge):
+            yield hit(text, m.start(2), m.end(2), EntityType.NAME, 0.7)
 
 
 CREDENTIAL_WORD = re.compile(rf"(?<![\w'’-]){SIGNOFF_CREDENTIAL}(?![\w'’-])")
