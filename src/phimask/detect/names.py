@@ -444,8 +444,7 @@ def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
         toks = [Token(m.start(2) + w.start(), m.start(2) + w.end(), w.group(0))
                 for w in WORD.finditer(m.group(2))]
         if len(toks) == 1 and len(toks[0].bare) <= 3:
-            credentials = len(CREDENTIAL_WORD.findall(text, m.end(2), m.end()))
-            if _signing_initials(toks[0].bare, bool(m.group(1)), credentials, judge):
+            if _signing_initials(toks[0].bare, bool(m.group(1)), text[m.end(2):m.end()], judge):
                 yield _name_span(text, toks, 0.7)  # "-- JQ OT", "By: jq, pharmd": a clinician's initials
             continue
         if m.group(1) and len(toks) >= 2 and "," not in m.group(2) and _signs([t.word for t in toks], judge):
@@ -460,16 +459,15 @@ def find_signatures(text: str, judge: NameJudge) -> Iterator[Entity]:
                     lex.is_name(toks[0].bare) or no_dictionary_word(lex, toks[0].bare)):
             yield _name_span(text, toks, 0.75)  # "-- kutera, heino, MSW": a lower-case sign-off after a dash
     for m in scan(SIGNED_AFTER_SENTENCE, text):
-        credentials = len(CREDENTIAL_WORD.findall(text, m.end(2), m.end()))
-        if _signing_initials(m.group(2), bool(m.group(1)), credentials, judge):
+        if _signing_initials(m.group(2), bool(m.group(1)), text[m.end(2):m.end()], judge):
             yield hit(text, m.start(2), m.end(2), EntityType.NAME, 0.7)
 
 
 CREDENTIAL_WORD = re.compile(rf"(?<![\w'’-]){SIGNOFF_CREDENTIAL}(?![\w'’-])")
 
 
-def _signing_initials(bare: str, lead: bool, credentials: int, judge: NameJudge) -> bool:
-    """Two or three letters alone before a line's closing credentials: a clinician's initials.
+def _signing_initials(bare: str, lead: bool, after: str, judge: NameJudge) -> bool:
+    """Two or three letters alone before a line's closing credentials (``after``): a clinician's initials.
     Never a credential itself ('RN, BSN'); after a dash, 'By:' or 'Signed:' any other letters
     ('- AN RN, BSN', 'SIGNED: MM, PA-C'); else capitals that are no word or clinical term, or
     any capitals before two credentials ('CA RN, BSN'); in a lower-case note, lower-case letters
@@ -481,7 +479,7 @@ def _signing_initials(bare: str, lead: bool, credentials: int, judge: NameJudge)
         return True
     plain = not lex.is_clinical(bare) and lex.zipf(bare) < 4.0
     if bare.isupper():
-        return plain or credentials >= 2
+        return plain or len(CREDENTIAL_WORD.findall(after)) >= 2
     return judge.case is Case.LOWER and plain
 
 
@@ -650,12 +648,13 @@ def find_roled(text: str, judge: NameJudge) -> Iterator[Entity]:
                         or (judge.lex.is_name(t.bare) and judge.lex.zipf(t.bare) < 4.5)
                         for t in back) and not judge.initial(back[-1].word):
             yield _name_span(text, back, 0.75)
+            named = len(back)
         else:
-            back = []
-        wider = _words_before(text, m.start(), 3, ",")
-        while len(wider) > len(back) and not _names_in_brackets(judge, wider):
+            named = 0
+        wider = _words_before(text, m.start(), 3, ",")  # only when it names more words
+        while len(wider) > named and not _names_in_brackets(judge, wider):
             wider.pop(0)
-        if len(wider) > len(back) and not judge.initial(wider[-1].word):
+        if len(wider) > named and not judge.initial(wider[-1].word):
             yield _name_span(text, wider, 0.7)  # "MARK (COUSIN)", "varn, ilse (niece)"
 
 

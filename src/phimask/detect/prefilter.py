@@ -130,11 +130,13 @@ def _heads(group: frozenset[str]) -> frozenset[str] | None:
 def _remember(text: str) -> tuple[str, str | None, set[str]]:
     global _last
     lowered = text.lower() if text.isascii() or ASCII_LOOKALIKES.isdisjoint(text) else None
-    starts: set[str] = set()
-    for word in WORD.findall(lowered or ""):
-        starts.update((word[:1], word[:2], word[:3]))
-    _last = (text, lowered, starts)
+    _last = (text, lowered, word_starts(WORD.findall(lowered or "")))
     return _last
+
+
+def word_starts(words: Iterable[str]) -> set[str]:
+    """The 1- to 3-letter beginnings of ``words`` (lower-case already)."""
+    return {word[:size] for word in words for size in (1, 2, 3)}
 
 
 def _any_of(strings: frozenset[str]) -> str:
@@ -263,15 +265,8 @@ def _strings(kind: Any, value: Any) -> set[str] | None:
 
 
 def _class_strings(items: Any) -> set[str] | None:
-    chars: set[str] = set()
-    for item, arg in items:
-        if item is sre.LITERAL:
-            chars.add(chr(arg))
-        elif item is sre.RANGE and arg[1] - arg[0] < MAX_STRINGS:
-            chars.update(chr(code) for code in range(arg[0], arg[1] + 1))
-        else:
-            return None  # a negated class, a category (\w, \s)
-    if not all(char.isascii() for char in chars):
+    chars = _class_chars(items, MAX_STRINGS - 1)
+    if chars is None or not all(char.isascii() for char in chars):
         return None
     lowered = {char.lower() for char in chars}
     return lowered if len(lowered) <= MAX_STRINGS else None
@@ -333,18 +328,20 @@ def _prefixes(nodes: list[Any], begun: str) -> set[str] | None:
 
 def _plain_chars(kind: Any, value: Any) -> set[str] | None:
     """The ASCII letters and digits a literal or a small class stands for, else None."""
-    if kind is sre.LITERAL:
-        chars = {chr(value)}
-    elif kind is sre.IN and all(item in (sre.LITERAL, sre.RANGE) for item, _ in value):
-        chars = set()
-        for item, arg in value:
-            low, high = (arg, arg) if item is sre.LITERAL else arg
-            if high - low > 36:
-                return None
-            chars.update(chr(code) for code in range(low, high + 1))
-    else:
-        return None
-    return chars if all(c.isascii() and c.isalnum() for c in chars) else None
+    chars = {chr(value)} if kind is sre.LITERAL else _class_chars(value, 36) if kind is sre.IN else None
+    return chars if chars is not None and all(c.isascii() and c.isalnum() for c in chars) else None
+
+
+def _class_chars(items: Any, widest: int) -> set[str] | None:
+    """The characters a class of literals and ranges (none wider than ``widest``) stands for;
+    None for a negated class, a category (\\w, \\s) or a wider range."""
+    chars: set[str] = set()
+    for item, arg in items:
+        low, high = (arg, arg) if item is sre.LITERAL else arg if item is sre.RANGE else (1, 0)
+        if high < low or high - low > widest:
+            return None
+        chars.update(chr(code) for code in range(low, high + 1))
+    return chars
 
 
 def _product(left: set[str], right: set[str]) -> set[str] | None:

@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from importlib.resources import files
 from itertools import accumulate
 
-from phimask.detect.prefilter import match_prefixes, possible
+from phimask.detect.prefilter import match_prefixes, possible, word_starts
 
 _WORD = re.compile(r"\w+")
 _FIRST_WORD = re.compile(r"\W*(\w+)")
@@ -95,7 +95,7 @@ class PhraseList:
                     if hit is not None and hit.end() > hit.start():
                         found.append((hit.start(), hit.end(), entry))
                         break
-        starts = {lowered[:size] for lowered in map(str.lower, words) for size in (1, 2, 3)}
+        starts = word_starts(map(str.lower, words))
         # in ASCII, str.lower() agrees with a case-blind regex, so the finer prefixes are exact
         skips = self._prefixes if window.isascii() else self._leads
         for (pattern, entry), leads in zip(self._anywhere, skips, strict=True):
