@@ -173,10 +173,14 @@ def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
 WARM_UP = "Seen by Dr. Ilse Varn at 12 Kestrel Road, Elmsby on 3/4/2020; call 555-0100."
 
 
-def worker(tool: str, corpus: Path, out: Path, threshold: float, model: str) -> None:
+def _predictor(tool: str, threshold: float, model: str) -> tuple[Any, str]:
     base = tool.partition("@")[0]
-    predict, label = (WORKERS[base](threshold, model, tool) if base in ("tagger", "phimask+tagger")
-                      else WORKERS[base](threshold, model))
+    return (WORKERS[base](threshold, model, tool) if base in ("tagger", "phimask+tagger")
+            else WORKERS[base](threshold, model))
+
+
+def worker(tool: str, corpus: Path, out: Path, threshold: float, model: str) -> None:
+    predict, label = _predictor(tool, threshold, model)
     records = read_jsonl(corpus)
     predict(WARM_UP)  # one-off set-up (regexes, lists) is start-up time, not throughput
     started = time.perf_counter()
@@ -194,7 +198,7 @@ CHUNK = 50  # notes per turn when two tools take turns
 def timer(tool: str, corpus: Path, threshold: float, model: str) -> None:
     """A worker that takes turns: reads a chunk number per line, runs the chunk's notes and
     prints the CPU seconds they took."""
-    predict, _ = WORKERS[tool](threshold, model)
+    predict, _ = _predictor(tool, threshold, model)
     texts = [r["text"] for r in read_jsonl(corpus)]
     predict(WARM_UP)
     chunks = [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)]
@@ -214,7 +218,8 @@ def taking_turns(tools: tuple[str, str], corpus: Path, args: argparse.Namespace)
         [sys.executable, __file__, "--timer", tool, str(corpus), "--threshold", str(args.threshold),
          "--spacy-model", args.spacy_model], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL, text=True) for tool in tools}
-    chunks = {int(w.stdout.readline()) for w in workers.values()}  # type: ignore[union-attr]
+    # every worker first prints its number of chunks (the same corpus: the same number)
+    chunks = min(int(w.stdout.readline()) for w in workers.values())  # type: ignore[union-attr]
     seconds = dict.fromkeys(tools, 0.0)
 
     def turn(tool: str, chunk: int) -> float:
@@ -223,7 +228,7 @@ def taking_turns(tools: tuple[str, str], corpus: Path, args: argparse.Namespace)
         worker.stdin.flush()  # type: ignore[union-attr]
         return float(worker.stdout.readline())  # type: ignore[union-attr]
 
-    for chunk in range(chunks.pop()):
+    for chunk in range(chunks):
         order = tools if chunk % 2 else tools[::-1]
         runs: dict[str, list[float]] = {tool: [] for tool in tools}
         for tool in (*order, *order[::-1]):
@@ -421,7 +426,7 @@ def main() -> int:
                 per_type.append(f"{name:<15} {tool:<19} [{figures['label']}] {cells}")
             if "phimask" in speeds and "presidio" in speeds:
                 seconds = taking_turns(("phimask", "presidio"), corpus, args)
-                chars = sum(len(r["text"]) for r in read_jsonl(corpus))
+                chars = sum(len(r["text"]) for r in gold)
                 print(f"{name:<15} speed ratio phimask/presidio = "
                       f"{speeds['phimask'] / speeds['presidio']:.1f}x (one after the other); "
                       f"taking turns: {seconds['presidio'] / seconds['phimask']:.2f}x "
