@@ -64,8 +64,14 @@ def possible(regex: re.Pattern[str], text: str, pos: int = 0, endpos: int | None
     if not pos and (endpos is None or endpos >= len(text)):
         entry = _checks.get(id(regex)) or _add(regex, True)
         return _holds(entry[1], text)
+    return possible_in(regex, text[pos:endpos])
+
+
+def possible_in(regex: re.Pattern[str], window: str) -> bool:
+    """``possible`` for a window already cut out of a text: only its own characters count
+    (what a lookaround sees may lie outside it), so a scan of a window costs a window."""
     entry = _window_checks.get(id(regex)) or _add(regex, False)
-    return _holds(entry[1], text[pos:endpos])  # the window only: a scan of a window costs a window
+    return _holds(entry[1], window)
 
 
 def _holds(checks: tuple[Check, ...], text: str) -> bool:

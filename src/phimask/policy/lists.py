@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from importlib.resources import files
 from itertools import accumulate
 
-from phimask.detect.prefilter import match_prefixes, possible, word_starts
+from phimask.detect.prefilter import match_prefixes, possible, possible_in, word_starts
 
 _WORD = re.compile(r"\w+")
 _FIRST_WORD = re.compile(r"\W*(\w+)")
@@ -99,7 +99,8 @@ class PhraseList:
         # in ASCII, str.lower() agrees with a case-blind regex, so the finer prefixes are exact
         skips = self._prefixes if window.isascii() else self._leads
         for (pattern, entry), leads in zip(self._anywhere, skips, strict=True):
-            if (leads is not None and leads.isdisjoint(starts)) or not possible(pattern, text, pos, endpos):
+            if (leads is not None and leads.isdisjoint(starts)) or not (
+                    possible(pattern, text) if window is text else possible_in(pattern, window)):
                 continue  # no word in the window begins the way every match must, or the text
                 # lacks a string every match holds
             found.extend((m.start(), m.end(), entry) for m in pattern.finditer(text, pos, endpos)
