@@ -41,7 +41,8 @@ def allow_list_regexes() -> list[re.Pattern[str]]:
 
 def table() -> dict[str, list[CheckSource]]:
     rows = {table_key(regex, True): check_sources(regex, True) for regex in detector_regexes()}
-    rows.update({table_key(regex, False): check_sources(regex, False) for regex in allow_list_regexes()})
+    for regex in allow_list_regexes():  # checked on a window, or on the whole text when short
+        rows.update({table_key(regex, whole): check_sources(regex, whole) for whole in (True, False)})
     return rows
 
 
