@@ -513,6 +513,10 @@ COVERED = [
     pytest.param("Lungs clear.\nmarie (dtr) in to visit.", "marie", id="first-name-before-dtr"),
     pytest.param("Lasix given. Will monitor. JQ RN", "JQ", id="initials-after-the-last-sentence"),
     pytest.param("Glucose 334; CVP 16. - tk, BSN", "tk", id="dashed-initials-after-the-last-sentence"),
+    pytest.param("SON TO SPEAK WITH ILSE DE BEER IN AM.", "ILSE DE BEER", id="capital-particle-common-word"),
+    pytest.param("Family updated by Dr. van de Varnbos at 1800.", "van de Varnbos",
+                 id="particles-after-a-title"),
+    pytest.param("SPOKE WITH ILSE VAN DAM TODAY.", "ILSE VAN DAM", id="capital-particles"),
 ]
 
 
@@ -746,6 +750,9 @@ NOT_TOUCHED = [
     pytest.param("Lasix given. Pt family (wife) called.", "family", id="words-before-a-relative"),
     pytest.param("Lasix given. HCP (son) aware.", "HCP", id="a-role-before-a-relative"),
     pytest.param("Pt stable. Plan discussed. PT, OT", "PT", id="services-after-the-last-sentence"),
+    pytest.param("PT SEEN BY DR VARN. LE EDEMA NOTED.", "EDEMA", id="capital-le-is-lower-extremity"),
+    pytest.param("Dr. Varn de novo thrombosis noted.", "novo", id="particle-before-a-clinical-word"),
+    pytest.param("seen by dr varn de bed side", "bed", id="lower-case-particle-before-a-common-word"),
 ]
 
 

@@ -16,6 +16,7 @@ from functools import cache
 
 from phimask.detect import names, patterns, places
 from phimask.detect.lexicon import (
+    Lexicon,
     fold,
     frequent_words,
     lexicon,
@@ -633,22 +634,50 @@ def _grow_names(text: str, entities: list[Entity]) -> list[Entity]:
     return entities + extra
 
 
-SURNAME_PARTICLE = re.compile(  # "Ilse van Dalen", "Wil ten Bosch"
-    r"[ \t]+(?:van|von|de|der|den|ten|ter|du|da|di|del|della|dos|das|la|le|bin|ibn|al)"
-    r"(?:[ \t]+(?:der|den|de|la|le|los|las))?[ \t]+([A-ZÀ-Þ][^\W\d_]+(?:-[A-ZÀ-Þ][^\W\d_]+)?)(?![\w'’-])")
+SURNAME_PARTICLE = re.compile(  # "Ilse van Dalen", "Wil ten Bosch", "ILSE DE BEER"
+    r"[ \t]+((?i:van|von|de|der|den|ten|ter|du|da|di|del|della|dos|das|la|le|bin|ibn|al)"
+    r"(?:[ \t]+(?i:der|den|de|la|le|los|las))?)[ \t]+([^\W\d_]{2,}(?:-[^\W\d_]{2,})?)(?![\w'’-])")
+TITLE_PARTICLES = re.compile(  # "Dr. van Dalen", "dr van de pol": particles right after a title
+    r"\b(?i:dr|mr|mrs|ms|miss|prof|doctor)\.?[ \t]+((?i:van|von|de|der|den|ten|ter|du|da|di|del|della)"
+    r"(?:[ \t]+(?i:der|den|de|la|le))?)[ \t]+$")
+SURNAME_HEADS = {"van", "von", "ten", "ter", "der", "den", "de"}  # "de Beer", "van Dam": any word after
+CAPITAL_PARTICLES = {"van", "von", "de", "der", "den", "ten", "ter", "del", "della"}  # not LE, LA, DOS
 
 
 def _particle_surnames(text: str, entities: list[Entity]) -> list[Entity]:
-    """'Ilse van Dalen': a name goes on over a surname particle and the capitalised word after it."""
+    """'Ilse van Dalen', 'ILSE DE BEER', 'Dr. van Dalen': a name goes on over a surname particle
+    and the word after it, and back over particles right after a title. The particle is written
+    as the note writes words (lower case in mixed case, capitals in capitals), the word after it
+    as a name is, and never a clinical word or a place."""
     lex = lexicon()
+    case = names.document_case(text)
     extra: list[Entity] = []
     for e in entities:
         if e.type is not EntityType.NAME or e.score < 0.5:
             continue
         m = SURNAME_PARTICLE.match(text, e.end)
-        if m and lex.zipf(m.group(1)) < 4.0 and not lex.is_clinical(m.group(1)) and not _place(m.group(1)):
+        if m and _surname_after(m.group(1), m.group(2), case, lex):
             extra.append(Entity(e.begin, m.end(), EntityType.NAME, e.score, text[e.begin:m.end()]))
+        before = TITLE_PARTICLES.search(text, max(0, e.begin - 30), e.begin)
+        if before and _particle_case(before.group(1), case):
+            begin = before.start(1)
+            extra.append(Entity(begin, e.end, EntityType.NAME, e.score, text[begin:e.end]))
     return entities + extra
+
+
+def _particle_case(particles: str, case: names.Case) -> bool:
+    if case is names.Case.UPPER:
+        return particles.isupper() and particles.split()[0].lower() in CAPITAL_PARTICLES
+    return particles.islower()
+
+
+def _surname_after(particles: str, word: str, case: names.Case, lex: Lexicon) -> bool:
+    if not _particle_case(particles, case) or lex.is_clinical(word) or _place(word):
+        return False
+    if case is names.Case.MIXED and not word[:1].isupper():
+        return False
+    head = particles.split()[0].lower()
+    return lex.zipf(word) < 4.0 or (case is not names.Case.LOWER and head in SURNAME_HEADS)
 
 
 WEEKDAY_ALONE = re.compile(patterns.WEEKDAY, re.IGNORECASE)
