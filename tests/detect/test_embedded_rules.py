@@ -517,6 +517,13 @@ COVERED = [
     pytest.param("Family updated by Dr. van de Varnbos at 1800.", "van de Varnbos",
                  id="particles-after-a-title"),
     pytest.param("SPOKE WITH ILSE VAN DAM TODAY.", "ILSE VAN DAM", id="capital-particles"),
+    pytest.param("LUNGS CLEAR. PT INTUBATED ON AUERBACH 2 FOR ACUTE FAILURE.", "AUERBACH", id="surname-ward"),
+    pytest.param("Lungs clear. Cardiac arrest called to west varnholm 6 at 0455.", "west varnholm",
+                 id="ward-with-a-place-prefix"),
+    pytest.param("LUNGS CLEAR. TALKED WITH PT'S SON IN QUARNSTADT, WILL CALL.", "QUARNSTADT",
+                 id="unknown-town-after-a-relative-in"),
+    pytest.param('LUNGS CLEAR. DAUGHTER ("FROM QUARNSTADT") IN TO VISIT.', "QUARNSTADT",
+                 id="unknown-town-before-a-quote-mark"),
 ]
 
 
@@ -753,6 +760,8 @@ NOT_TOUCHED = [
     pytest.param("PT SEEN BY DR VARN. LE EDEMA NOTED.", "EDEMA", id="capital-le-is-lower-extremity"),
     pytest.param("Dr. Varn de novo thrombosis noted.", "novo", id="particle-before-a-clinical-word"),
     pytest.param("seen by dr varn de bed side", "bed", id="lower-case-particle-before-a-common-word"),
+    pytest.param("Lungs clear. Plan to go to Stage 2 today, on Lasix 20.", "Stage", id="stage-is-no-ward"),
+    pytest.param("LUNGS CLEAR. SON IN TO VISIT WITH FAMILY IN ROOM.", "VISIT", id="relative-in-to-visit"),
 ]
 
 

@@ -641,8 +641,9 @@ MOVEMENT = re.compile(
 )
 PLACE_TOKEN = re.compile(r"([A-Za-z][A-Za-z'&-]*)(\s*\d{1,2}\b)?")
 ROOM_NUMBER = re.compile(r"\d{1,4}[ \t]+(?=[A-Za-z])")
-WARD = re.compile(
-    r"\b(?:on|to|from|at|in)\s+(?:the\s+)?([A-Za-z][a-z]{4,}|[A-Z]{5,})\s*(\d{1,2})\b(?![./:%-]?\d)",
+WARD = re.compile(  # "to Halloway 2", "ON WEST VARNHOLM 6": a building's name and a ward number
+    r"\b(?:on|to|from|at|in)\s+(?:the\s+)?((?:(?:north|south|east|west|new|lake|port|fort|mount)\s+)?"
+    r"([A-Za-z][a-z]{4,}|[A-Z]{5,}))\s*(\d{1,2})\b(?![./:%-]?\d)",
     re.IGNORECASE,
 )
 
@@ -787,9 +788,12 @@ def find_university_places(text: str) -> Iterator[Entity]:
             yield hit(text, m.start(1), end, EntityType.ADDRESS, 0.7)
 
 
-ONE_CASE_PLACE_CUE = re.compile(r"\b(?i:from|near|visiting|based[ \t]+in|born[ \t]+in|moved[ \t]+to)[ \t]+")
+ONE_CASE_PLACE_CUE = re.compile(
+    r"\b(?i:from|near|visiting|based[ \t]+in|born[ \t]+in|moved[ \t]+to|"
+    r"(?:lives?|living|resides?|son|daughter|dtr|wife|husband|brother|sister|mother|father|family)"
+    r"[ \t]+in)[ \t]+")
 PLACE_CLOSER = re.compile(  # what follows a town, not a noun it describes ('from demarked area')
-    r"[ \t]*(?:[,.;:()]|\n|$|(?i:arriving|arrived|with|who|and|to|for|on|at|in|today|tonight|tomorrow|"
+    r"[ \t]*(?:[,.;:()\"”]|\n|$|(?i:arriving|arrived|with|who|and|to|for|on|at|in|today|tonight|tomorrow|"
     r"yesterday|via|was|is|will|has|had|called|came|visiting|here|by)\b)")
 
 
@@ -820,7 +824,8 @@ def find_unknown_places(text: str) -> Iterator[Entity]:
 def _one_case_unknown_places(text: str) -> Iterator[Entity]:
     """'(MOTHER) FROM QUARNBY ARRIVING', 'son from elmsvik': in a note written in one case, a
     word of 5+ letters no dictionary, name list or medical list knows after 'from', 'near',
-    'born in' and the like, before what follows a town (a comma, 'arriving', 'with')."""
+    'born in', 'lives in', 'son in' and the like, before what follows a town (a comma, a
+    closing quote mark, 'arriving', 'with')."""
     lex = lexicon()
     for m in scan(ONE_CASE_PLACE_CUE, text):
         word = WORD.match(text, m.end())
@@ -882,14 +887,17 @@ def find_job_titles(text: str) -> Iterator[Entity]:
 
 
 def find_wards(text: str) -> Iterator[Entity]:
-    """'on Halloway 6', 'to HALLOWAY 2': an unknown name and a ward number."""
+    """'on Halloway 6', 'to HALLOWAY 2', 'to West Varnholm 3': a name and a ward number. The
+    name is a word no dictionary knows, or a proper name it knows (a surname, a town) but never
+    in lower case and not often ('to Stage 2', 'on Lasix 20', 'on Sept 12' are no wards)."""
     lex = lexicon()
     for m in scan(WARD, text):
-        word = m.group(1)
-        if MEASURE_AFTER.match(text, m.end()):
-            continue  # "plan to transfuse 1 unit"
-        if lex.raw_zipf(word) < 2.0 and not lex.is_clinical(word) and not lex.is_drug(word) and \
-                not medical_or_misspelt(word):
+        word = m.group(2)
+        if MEASURE_AFTER.match(text, m.end()) or lex.is_clinical(word) or lex.is_drug(word) or \
+                fold(word) in NOT_STREET_WORDS | WEEKDAY_SHORT or MONTH_WORD.fullmatch(word) or \
+                medical_or_misspelt(word):
+            continue  # "plan to transfuse 1 unit", "on Sept 12"
+        if lex.raw_zipf(word) < 2.0 or (lex.raw_zipf(word) < 4.5 and not lex.is_common_noun(word)):
             yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)  # the ward number is not PHI
 
 
