@@ -524,6 +524,8 @@ COVERED = [
                  id="unknown-town-after-a-relative-in"),
     pytest.param('LUNGS CLEAR. DAUGHTER ("FROM QUARNSTADT") IN TO VISIT.', "QUARNSTADT",
                  id="unknown-town-before-a-quote-mark"),
+    pytest.param("ilvo quarnby is an 82 y/o male with chf. pt req intubation.", "ilvo quarnby",
+                 id="unknown-first-name-before-an-age-introduction"),
 ]
 
 
@@ -762,6 +764,10 @@ NOT_TOUCHED = [
     pytest.param("seen by dr varn de bed side", "bed", id="lower-case-particle-before-a-common-word"),
     pytest.param("Lungs clear. Plan to go to Stage 2 today, on Lasix 20.", "Stage", id="stage-is-no-ward"),
     pytest.param("LUNGS CLEAR. SON IN TO VISIT WITH FAMILY IN ROOM.", "VISIT", id="relative-in-to-visit"),
+    pytest.param("The patient is a 70 yo female with chf. pt req intubation.", "patient",
+                 id="the-patient-before-an-age-introduction"),
+    pytest.param("Mr. Varnholt is a 70 yo female with chf. pt req intubation.", "Mr.",
+                 id="a-title-before-an-age-introduction"),
 ]
 
 

@@ -841,8 +841,10 @@ PERSON_VERB = re.compile(  # verbs whose subject is a person: "Walker began writ
 SUBJECT_NAME = re.compile(  # "Kelly Brown joined", "lewis nguyen has been a", "k. carville from oslo is a"
     r"(?:^|(?<=[.!?])[ \t]+|(?<=\n))[ \t]*([^\W\d_][\w'’-]*\.?(?:[ \t]+[^\W\d_][\w'’-]*){1,2})"
     r"(?=" + PERSON_VERB.pattern + r"|[ \t]+(?:has|had)[ \t]+been[ \t]+an?\b|"
-    r"[ \t]+from[ \t]+[^\n.]{2,40}?[ \t]+(?:is|was)[ \t]+an?\b)",
+    r"[ \t]+from[ \t]+[^\n.]{2,40}?[ \t]+(?:is|was)[ \t]+an?\b|"
+    r"[ \t]+(?:is|was)[ \t]+an?[ \t]+\d{1,3}[ \t-]*(?:y/?o|y\.o\.|yrs?|years?)\b)",
     re.MULTILINE)
+AGE_INTRODUCTION = re.compile(r"[ \t]+(?:is|was)[ \t]+an?[ \t]+\d")  # "lorrie quist is a 70 yr old"
 SUBJECT_WORD = re.compile(r"([A-ZÀ-Þ][^\W\d_'’-]+)$")
 LOWER_SUBJECT_WORD = re.compile(r"([^\W\d_'’-]+)$")
 LOWER_SUBJECT = re.compile(r"\b([a-z]{3,})[ \t]+(?:has|had|is|was|will|would|said|says)\b")
@@ -865,11 +867,14 @@ def _lower_first_name(lex: Lexicon, word: str, rarer_than: float = 3.5) -> bool:
 
 def find_named_subjects(text: str, judge: NameJudge) -> Iterator[Entity]:
     """'Kelly Brown joined', 'lewis nguyen has been a', 'k. carville from oslo is a': a first
-    name or an initial and a surname opening a sentence whose verb needs a person."""
+    name or an initial and a surname opening a sentence whose verb needs a person; before
+    'is a 70 yr old' the first name may be one no list knows ('ilvo quist is a 70 yo')."""
     lex = judge.lex
     for m in scan(SUBJECT_NAME, text) if judge.case is not Case.UPPER else ():
         first, *rest = m.group(1).split()
-        if not (judge.initial(first) or _first_name(lex, first)):
+        if not (judge.initial(first) or _first_name(lex, first) or (
+                AGE_INTRODUCTION.match(text, m.end(1)) and first.isalpha() and not TITLE_WORD.fullmatch(first)
+                and no_dictionary_word(lex, first) and not lex.is_clinical(first))):
             continue
         if judge.case is Case.MIXED and not all(w[:1].isupper() for w in (first, *rest)):
             continue
