@@ -526,6 +526,8 @@ COVERED = [
                  id="unknown-town-before-a-quote-mark"),
     pytest.param("ilvo quarnby is an 82 y/o male with chf. pt req intubation.", "ilvo quarnby",
                  id="unknown-first-name-before-an-age-introduction"),
+    pytest.param("SW FOLLOWING. CONTACT PERSON KRZYSKO SGALAMBRO (135-442-9738).", "KRZYSKO SGALAMBRO",
+                 id="contact-person"),
 ]
 
 
@@ -768,6 +770,7 @@ NOT_TOUCHED = [
                  id="the-patient-before-an-age-introduction"),
     pytest.param("Mr. Varnholt is a 70 yo female with chf. pt req intubation.", "Mr.",
                  id="a-title-before-an-age-introduction"),
+    pytest.param("Contact person is the daughter. Lungs clear.", "daughter", id="contact-is-a-relative"),
 ]
 
 

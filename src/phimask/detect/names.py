@@ -46,7 +46,8 @@ RELATIVE_WORD = led(
     r"bro|sister|sisters|sis|mother|mom|father|dad|friend|friends|aunt|aunts|uncle|"
     r"niece|nephew|grandson|granddaughter|grandmother|grandfather|cousin|girlfriend|"
     r"boyfriend|partner|fiance|fiancee|sibling|siblings|proxy|hcp|guardian|neighbor|"
-    r"neighbour|roommate|caregiver|in-law|stepson|stepdaughter|child|children|kid|kids"
+    r"neighbour|roommate|caregiver|in-law|stepson|stepdaughter|child|children|kid|kids|poa|"
+    r"contact[ \t]+person|emergency[ \t]+contact"
 ) + r"(?:-in-law)?\b(?!-)"
 RELATIVES = re.compile(
     r"\b" + RELATIVE_WORD +
