@@ -528,6 +528,7 @@ COVERED = [
                  id="unknown-first-name-before-an-age-introduction"),
     pytest.param("SW FOLLOWING. CONTACT PERSON KRZYSKO SGALAMBRO (135-442-9738).", "KRZYSKO SGALAMBRO",
                  id="contact-person"),
+    pytest.param("Please block my card ASAP? My name is Mark.", "Mark", id="common-first-name-after-name-is"),
 ]
 
 

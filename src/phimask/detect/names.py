@@ -561,10 +561,20 @@ def find_labelled(text: str, judge: NameJudge) -> Iterator[Entity]:
             yield _name_span(text, taken, 0.93)
 
 
+NAME_IS = re.compile(r"(?i:name\s+is|call\s+me|named|(?:last|first|middle|maiden|full)\s+name)")
+
+
 def find_introduced(text: str, judge: NameJudge) -> Iterator[Entity]:
-    """'My name is Ilvana', 'Dear Ms Varnéczy', 'Thanks, Ilvo'."""
+    """'My name is Ilvana', 'Dear Ms Varnéczy', 'Thanks, Ilvo'; after 'my name is' any listed
+    name, however common a word ('My name is Mark')."""
     for m in scan(INTRODUCTIONS, text):
-        taken = _take_names(judge, tokens_from(text, m.end(), 3), strict_first=True)
+        toks = tokens_from(text, m.end(), 3)
+        taken = _take_names(judge, toks, strict_first=True)
+        if not taken and toks and NAME_IS.search(m.group(0)):
+            first = toks[0]
+            if judge.lex.is_name(first.bare) and not judge.lex.is_clinical(first.bare) and (
+                    judge.case is not Case.MIXED or first.word.istitle()):
+                taken = [first]
         if taken and (judge.case is not Case.MIXED or taken[0].word[:1].isupper()):
             yield _name_span(text, taken, 0.8)
 
