@@ -529,6 +529,9 @@ COVERED = [
     pytest.param("SW FOLLOWING. CONTACT PERSON KRZYSKO SGALAMBRO (135-442-9738).", "KRZYSKO SGALAMBRO",
                  id="contact-person"),
     pytest.param("Please block my card ASAP? My name is Mark.", "Mark", id="common-first-name-after-name-is"),
+    pytest.param("DAUGHTER RETURNED TO NEW HAVEN TODAY.", "NEW HAVEN", id="two-word-town-after-a-move"),
+    pytest.param("resp: ls clear. pt transferred to 209 south varnholm.", "south varnholm",
+                 id="place-prefix-and-unknown-word-after-a-move"),
 ]
 
 
@@ -772,6 +775,8 @@ NOT_TOUCHED = [
     pytest.param("Mr. Varnholt is a 70 yo female with chf. pt req intubation.", "Mr.",
                  id="a-title-before-an-age-introduction"),
     pytest.param("Contact person is the daughter. Lungs clear.", "daughter", id="contact-is-a-relative"),
+    pytest.param("PT TRANSFERRED TO NORTH ICU. BP STABLE.", "ICU", id="place-prefix-and-a-unit"),
+    pytest.param("PT TRANSFERRED TO WEST WING. BP STABLE.", "WING", id="place-prefix-and-a-common-word"),
 ]
 
 

@@ -664,6 +664,10 @@ def find_destinations(text: str) -> Iterator[Entity]:
         if not token:
             continue
         word = token.group(1)
+        town = _town_after(text, token.start(1), case, lex)
+        if town:
+            yield hit(text, token.start(1), town, EntityType.ADDRESS, 0.75)
+            continue
         if lex.is_clinical(word) or lex.is_drug(word) or "-" in word or (
                 case is Case.MIXED and word.islower()) or _unit_typo(lex, word):
             continue  # "to step-down", "plan to transfuse", "admitted to micua": no place
@@ -673,6 +677,29 @@ def find_destinations(text: str) -> Iterator[Entity]:
             not medical_or_misspelt(word)
         if acronym or unknown:
             yield hit(text, token.start(1), token.end(1), EntityType.ADDRESS, 0.65 if acronym else 0.7)
+
+
+TWO_OR_THREE_WORDS = re.compile(r"([A-Za-z]+)[ \t]+([A-Za-z]+)(?:[ \t]+([A-Za-z]+))?")
+
+
+def _town_after(text: str, pos: int, case: Case, lex: Lexicon) -> int:
+    """Where a town of two or three words starting at ``pos`` ends ('returned to NEW HAVEN',
+    'to 209 south varnholm'): a listed town, or a place prefix and a word no dictionary knows;
+    0 when there is none (written as the note writes names)."""
+    m = TWO_OR_THREE_WORDS.match(text, pos)
+    if not m or (case is Case.MIXED and not m.group(1).istitle()):
+        return 0
+    for end in (3, 2):
+        words = [w for w in m.groups()[:end] if w]
+        if len(words) == end and fold(" ".join(words)) in lex.cities and not any(
+                lex.is_clinical(w) for w in words[1:]):
+            return m.end(end)
+    second = m.group(2)
+    if fold(m.group(1)) in PLACE_PREFIXES and len(second) >= 4 and lex.zipf(second) < 2.0 and \
+            not medical_or_misspelt(second) and not lex.is_clinical(second) and (
+                case is not Case.MIXED or second.istitle()):
+        return m.end(2)
+    return 0
 
 
 PLACE_PREPOSITION = re.compile(
