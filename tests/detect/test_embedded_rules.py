@@ -532,6 +532,9 @@ COVERED = [
     pytest.param("DAUGHTER RETURNED TO NEW HAVEN TODAY.", "NEW HAVEN", id="two-word-town-after-a-move"),
     pytest.param("resp: ls clear. pt transferred to 209 south varnholm.", "south varnholm",
                  id="place-prefix-and-unknown-word-after-a-move"),
+    pytest.param("EKG from 2/2019 unchanged.", "2/2019", id="month-and-four-digit-year"),
+    pytest.param("Seen Wed 3/4 and Thu 3/5.", "3/4", id="fraction-like-date-after-a-weekday"),
+    pytest.param("Seen 3/4 - 3/6, better.", "3/4 - 3/6", id="spaced-date-range"),
 ]
 
 
@@ -777,6 +780,8 @@ NOT_TOUCHED = [
     pytest.param("Contact person is the daughter. Lungs clear.", "daughter", id="contact-is-a-relative"),
     pytest.param("PT TRANSFERRED TO NORTH ICU. BP STABLE.", "ICU", id="place-prefix-and-a-unit"),
     pytest.param("PT TRANSFERRED TO WEST WING. BP STABLE.", "WING", id="place-prefix-and-a-common-word"),
+    pytest.param("epi 1/2000 dilution prepared", "1/2000", id="a-dilution-is-no-month-and-year"),
+    pytest.param("hypotension 2/2 sepsis, then 2/2 cabg", "2/2", id="secondary-to"),
 ]
 
 
@@ -838,6 +843,11 @@ def test_labelled_address_stops_at_the_next_field_on_its_line(detector: Detector
     kinds = {e.text: e.type for e in find_phi(text, detector=detector)}
     assert kinds.get("2210 Kestrel Lane, Elmsby, MN 55803") is T.ADDRESS, kinds
     assert kinds.get("(218) 555-0147") is T.PHONE_OR_FAX, kinds
+
+
+def test_a_compact_birth_date_is_a_date(detector: Detector) -> None:
+    text = "DOB: 19620304. Seen today."
+    assert [(e.text, e.type) for e in find_phi(text, detector=detector)] == [("19620304", T.DATE)]
 
 
 def test_a_credential_is_no_state(detector: Detector) -> None:

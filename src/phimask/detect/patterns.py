@@ -398,10 +398,14 @@ def _study_dated(text: str, begin: int, end: int) -> bool:
     return text[end:end + 1] == ":" and bool(STUDY_BEFORE.search(text, max(0, begin - 8), begin))
 
 
-SHORT_RANGE = re.compile(r"(?<![\d/.:x-])(\d{1,2})/(\d{1,2})-(\d{1,2})/(\d{1,2})(?![\d/]|\.\d|%)")
+SHORT_RANGE = re.compile(r"(?<![\d/.:x-])(\d{1,2})/(\d{1,2})[ \t]?-[ \t]?(\d{1,2})/(\d{1,2})(?![\d/]|\.\d|%)")
 YEAR_ALONE = re.compile(rf"(?<![\w#$./-]){YEAR}(?![\w%/]|\.\d|-\d)")
 APOSTROPHE_YEAR = re.compile(r"(?<!['\d])'(\d\d)\b|(?<![\w'])(\d\d)'(?![\w'])")
-MONTH_YEAR = re.compile(r"(?<![\d/.:])(0?[1-9]|1[0-2])/(3[2-9]|[4-9]\d)(?![\d/%]|\.\d)")
+MONTH_YEAR = re.compile(  # "5/97", "2/2019": a month and a year
+    r"(?<![\d/.:])(0?[1-9]|1[0-2])/(3[2-9]|[4-9]\d|(?:19|20)\d\d)(?![\d/%]|\.\d)")
+COMPACT_BIRTH_DATE = re.compile(  # "DOB: 19620304": a birth date written without separators
+    r"\b(?i:dob|d\.o\.b\.?|date[ \t]+of[ \t]+birth|birth[ \t]*date|born)[ \t]*[:#]?[ \t]*"
+    r"((?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\d)")
 NOT_SHORT_DATE_BEFORE = re.compile(  # whole words: "fx 5/97" and "approx 10/16" are dates, "x 2/3" is not
     r"(?<![a-z])(?:bp|b/p|pressure|nbp|abp|ratio|i:e|peep|strength|grade|power|motor|mmhg|psv|"
     r"bipap|flowby|settings?|ps|pc|pcv|trialed on|weaned? to|perrla|in|rales|upper|lower|"
@@ -411,7 +415,7 @@ NOT_SHORT_DATE_BEFORE = re.compile(  # whole words: "fx 5/97" and "approx 10/16"
 )
 NOT_SHORT_DATE_AFTER = re.compile(
     r"\s*(?:weeks?|wks?|mg|mcg|ml|cc|units?|strength|tabs?|mmhg|hrs?|\(?ns\)?|ns|tab|pills?|"
-    r"cups?|liters?|l\b|x\b|(?:th|rd|nd)\b|peep)",
+    r"cups?|liters?|l\b|x\b|(?:th|rd|nd)\b|peep|dil(?:ution|uted)?\b)",
     I,
 )
 SHORT_DATE_CUE = re.compile(  # "extubated 5/2", "transferred to the floor on 11/4": events have dates
@@ -422,9 +426,10 @@ SHORT_DATE_CUE = re.compile(  # "extubated 5/2", "transferred to the floor on 11
 EVENT_PLACE_CUE = re.compile(  # "admitted to Elmsby 8/2": an event, where it happened, then its date
     r"\b(?:admit(?:ted)?|readmitted|transferred|presented|seen)\s+(?:to|at|in|from)\s+(?:the\s+)?[a-z]+\s*$",
     I)
-EVENT_DATE_BEFORE = re.compile(  # "am of 8/28", "12am 9/3", "today, 10/4": a clock or day points at a date
+EVENT_DATE_BEFORE = re.compile(  # "am of 8/28", "12am 9/3", "today, 10/4", "Wed 3/4": a clock or day
     r"(?:\b(?:am|pm|morning|evening|night|afternoon)\s+of|\d(?::\d\d)?\s*(?:am|pm)|"
-    r"\b(?:today|yesterday|tonight),?)\s*$",
+    r"\b(?:today|yesterday|tonight|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\.?,?)\s*$",
     I,
 )
 EVENT_DATE_AFTER = re.compile(  # "7/2 cath:", "(10/4 ECHO-": a study or procedure done that day
@@ -485,6 +490,8 @@ def find_dates(text: str) -> Iterator[Entity]:
         return  # every shape below has one
     for m in scan(SHORT_DATE, text):
         month, day = int(m.group(1)), int(m.group(2))
+        if (month, day) == (2, 2):
+            continue  # "2/2": secondary to
         if EVENT_DATE_BEFORE.search(_before(text, m.start(), 14)) or \
                 EVENT_DATE_AFTER.match(text, m.end()) or _study_dated(text, m.start(), m.end()):
             yield hit(text, m.start(), m.end(), EntityType.DATE, 0.72)
@@ -527,6 +534,8 @@ def find_dates(text: str) -> Iterator[Entity]:
         if not NOT_SHORT_DATE_BEFORE.search(_before(text, m.start(), 12)) and \
                 not NOT_SHORT_DATE_AFTER.match(text, m.end()):
             yield hit(text, m.start(), m.end(), EntityType.DATE, 0.7)
+    for m in scan(COMPACT_BIRTH_DATE, text):
+        yield hit(text, m.start(1), m.end(1), EntityType.DATE, 0.9)
     for m in scan(EVENT_YEAR, text):
         group = 1 if m.group(1) else 2
         if not MEASURE_AFTER.match(text, m.end(group)):
