@@ -535,6 +535,7 @@ COVERED = [
     pytest.param("EKG from 2/2019 unchanged.", "2/2019", id="month-and-four-digit-year"),
     pytest.param("Seen Wed 3/4 and Thu 3/5.", "3/4", id="fraction-like-date-after-a-weekday"),
     pytest.param("Seen 3/4 - 3/6, better.", "3/4 - 3/6", id="spaced-date-range"),
+    pytest.param("Pager 4-1234 for questions.", "4-1234", id="dashed-pager"),
 ]
 
 
@@ -843,6 +844,11 @@ def test_labelled_address_stops_at_the_next_field_on_its_line(detector: Detector
     kinds = {e.text: e.type for e in find_phi(text, detector=detector)}
     assert kinds.get("2210 Kestrel Lane, Elmsby, MN 55803") is T.ADDRESS, kinds
     assert kinds.get("(218) 555-0147") is T.PHONE_OR_FAX, kinds
+
+
+def test_an_ip_address_ending_a_sentence_is_no_phone(detector: Detector) -> None:
+    text = "Device SN 88A-2231-77. IP 192.168.10.4."
+    assert ("192.168.10.4", T.OTHER) in [(e.text, e.type) for e in find_phi(text, detector=detector)]
 
 
 def test_a_compact_birth_date_is_a_date(detector: Detector) -> None:

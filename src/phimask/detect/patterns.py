@@ -99,7 +99,7 @@ TLDS = (
 DOMAIN = re.compile(rf"(?<![@\w.-])(?:[a-z0-9][a-z0-9-]{{1,62}}\.)+(?:{TLDS})\b(?![.-]\w)", I)
 WEB_PATH = re.compile(r"/[\w%~-]+(?:[/.][\w%~-]+)*/?(?![\w/])")  # "/index.html", "/en/home", "/232"
 WEB_CUE = re.compile(r"\b(?:visit|website|web[ \t]+site|homepage|online[ \t]+at|see)\b[^\n]{0,12}$", I)
-IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]|\.\d)")
+IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)")  # "... at 10.0.0.4." too
 IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])", I)
 
 
@@ -182,7 +182,7 @@ SLASHED_AREA = re.compile(  # "Tel: 0316/11833989", "TEL 59/545 0043": area code
     r"(?<![\w/.])\d{2,5}/\d{3,8}(?:[ \t]\d{2,6})?(?![\w/]|[.,]\d)")
 SLASHED_PHONE = re.compile(r"(?<![\d/])\d{3}/\d{3}[/-]\d{4}(?![\d/])")
 PAGER = re.compile(
-    r"\b(?:pager|pgr|pg|beeper|bpr|ext|extension|x)\.?\s*[#:]?\s*[#:]?\s*(\d{4,5})\b", I
+    r"\b(?:pager|pgr|pg|beeper|bpr|ext|extension|x)\.?\s*[#:]?\s*[#:]?\s*(\d{4,5}|\d-\d{4})\b(?!-\d)", I
 )
 MEASURE_AFTER = re.compile(
     r"\s*(?:mg|mcg|g|kg|lb|lbs|ml|cc|l|mm|cm|units?|u|meq|mmol|%|x|times|hrs?|min|sec|bpm|"
