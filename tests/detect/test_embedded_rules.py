@@ -536,6 +536,10 @@ COVERED = [
     pytest.param("Seen Wed 3/4 and Thu 3/5.", "3/4", id="fraction-like-date-after-a-weekday"),
     pytest.param("Seen 3/4 - 3/6, better.", "3/4 - 3/6", id="spaced-date-range"),
     pytest.param("Pager 4-1234 for questions.", "4-1234", id="dashed-pager"),
+    pytest.param("lab: inr this am 6.0. e. varnwelsh aware. pt received 2 ffp.", "e. varnwelsh",
+                 id="lower-case-initial-and-surname-aware"),
+    pytest.param("uop dropped with elevated paps, j quarnsmith ordered epi drip.", "j quarnsmith",
+                 id="lower-case-initial-and-surname-ordered"),
 ]
 
 
@@ -783,6 +787,8 @@ NOT_TOUCHED = [
     pytest.param("PT TRANSFERRED TO WEST WING. BP STABLE.", "WING", id="place-prefix-and-a-common-word"),
     pytest.param("epi 1/2000 dilution prepared", "1/2000", id="a-dilution-is-no-month-and-year"),
     pytest.param("hypotension 2/2 sepsis, then 2/2 cabg", "2/2", id="secondary-to"),
+    pytest.param("cx grew e. coli, md aware. c. diff called in.", "coli", id="lower-case-bacterium"),
+    pytest.param("pt in a. fib rn aware. x 3 days md aware.", "fib", id="lower-case-a-fib-is-no-name"),
 ]
 
 

@@ -82,6 +82,9 @@ INFORMED_AFTER = re.compile(
 )
 LETTER_PAIR = re.compile(r"(?:\b[A-Z][ \t]*(?:and|&|\+|/)[ \t]*|[&+/'’])$")  # "D and I.", "A&O.", "90'S."
 INITIAL_SURNAME = re.compile(r"\b([A-Z])\.\s?([A-Z][A-Za-z'’-]{2,})\b")
+LOWER_INITIAL_SURNAME = re.compile(  # lower-case notes: "e. welsh aware", "per k. abrams", "j smith ordered"
+    r"\b([a-z])(?:\.[ \t]?|[ \t])([a-z][a-z'’-]{2,})(?=[ \t]+(?:aware|notified|paged|called|updated|informed|"
+    r"in[ \t]+to|placing|ordered|pa|np|md|rn)\b)|(?<=\bper[ \t])([a-z])\.[ \t]?([a-z][a-z'’-]{2,})\b")
 INITIAL_SURNAME_ACTING = re.compile(  # an initial without its period, a surname and what a clinician did
     r"\b([A-WYZ])[ \t]+([A-Z][A-Za-z'’-]{2,})[ \t]+(?=(?i:ordered|aware|notified|paged|called|"
     r"in[ \t]+to[ \t]+see|saw|examined|evaluated|consulted|recommends|recommended|wants|made[ \t]+aware)\b)")
@@ -700,6 +703,12 @@ def find_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
             known = True  # "T. FARROW AWARE", "per K. HOLLIS": the cue vouches for a common word
         if known or (unknown and (vouched or (judge.case is Case.MIXED and not surname.isupper()))):
             yield hit(text, m.start(1), m.start(2) + len(surname), EntityType.NAME, 0.75)
+    for m in scan(LOWER_INITIAL_SURNAME, text) if judge.case is Case.LOWER else ():
+        first = 1 if m.group(1) else 3
+        surname = m.group(first + 1)
+        if not (lex.is_clinical(surname) or lex.is_drug(surname) or fold(surname) in medical_words()) and \
+                lex.zipf(surname) < 5.0 and m.group(first) not in "ax":  # not "a. fib", "x 3 days"
+            yield hit(text, m.start(first), m.end(first + 1), EntityType.NAME, 0.75)
     for m in scan(INITIAL_SURNAME_ACTING, text):
         surname = m.group(2)
         if not (lex.is_clinical(surname) or lex.is_drug(surname) or medical_or_misspelt(surname)) and \
