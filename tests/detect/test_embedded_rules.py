@@ -540,6 +540,7 @@ COVERED = [
                  id="lower-case-initial-and-surname-aware"),
     pytest.param("uop dropped with elevated paps, j quarnsmith ordered epi drip.", "j quarnsmith",
                  id="lower-case-initial-and-surname-ordered"),
+    pytest.param("bp stable. pt transferred to kqh for cath.", "kqh", id="lower-case-hospital-initials"),
 ]
 
 
@@ -789,6 +790,8 @@ NOT_TOUCHED = [
     pytest.param("hypotension 2/2 sepsis, then 2/2 cabg", "2/2", id="secondary-to"),
     pytest.param("cx grew e. coli, md aware. c. diff called in.", "coli", id="lower-case-bacterium"),
     pytest.param("pt in a. fib rn aware. x 3 days md aware.", "fib", id="lower-case-a-fib-is-no-name"),
+    pytest.param("bp stable. pt transferred to sdu, then to ctic.", "sdu", id="lower-case-unit"),
+    pytest.param("bp stable. pt sent to md for eval.", "md", id="lower-case-state-code-after-a-move"),
 ]
 
 

@@ -653,6 +653,12 @@ def _unit_typo(lex: Lexicon, word: str) -> bool:
     return len(word) >= 4 and not word.isupper() and (lex.is_clinical(word[:-1]) or lex.is_clinical(word[1:]))
 
 
+def _lower_initials(word: str, lex: Lexicon) -> bool:
+    """'transferred to gh' in a lower-case note: 2-4 letters no dictionary uses much, no state code."""
+    return 2 <= len(word) <= 4 and lex.raw_zipf(word) < 3.5 and not lex.is_common_noun(word) and \
+        not medical_or_misspelt(word) and word.upper() not in STATE_CODE_SET
+
+
 def find_destinations(text: str) -> Iterator[Entity]:
     """Hospitals and wards a patient moves between: 'transferred to KQH', 'admitted to
     Halloway 3' — acronyms or unknown words right after a movement verb."""
@@ -672,7 +678,7 @@ def find_destinations(text: str) -> Iterator[Entity]:
                 case is Case.MIXED and word.islower()) or _unit_typo(lex, word):
             continue  # "to step-down", "plan to transfuse", "admitted to micua": no place
         acronym = (word.isupper() and 2 <= len(word) <= 5 and lex.zipf(word) < 4.5
-                   and not lex.is_common_noun(word))
+                   and not lex.is_common_noun(word)) or (case is Case.LOWER and _lower_initials(word, lex))
         unknown = len(word) >= 4 and lex.zipf(word) < 2.0 and lex.raw_zipf(word) < 3.0 and \
             not medical_or_misspelt(word)
         if acronym or unknown:
