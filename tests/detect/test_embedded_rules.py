@@ -541,6 +541,7 @@ COVERED = [
     pytest.param("uop dropped with elevated paps, j quarnsmith ordered epi drip.", "j quarnsmith",
                  id="lower-case-initial-and-surname-ordered"),
     pytest.param("bp stable. pt transferred to kqh for cath.", "kqh", id="lower-case-hospital-initials"),
+    pytest.param("SOCIAL - NO CALLS. WIFE, ROSE, LEFT PHONE NUMBER.", "ROSE", id="first-name-in-apposition"),
 ]
 
 
@@ -792,6 +793,8 @@ NOT_TOUCHED = [
     pytest.param("pt in a. fib rn aware. x 3 days md aware.", "fib", id="lower-case-a-fib-is-no-name"),
     pytest.param("bp stable. pt transferred to sdu, then to ctic.", "sdu", id="lower-case-unit"),
     pytest.param("bp stable. pt sent to md for eval.", "md", id="lower-case-state-code-after-a-move"),
+    pytest.param("SOCIAL: WIFE, SON, DAUGHTER, ALL VISITED.", "SON", id="relatives-in-a-list"),
+    pytest.param("SOCIAL: WIFE, DEAF, USES SIGN LANGUAGE.", "DEAF", id="a-state-in-apposition"),
 ]
 
 

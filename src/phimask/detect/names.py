@@ -49,6 +49,7 @@ RELATIVE_WORD = led(
     r"neighbour|roommate|caregiver|in-law|stepson|stepdaughter|child|children|kid|kids|poa|"
     r"contact[ \t]+person|emergency[ \t]+contact"
 ) + r"(?:-in-law)?\b(?!-)"
+APPOSITION = re.compile(r"([^\W\d_][\w'’-]+)[ \t]*,")  # "WIFE, ROSE, LEFT": a name set off by commas
 RELATIVES = re.compile(
     r"\b" + RELATIVE_WORD +
     r"(?:\s*\([^)\n]{0,40}\))?\s*(?:,|:|-|named|is|was)?\s*",
@@ -531,9 +532,16 @@ def find_relatives(text: str, judge: NameJudge) -> Iterator[Entity]:
         if quoted and judge.lex.zipf(quoted.group(1)) < 4.5 and not judge.lex.is_clinical(quoted.group(1)):
             yield hit(text, quoted.start(1), quoted.end(1), EntityType.NAME, 0.85)
             continue
+        named = False
         for taken in _list_of_names(text, m.end(), judge, strict_first=True):
             lexical = max(judge.lexical(t.word) for t in taken)
+            named = True
             yield _name_span(text, taken, 0.9 if lexical >= 0.45 else 0.7)
+        apposed = APPOSITION.match(text, m.end()) if not named and m.group(0).rstrip().endswith(",") else None
+        word = apposed.group(1) if apposed else ""
+        if word and fold(word) in judge.lex.first_names and not judge.lex.is_clinical(word) and \
+                not RELATIVES.fullmatch(word) and fold(word) not in STOP_AND_PRONOUNS:
+            yield hit(text, apposed.start(1), apposed.end(1), EntityType.NAME, 0.75)  # "WIFE, ROSE, LEFT"
 
 
 BRACKET_NOT_NAMES = frozenset({"hcp", "proxy", "poa", "guardian", "deceased", "twin", "pt", "patient"})
