@@ -538,10 +538,14 @@ def find_relatives(text: str, judge: NameJudge) -> Iterator[Entity]:
             named = True
             yield _name_span(text, taken, 0.9 if lexical >= 0.45 else 0.7)
         apposed = APPOSITION.match(text, m.end()) if not named and m.group(0).rstrip().endswith(",") else None
-        word = apposed.group(1) if apposed else ""
-        if word and fold(word) in judge.lex.first_names and not judge.lex.is_clinical(word) and \
-                not RELATIVES.fullmatch(word) and fold(word) not in STOP_AND_PRONOUNS:
+        if apposed and _apposed_name(judge.lex, apposed.group(1)):
             yield hit(text, apposed.start(1), apposed.end(1), EntityType.NAME, 0.75)  # "WIFE, ROSE, LEFT"
+
+
+def _apposed_name(lex: Lexicon, word: str) -> bool:
+    """A listed first name, however common a word, that is no relative, pronoun or clinical word."""
+    return fold(word) in lex.first_names and not lex.is_clinical(word) and not RELATIVES.fullmatch(word) \
+        and fold(word) not in STOP_AND_PRONOUNS
 
 
 BRACKET_NOT_NAMES = frozenset({"hcp", "proxy", "poa", "guardian", "deceased", "twin", "pt", "patient"})
