@@ -542,6 +542,8 @@ COVERED = [
                  id="lower-case-initial-and-surname-ordered"),
     pytest.param("bp stable. pt transferred to kqh for cath.", "kqh", id="lower-case-hospital-initials"),
     pytest.param("SOCIAL - NO CALLS. WIFE, ROSE, LEFT PHONE NUMBER.", "ROSE", id="first-name-in-apposition"),
+    pytest.param("THIS WOMAN WENT TO HARBOR HOSP WITH ABD PAIN.", "HARBOR", id="common-word-hospital"),
+    pytest.param("PLAN IS FOR D/C TO VARNBROOK REHAB WHEN BED OPEN.", "VARNBROOK", id="rehab-after-d/c-to"),
 ]
 
 
@@ -795,6 +797,8 @@ NOT_TOUCHED = [
     pytest.param("bp stable. pt sent to md for eval.", "md", id="lower-case-state-code-after-a-move"),
     pytest.param("SOCIAL: WIFE, SON, DAUGHTER, ALL VISITED.", "SON", id="relatives-in-a-list"),
     pytest.param("SOCIAL: WIFE, DEAF, USES SIGN LANGUAGE.", "DEAF", id="a-state-in-apposition"),
+    pytest.param("PT CAME FROM OUTSIDE HOSPITAL, TO GO TO LOCAL REHAB.", "OUTSIDE", id="outside-hospital"),
+    pytest.param("warning: recs cont to monitor rehab weaned.", "monitor", id="a-verb-before-rehab"),
 ]
 
 

@@ -441,6 +441,43 @@ HOSPITAL_INITIALS = re.compile(  # "at KQH", "LEAVE KH,": hospital initials afte
     r"(?![-/'’]|\s+(?i:level|deficiency|axis))")
 
 
+ONE_WORD_HOSPITAL = re.compile(  # "WENT TO HARBOR HOSP", "from mercy rehab": a one-word name, then the kind
+    r"\b(?i:to|from|at|@)[ \t]+(?:(?i:the)[ \t]+)?([A-Za-z][A-Za-z'’-]{2,})[ \t]+"
+    r"(?i:hosp(?:ital)?|rehab|medical[ \t]+cent(?:er|re)|med[ \t]+ctr|nursing[ \t]+home)\b")
+NOT_HOSPITAL_NAMES = frozenset({  # words that say which hospital without naming it
+    "outside", "local", "another", "same", "other", "nearest", "nearby", "previous", "prior", "referring",
+    "private", "state", "city", "teaching", "psychiatric", "psych", "acute", "skilled", "home", "this",
+    "that", "our", "their", "his", "her", "any", "each", "new", "old", "different", "receiving", "sending",
+    "closest", "original", "main", "area", "day", "children", "women", "veterans", "public", "federal",
+    "military", "university", "cancer", "heart", "eye", "mental", "affiliated", "community", "general",
+    "regional", "county", "memorial", "medical", "surgical", "rehab", "specialty", "tertiary",
+    "transferring", "va",
+})
+
+
+def _moved_to(text: str, pos: int) -> bool:
+    """A movement verb and 'to' end right at ``pos`` ('transferred to ', 'D/C TO ')."""
+    window = text[max(0, pos - 40):pos]
+    return any(m.end() == len(window) for m in MOVEMENT.finditer(window))
+
+
+def find_one_word_hospitals(text: str) -> Iterator[Entity]:
+    """'WENT TO HARBOR HOSP', 'from mercy rehab': in a note written in one case, a word naming a
+    hospital between an arrival preposition and 'hosp', 'rehab' or 'medical center', however
+    common a word (in mixed case its capital says so, and find_facilities reads it)."""
+    if document_case(text) is Case.MIXED:
+        return
+    lex = lexicon()
+    for m in scan(ONE_WORD_HOSPITAL, text):
+        word = m.group(1)
+        if fold(word) in NOT_HOSPITAL_NAMES or fold(word) in STOP_WORDS or lex.is_clinical(word) or \
+                lex.is_drug(word) or fold(word) in GENERIC_HEADS:
+            continue
+        if m.group(0)[:2].lower() == "to" and not _moved_to(text, m.start(1)):
+            continue  # "cont to monitor rehab": a verb
+        yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)
+
+
 def find_facility_acronyms(text: str) -> Iterator[Entity]:
     """'to KQH cath lab', 'at KQH EW', 'enroute to kqh er': a short name before a hospital unit;
     'at KQH': initials ending in H (hospital) after a place word."""
@@ -634,7 +671,7 @@ MOVEMENT = re.compile(
     r"\b" + led(
         r"admitted|admit|readmitted|transferred|transfered|transfer|trasferred|sent|brought|"
         r"went|taken|flighted|discharged|dc'?d|returned|return|presented|arrived|seen|"
-        r"evaluated|screened|go|going|consult|tx|txd|txed|xfer|xferred"
+        r"evaluated|screened|go|going|consult|tx|txd|txed|xfer|xferred|d/c|dc"
     ) + r"\s+(?:back\s+)?(?:to|from|at|by)\s+"
     r"(?:the\s+)?",
     re.IGNORECASE,
@@ -981,7 +1018,8 @@ def find_streets_on(text: str) -> Iterator[Entity]:
 
 RECOGNIZERS = (
     find_wards, find_job_titles, find_unknown_places, find_destinations, find_places, find_facilities,
-    find_named_hospitals, find_saint_places, find_facility_acronyms, find_organisations, find_professions,
+    find_named_hospitals, find_saint_places, find_one_word_hospitals, find_facility_acronyms,
+    find_organisations, find_professions,
     find_cued_places, find_cued_town_states, find_occupations, find_university_places, find_postcode_streets,
     find_streets_on,
 )
