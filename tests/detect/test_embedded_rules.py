@@ -543,6 +543,7 @@ COVERED = [
     pytest.param("bp stable. pt transferred to kqh for cath.", "kqh", id="lower-case-hospital-initials"),
     pytest.param("SOCIAL - NO CALLS. WIFE, ROSE, LEFT PHONE NUMBER.", "ROSE", id="first-name-in-apposition"),
     pytest.param("THIS WOMAN WENT TO HARBOR HOSP WITH ABD PAIN.", "HARBOR", id="common-word-hospital"),
+    pytest.param("Lungs clear. Will monitor.\nilse baker, rn", "ilse baker", id="eponym-surname-signature"),
     pytest.param("PLAN IS FOR D/C TO VARNBROOK REHAB WHEN BED OPEN.", "VARNBROOK", id="rehab-after-d/c-to"),
 ]
 

@@ -492,9 +492,13 @@ def _signs(words: list[str], judge: NameJudge) -> bool:
     """Words before a credential that sign a note: a known first name or surname, or words no
     dictionary knows (initials count as such), and no clinical or drug word."""
     lex = judge.lex
-    if any(lex.is_clinical(w.rstrip(".")) or lex.is_drug(w) for w in words):
-        return False
     first, last = fold(words[0].rstrip(".")), fold(words[-1].rstrip("."))
+    clinical = [lex.is_clinical(w.rstrip(".")) or lex.is_drug(w) for w in words]
+    if len(words) >= 2 and first in lex.first_names and not any(clinical[:-1]) and \
+            not lex.is_drug(words[-1]) and not CREDENTIAL_WORD.fullmatch(words[-1]):
+        return True  # "sofia baker, rn": a first name vouches for a surname that is also an eponym
+    if any(clinical):
+        return False
     return first in lex.first_names or last in lex.last_names or all(
         judge.initial(w) or no_dictionary_word(lex, w) for w in words)
 
