@@ -544,6 +544,8 @@ COVERED = [
     pytest.param("SOCIAL - NO CALLS. WIFE, ROSE, LEFT PHONE NUMBER.", "ROSE", id="first-name-in-apposition"),
     pytest.param("THIS WOMAN WENT TO HARBOR HOSP WITH ABD PAIN.", "HARBOR", id="common-word-hospital"),
     pytest.param("Lungs clear. Will monitor.\nilse baker, rn", "ilse baker", id="eponym-surname-signature"),
+    pytest.param("Lungs clear. discussed with CRNA angus varndoolan, lasix given.", "angus varndoolan",
+                 id="lower-case-surname-after-role-and-first-name"),
     pytest.param("PLAN IS FOR D/C TO VARNBROOK REHAB WHEN BED OPEN.", "VARNBROOK", id="rehab-after-d/c-to"),
 ]
 
@@ -800,6 +802,7 @@ NOT_TOUCHED = [
     pytest.param("SOCIAL: WIFE, DEAF, USES SIGN LANGUAGE.", "DEAF", id="a-state-in-apposition"),
     pytest.param("PT CAME FROM OUTSIDE HOSPITAL, TO GO TO LOCAL REHAB.", "OUTSIDE", id="outside-hospital"),
     pytest.param("warning: recs cont to monitor rehab weaned.", "monitor", id="a-verb-before-rehab"),
+    pytest.param("Lungs clear. RN mary will call.", "will", id="a-verb-after-role-and-first-name"),
 ]
 
 

@@ -653,7 +653,27 @@ def find_staff(text: str, judge: NameJudge) -> Iterator[Entity]:
             span = _name_span(text, taken, 0.8)
             yield _as_town(span) if town else span
         elif fold(" ".join(m.group(0).split())) in CARE_ROLES and toks and _named_by_role(judge, toks[0]):
-            yield _name_span(text, [toks[0]], 0.7)  # "RT bronder", "RN BROWN AT", "case manager Vu"
+            # "RT bronder", "case manager Vu", "CRNA angus doolan"
+            yield _name_span(text, [toks[0], *_surname_after_first(judge, toks)], 0.7)
+
+
+def _surname_after_first(judge: NameJudge, toks: list[Token]) -> list[Token]:
+    """After a role and a listed first name, the surname that follows ('CRNA angus doolan', 'sw anita
+    turner following'): a listed surname no commoner than 'gray' or a word no dictionary knows, after
+    an optional initial; nothing when the first word is no first name."""
+    lex = judge.lex
+    if fold(toks[0].bare) not in lex.first_names:
+        return []
+    rest = toks[1:]
+    middle = rest[:1] if rest and judge.initial(rest[0].word) else []
+    after = rest[len(middle):len(middle) + 1]
+    if not after or (judge.case is Case.MIXED and after[0].word[:1].isupper() != toks[0].word[:1].isupper()):
+        return []
+    word = after[0].bare
+    if lex.is_clinical(word) or lex.is_drug(word) or fold(word) in STOP_AND_PRONOUNS or not (
+            (fold(word) in lex.last_names and lex.zipf(word) < 4.5) or no_dictionary_word(lex, word)):
+        return []
+    return [*middle, after[0]]
 
 
 ROLE_AFTER = re.compile(
