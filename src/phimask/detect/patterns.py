@@ -420,11 +420,13 @@ NOT_SHORT_DATE_AFTER = re.compile(
 )
 SHORT_DATE_CUE = re.compile(  # "extubated 5/2", "transferred to the floor on 11/4": events have dates
     r"(?:\bon|\bfrom|\bsince|\buntil|\btill|\bthru|admit(?:ted)?|readmitted|extub(?:ated)?|intubated|transferred|"
-    r"weaned|wened|presented|discharged|d/?c'?d|s/p|dated?|\blast\s+bm|\blbm|\bnote|\d{1,2}/\d{1,2}-)\s*$",
+    r"weaned|wened|presented|discharged|d/?c'?d|s/p|dated?|\blast\s+bm|\blbm|\bnote|\d{1,2}/\d{1,2}-|"
+    r"\bdx|diagnosed)\s*$",
     I,
 )
-EVENT_PLACE_CUE = re.compile(  # "admitted to Elmsby 8/2": an event, where it happened, then its date
-    r"\b(?:admit(?:ted)?|readmitted|transferred|presented|seen)\s+(?:to|at|in|from)\s+(?:the\s+)?[a-z]+\s*$",
+EVENT_PLACE_CUE = re.compile(  # "admitted to Elmsby 8/2", "s/p fall at home 3/2": an event, where, its date
+    r"(?:\b(?:admit(?:ted)?|readmitted|transferred|presented|seen)\s+(?:to|at|in|from)\s+(?:the\s+)?"
+    r"(?:[a-z.'’]+[ \t]+){0,3}|\bs/p[ \t]+(?:[a-z]+[ \t]+){0,3})[a-z]+\s*$",
     I)
 EVENT_DATE_BEFORE = re.compile(  # "am of 8/28", "12am 9/3", "today, 10/4", "Wed 3/4": a clock or day
     r"(?:\b(?:am|pm|morning|evening|night|afternoon)\s+of|\d(?::\d\d)?\s*(?:am|pm)|"
