@@ -875,6 +875,11 @@ def test_an_ip_address_ending_a_sentence_is_no_phone(detector: Detector) -> None
     assert ("192.168.10.4", T.OTHER) in [(e.text, e.type) for e in find_phi(text, detector=detector)]
 
 
+def test_idaho_and_a_zip_code_are_an_address(detector: Detector) -> None:
+    found = find_phi("Lives in Varnholt, ID 83702.", detector=detector)
+    assert [(e.text, e.type) for e in found] == [("Varnholt, ID 83702", T.ADDRESS)]
+
+
 def test_a_compact_birth_date_is_a_date(detector: Detector) -> None:
     text = "DOB: 19620304. Seen today."
     assert [(e.text, e.type) for e in find_phi(text, detector=detector)] == [("19620304", T.DATE)]

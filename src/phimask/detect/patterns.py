@@ -294,6 +294,7 @@ LABELLED_ID = re.compile(
     r"(?=[A-Z0-9-]*\d)([A-Z0-9](?:[A-Z0-9-]{2,}[A-Z0-9]|[A-Z0-9]{2,}))\b",
     I,
 )
+ZIP_CODE = re.compile(r"\d{5}(?:-\d{4})?")
 UNIT_SUFFIX = re.compile(
     r"^\d+(?:\.\d+)?(?:mg|mcg|ml|cc|kg|g|l|mm|cm|hr|hrs|h|min|mmhg|meq|u|units|x|am|pm|"
     r"st|nd|rd|th|s|yo|y|mo|wk|wks|d|f|c|k|pm|bpm|fr)$",
@@ -329,6 +330,9 @@ def find_identifiers(text: str) -> Iterator[Entity]:
         value = m.group(1)
         if UNIT_SUFFIX.match(value) or (value.isdigit() and len(value) < 3):
             continue
+        state = m.group(0)[:2] == "ID" and _before(text, m.start(), 4).rstrip().endswith(",")
+        if state and ZIP_CODE.fullmatch(value):
+            continue  # "Boise, ID 83702": Idaho and a ZIP code
         yield hit(text, m.start(1), m.end(1), EntityType.ID, 0.93)
     for m in scan(IBAN, text):
         if _iban_valid(m.group(0)):
