@@ -537,6 +537,7 @@ COVERED = [
     pytest.param("Seen 3/4 - 3/6, better.", "3/4 - 3/6", id="spaced-date-range"),
     pytest.param("Pager 4-1234 for questions.", "4-1234", id="dashed-pager"),
     pytest.param("54 y/o female s/p fall at home 3/2. meds given.", "3/2", id="date-after-s/p-event"),
+    pytest.param("ADDENDUM- SON FROM WEST ALANBY JUST CALLED.", "WEST ALANBY", id="one-case-prefixed-town"),
     pytest.param("hx of Miami J collar dx 7/5, Ngt to lcws.", "7/5", id="date-after-dx"),
     pytest.param("TRANSFERRED FROM ST. VARNA 10/3 WITH C/S.", "10/3", id="date-after-a-two-word-place"),
     pytest.param("lab: inr this am 6.0. e. varnwelsh aware. pt received 2 ffp.", "e. varnwelsh",
@@ -807,6 +808,8 @@ NOT_TOUCHED = [
     pytest.param("warning: recs cont to monitor rehab weaned.", "monitor", id="a-verb-before-rehab"),
     pytest.param("Lungs clear. RN mary will call.", "will", id="a-verb-after-role-and-first-name"),
     pytest.param("pt s/p 2 units prbc 2/3 today.", "2/3", id="a-fraction-after-s/p"),
+    pytest.param("heels slightly pink from old decubiti, intact.", "decubiti", id="old-is-no-town-prefix"),
+    pytest.param("PT CAME FROM NORTH WING TODAY.", "WING", id="prefix-and-a-common-word"),
 ]
 
 

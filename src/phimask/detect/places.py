@@ -864,7 +864,7 @@ ONE_CASE_PLACE_CUE = re.compile(
     r"[ \t]+in)[ \t]+")
 PLACE_CLOSER = re.compile(  # what follows a town, not a noun it describes ('from demarked area')
     r"[ \t]*(?:[,.;:()\"”]|\n|$|(?i:arriving|arrived|with|who|and|to|for|on|at|in|today|tonight|tomorrow|"
-    r"yesterday|via|was|is|will|has|had|called|came|visiting|here|by)\b)")
+    r"yesterday|via|was|is|will|has|had|called|came|visiting|here|by|just)\b)")
 
 
 def find_unknown_places(text: str) -> Iterator[Entity]:
@@ -891,6 +891,27 @@ def find_unknown_places(text: str) -> Iterator[Entity]:
             yield hit(text, begin, word.start() + len(bare), EntityType.ADDRESS, 0.6)
 
 
+TOWN_PREFIXES = frozenset({"north", "south", "east", "west", "new", "lake", "port", "fort", "mount", "saint",
+                           "san", "santa"})
+
+
+def _prefixed_town(text: str, word: re.Match[str], lex: Lexicon) -> int:
+    """Where 'WEST ALANBY' or 'LAKE QUARNBURGH' ends after a place cue: a place prefix, then a
+    word no dictionary knows or a listed name that is no common word, before what follows a
+    town; 0 when there is none."""
+    if fold(word.group(0)) not in TOWN_PREFIXES:
+        return 0
+    after = WORD.match(text, word.end() + 1) if text[word.end():word.end() + 1] == " " else None
+    if not after:
+        return 0
+    bare = after.group(0)
+    if lex.is_clinical(bare) or medical_or_misspelt(bare) or lex.is_drug(bare) or len(bare) < 3 or (
+            lex.is_common_noun(bare) and fold(bare) not in lex.cities) or not (
+            no_dictionary_word(lex, bare) or lex.is_name(bare) or fold(bare) in lex.cities):
+        return 0
+    return after.end() if PLACE_CLOSER.match(text, after.end()) else 0
+
+
 def _one_case_unknown_places(text: str) -> Iterator[Entity]:
     """'(MOTHER) FROM QUARNBY ARRIVING', 'son from elmsvik': in a note written in one case, a
     word of 5+ letters no dictionary, name list or medical list knows after 'from', 'near',
@@ -900,6 +921,10 @@ def _one_case_unknown_places(text: str) -> Iterator[Entity]:
     for m in scan(ONE_CASE_PLACE_CUE, text):
         word = WORD.match(text, m.end())
         if not word:
+            continue
+        town = _prefixed_town(text, word, lex)
+        if town:
+            yield hit(text, word.start(), town, EntityType.ADDRESS, 0.6)
             continue
         bare = word.group(0).rstrip(".")
         if len(bare) >= 5 and bare.isalpha() and no_dictionary_word(lex, bare) and not lex.is_clinical(bare) \
