@@ -59,8 +59,8 @@ class Swapper:
             return old
         key = f"{kind}:{old.lower()}"
         if key not in self.seen:
-            self.seen[key] = in_case_of(old, self._invent(old, kind))
-        return self.seen[key]
+            self.seen[key] = self._invent(old, kind)
+        return in_case_of(old, self.seen[key])
 
     def _invent(self, old: str, kind: str) -> str:
         if len(old) <= 2 or (kind == "ADDRESS" and len(old) <= 3):
