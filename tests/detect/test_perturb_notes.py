@@ -3,15 +3,13 @@ Every value below is fictional."""
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
-from pathlib import Path
+from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import pytest
 
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 NOTE = {
     "id": "n1",
     "text": "Seen by Dr. Ilse Varnholt at Quarnby Hospital; Varnholt aware. E. Quist called.",
@@ -26,13 +24,8 @@ NOTE = {
 
 
 @pytest.fixture(scope="module")
-def perturb() -> Any:
-    spec = importlib.util.spec_from_file_location("perturb_notes", SCRIPTS / "perturb_notes.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["perturb_notes"] = module
-    spec.loader.exec_module(module)
-    return module
+def perturb(load_script: Callable[[str], ModuleType]) -> ModuleType:
+    return load_script("perturb_notes")
 
 
 def _values(record: dict[str, Any]) -> list[str]:

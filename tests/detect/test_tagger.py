@@ -3,10 +3,9 @@ All PHI below is fictional."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
-from pathlib import Path
+from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -16,8 +15,6 @@ pytest.importorskip("pycrfsuite")
 from phimask.detect.tagger import TaggerDetector, chunks, spans_from_tags, tokenize
 from phimask.entities import EntityType
 
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-
 
 @pytest.fixture(scope="module")
 def tagger() -> TaggerDetector:
@@ -25,14 +22,9 @@ def tagger() -> TaggerDetector:
 
 
 @pytest.fixture(scope="module")
-def synth() -> Any:
+def synth(load_script: Callable[[str], ModuleType]) -> ModuleType:
     pytest.importorskip("faker")
-    spec = importlib.util.spec_from_file_location("synth_notes", SCRIPTS / "synth_notes.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["synth_notes"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("synth_notes")
 
 
 def test_tags_a_name_after_a_relative(tagger: TaggerDetector) -> None:
