@@ -538,6 +538,8 @@ COVERED = [
     pytest.param("Pager 4-1234 for questions.", "4-1234", id="dashed-pager"),
     pytest.param("54 y/o female s/p fall at home 3/2. meds given.", "3/2", id="date-after-s/p-event"),
     pytest.param("ADDENDUM- SON FROM WEST ALANBY JUST CALLED.", "WEST ALANBY", id="one-case-prefixed-town"),
+    pytest.param("CALL PLACED TO VARNHOLT MANOR RE: RECORDS. SPOKE WITH HUSBAND.", "VARNHOLT",
+                 id="caps-facility-after-to"),
     pytest.param("hx of Miami J collar dx 7/5, Ngt to lcws.", "7/5", id="date-after-dx"),
     pytest.param("TRANSFERRED FROM ST. VARNA 10/3 WITH C/S.", "10/3", id="date-after-a-two-word-place"),
     pytest.param("lab: inr this am 6.0. e. varnwelsh aware. pt received 2 ffp.", "e. varnwelsh",
@@ -810,6 +812,12 @@ NOT_TOUCHED = [
     pytest.param("pt s/p 2 units prbc 2/3 today.", "2/3", id="a-fraction-after-s/p"),
     pytest.param("heels slightly pink from old decubiti, intact.", "decubiti", id="old-is-no-town-prefix"),
     pytest.param("PT CAME FROM NORTH WING TODAY.", "WING", id="prefix-and-a-common-word"),
+    pytest.param('PT STATES: " I WANT TO SPEAK WITH A DOCTOR ".', "DOCTOR", id="caps-article-no-initial"),
+    pytest.param("GU- PT. CONTINUES WITH AMBER COLORED URINE.", "AMBER", id="caps-common-word-after-with"),
+    pytest.param("ID-RUNNING A LOW GRADE FEVER WITH T MAX 100.1 PO.", "MAX", id="caps-t-max"),
+    pytest.param("SKIN: SWELLING AT SUPERIOR PORTION OF CHEST.", "SUPERIOR", id="caps-town-as-adjective"),
+    pytest.param("SOCIAL=DAUGHTER PRESENT-CONTIN TO REMAIN OPTIMISTIC.", "PRESENT", id="caps-run-on-words"),
+    pytest.param("PT DENIES PAIN. AWAITING PAIN CONSULT TO EVAL PT.", "EVAL", id="consult-to-eval"),
 ]
 
 

@@ -993,6 +993,7 @@ def _propagate_names(text: str, entities: list[Entity]) -> list[Entity]:
     """Every other mention of a name (or of a one-word place no dictionary knows) found
     with confidence is masked too."""
     lex = lexicon()
+    lower = names.document_case(text) is names.Case.LOWER
     known: set[str] = set()
     places: set[str] = set()
     acronyms: set[str] = set()
@@ -1003,8 +1004,11 @@ def _propagate_names(text: str, entities: list[Entity]) -> list[Entity]:
             if len(bare) >= 4 and lex.raw_zipf(bare) < 2.0 and not lex.is_clinical(bare) and \
                     not medical_or_misspelt(bare):
                 places.add(fold(bare))
-            elif e.score >= 0.7 and bare.isupper() and 2 <= len(bare) <= 5 and not lex.is_clinical(bare):
+            elif bare.isupper() and 2 <= len(bare) <= 5 and not lex.is_clinical(bare):
                 acronyms.add(bare)  # "KQH": a facility named by its initials, written the same way
+            elif lower and bare.isalpha() and 2 <= len(bare) <= 4 and not lex.is_clinical(bare) and \
+                    lex.raw_zipf(bare) < 3.5 and not lex.is_common_noun(bare):
+                acronyms.add(bare)  # "gh" in a lower-case note
         if e.type is EntityType.NAME and e.score >= 0.7:
             for word in names.WORD.findall(e.text):
                 bare = word.rstrip(".")

@@ -74,6 +74,12 @@ STAFF_ROLES = re.compile(
     ) + r"\s+",
     re.IGNORECASE,
 )
+KIND_AFTER = re.compile(  # a kind of place after its name: "HUMBLE VAMC", "OXFORD MANOR"
+    r"[ \t]+(?i:hospital|hosp|medical|rehab|va|vamc|manor|nursing|infirmary|clinic|campus|community|memorial|"
+    r"health|center|centre|university|army|place|house|home|heart)\b")
+WORD_STATE_AFTER = re.compile(r"(?:[ \t]+[^\W\d_]+)?,[ \t]*[A-Za-z]{2}\b")  # "FROM BALD KNOB, VA": a town
+WEAK_STAFF_CUE = re.compile(r"(?i:with|from|to|by)\s+")  # prepositions that introduce things as often
+VALUE_AFTER = re.compile(r"[ \t]*\d+\.\d")  # "T MAX 100.1": a measurement, not a person
 AWARE = re.compile(
     r"[ \t]*(?:[,:)-]|\(|aware|notified|notifed|paged|called|updated|informed|in\s+to|placing|"
     r"pa|np|md|rn)\b", re.IGNORECASE)
@@ -227,7 +233,8 @@ class NameJudge:
         if len(bare) < 2 or RELATIVES.fullmatch(bare) or CONTRACTED.search(bare):
             return False  # not "con't", "won't"
         head = bare.split("-")[0]
-        if head != bare and head.islower() and self.lex.zipf(head) >= 4.0 and not self.lex.is_name(head):
+        if head != bare and (head.islower() or self.case is Case.UPPER) and self.lex.zipf(head) >= 4.0 and \
+                not self.lex.is_name(head):
             return False  # "present-contin": a word run on, not a double-barrelled name
         clinical = self.lex.is_clinical(POSSESSIVE.sub("", bare))
         if clinical and not (self.capitalised(bare) and self.lex.is_name(bare)):
@@ -643,6 +650,8 @@ def find_staff(text: str, judge: NameJudge) -> Iterator[Entity]:
         taken = _take_names(judge, toks, strict_first=True)
         if len(taken) == 1 and _region_after_preposition(text, taken[0], judge.lex):
             continue
+        if taken and _no_staff(text, m.group(0), taken, judge):
+            continue
         if len(taken) >= 2 and judge.initial(taken[0].word) and (_named_by_role(judge, taken[1]) or (
                 judge.lex.zipf(taken[1].bare) < 3.0 and not judge.lex.is_clinical(taken[1].bare))):
             yield _name_span(text, taken, 0.75)  # "fellow b. gwynn" in a lower-case note, "ATTENDING M. XU"
@@ -674,6 +683,18 @@ def _surname_after_first(judge: NameJudge, toks: list[Token]) -> list[Token]:
             (fold(word) in lex.last_names and lex.zipf(word) < 4.5) or no_dictionary_word(lex, word)):
         return []
     return [*middle, after[0]]
+
+
+def _no_staff(text: str, cue: str, taken: list[Token], judge: NameJudge) -> bool:
+    """'WITH A DOCTOR' (an article, not an initial), 'T MAX 100.1' (a value follows), and in a
+    one-case note a common word after a bare preposition ('CONTINUES WITH AMBER COLORED URINE')
+    unless a kind of place or a state follows it ('FROM OXFORD MANOR', 'FROM BALD KNOB, VA')."""
+    if taken[0].word in ("A", "I") or VALUE_AFTER.match(text, taken[-1].end):
+        return True
+    word = taken[0]
+    return judge.case is not Case.MIXED and len(taken) == 1 and bool(WEAK_STAFF_CUE.fullmatch(cue)) and \
+        word.bare.isascii() and judge.lex.is_common_noun(word.bare) and not (
+            KIND_AFTER.match(text, word.end) or WORD_STATE_AFTER.match(text, word.end))
 
 
 ROLE_AFTER = re.compile(

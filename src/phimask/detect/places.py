@@ -11,6 +11,7 @@ from functools import cache, lru_cache
 
 from phimask.detect.lexicon import Lexicon, fold, lexicon, medical_or_misspelt
 from phimask.detect.names import (
+    KIND_AFTER,
     PEOPLE_WORDS,
     WORD,
     Case,
@@ -252,6 +253,9 @@ def find_places(text: str) -> Iterator[Entity]:
                 score = 0.5 if context and followed else 0.2
             if case is not Case.MIXED and kind == "city":
                 score -= 0.15
+                tail = group[0].start() + len(phrase)
+                if noun and not (PLACE_CLOSER.match(text, tail) or KIND_AFTER.match(text, tail)):
+                    score = max(0.0, score - 0.1)  # "AT SUPERIOR PORTION OF": it describes the noun after it
             if size > 1 and context and not first[:1].isupper():
                 score = max(score, 0.6)  # a multi-word town written in lower case after a place cue
             end = group[0].start() + len(phrase)
