@@ -818,6 +818,9 @@ NOT_TOUCHED = [
     pytest.param("SKIN: SWELLING AT SUPERIOR PORTION OF CHEST.", "SUPERIOR", id="caps-town-as-adjective"),
     pytest.param("SOCIAL=DAUGHTER PRESENT-CONTIN TO REMAIN OPTIMISTIC.", "PRESENT", id="caps-run-on-words"),
     pytest.param("PT DENIES PAIN. AWAITING PAIN CONSULT TO EVAL PT.", "EVAL", id="consult-to-eval"),
+    pytest.param("WBC 6.3, (+) MRSA FROM L FOOT. NON HEALING WOUND.", "FOOT", id="caps-side-is-no-initial"),
+    pytest.param("REFLEX TO R, ABSENT TO L. UNRESPONSIVE.", "UNRESPONSIVE", id="caps-initial-and-a-state"),
+    pytest.param("GIVE MOTRIN NOW. FRIEND PHONED AND UPDATED.", "PHONED", id="caps-verb-after-a-relative"),
 ]
 
 

@@ -89,6 +89,7 @@ INFORMED_AFTER = re.compile(
 )
 LETTER_PAIR = re.compile(r"(?:\b[A-Z][ \t]*(?:and|&|\+|/)[ \t]*|[&+/'’])$")  # "D and I.", "A&O.", "90'S."
 INITIAL_SURNAME = re.compile(r"\b([A-Z])\.\s?([A-Z][A-Za-z'’-]{2,})\b")
+INITIAL_CUE = re.compile(r"\b(?i:(per|by|to|with|dr)\.?)\s*$")  # "per K. HOLLIS"
 LOWER_INITIAL_SURNAME = re.compile(  # lower-case notes: "e. welsh aware", "per k. abrams", "j smith ordered"
     r"\b([a-z])(?:\.[ \t]?|[ \t])([a-z][a-z'’-]{2,})(?=[ \t]+(?:aware|notified|paged|called|updated|informed|"
     r"in[ \t]+to|placing|ordered|pa|np|md|rn)\b)|(?<=\bper[ \t])([a-z])\.[ \t]?([a-z][a-z'’-]{2,})\b")
@@ -321,7 +322,7 @@ def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False)
         if not judge.plausible(tok.word, strict=strict_first and i == 0) or fold(tok.bare) in NAME_CLOSERS:
             break
         if (strict_first or i) and not judge.initial(tok.word) and not judge.lex.is_name(tok.bare) and \
-                _typo(tok, strict_first and not i):
+                _typo(tok, strict_first and not i, judge.case is Case.UPPER):
             break  # a typo or a lower-case word is no name ("son presnt", "friend phoned", "Dr Varn notifed")
         stands_out = judge.case is Case.LOWER and tok.word[:1].isupper() and not tok.word.isupper()
         if i and judge.case is not Case.MIXED and not judge.initial(tok.word) and not stands_out and \
@@ -337,9 +338,11 @@ def _take_names(judge: NameJudge, toks: list[Token], strict_first: bool = False)
     return taken
 
 
-def _typo(tok: Token, weak_cue: bool) -> bool:
-    """A misspelt word; right after a weak cue also a lower-case dictionary word ('phoned')."""
-    return medical_or_misspelt(tok.bare) if weak_cue and tok.word.islower() else misspelt(tok.bare)
+def _typo(tok: Token, weak_cue: bool, capitals: bool = False) -> bool:
+    """A misspelt word; right after a weak cue also a lower-case dictionary word ('phoned'),
+    written in lower case or in a note in capitals ('FRIEND PHONED')."""
+    plain = tok.word.islower() or capitals
+    return medical_or_misspelt(tok.bare) if weak_cue and plain else misspelt(tok.bare)
 
 
 def find_titled(text: str, judge: NameJudge) -> Iterator[Entity]:
@@ -685,12 +688,21 @@ def _surname_after_first(judge: NameJudge, toks: list[Token]) -> list[Token]:
     return [*middle, after[0]]
 
 
+def _dictionary_word(lex: Lexicon, word: str) -> bool:
+    """A lower-case dictionary or medical word (or a typo of one) that no name list has."""
+    return medical_or_misspelt(word) and not lex.is_name(word)
+
+
 def _no_staff(text: str, cue: str, taken: list[Token], judge: NameJudge) -> bool:
-    """'WITH A DOCTOR' (an article, not an initial), 'T MAX 100.1' (a value follows), and in a
-    one-case note a common word after a bare preposition ('CONTINUES WITH AMBER COLORED URINE')
-    unless a kind of place or a state follows it ('FROM OXFORD MANOR', 'FROM BALD KNOB, VA')."""
+    """'WITH A DOCTOR' (an article, not an initial), 'T MAX 100.1' (a value follows); in a
+    one-case note a side or a dictionary word after an initial ('FROM L FOOT'), and a common
+    word after a bare preposition ('CONTINUES WITH AMBER COLORED URINE') unless a kind of
+    place or a state follows it ('FROM OXFORD MANOR', 'FROM BALD KNOB, VA')."""
     if taken[0].word in ("A", "I") or VALUE_AFTER.match(text, taken[-1].end):
         return True
+    if judge.case is not Case.MIXED and judge.initial(taken[0].word) and len(taken) >= 2 and (
+            taken[0].word in ("L", "R") or _dictionary_word(judge.lex, taken[1].bare)):
+        return True  # "FROM L FOOT", "TO L. UNRESPONSIVE": a side, a state
     word = taken[0]
     return judge.case is not Case.MIXED and len(taken) == 1 and bool(WEAK_STAFF_CUE.fullmatch(cue)) and \
         word.bare.isascii() and judge.lex.is_common_noun(word.bare) and not (
@@ -749,12 +761,16 @@ def find_initialled(text: str, judge: NameJudge) -> Iterator[Entity]:
     lex = judge.lex
     for m in scan(INITIAL_SURNAME, text):
         surname = POSSESSIVE.sub("", m.group(2))
-        if lex.is_clinical(surname) or lex.is_drug(surname) or LETTER_PAIR.search(text, 0, m.start()):
+        before = max(0, m.start() - 12)
+        if lex.is_clinical(surname) or lex.is_drug(surname) or LETTER_PAIR.search(text, before, m.start()):
             continue
         known = lex.is_name(surname) and lex.zipf(surname) < 4.5
         unknown = lex.raw_zipf(surname) < 2.0 and not CLINICAL_MORPHOLOGY.search(surname)
-        vouched = bool(AWARE.match(text, m.end(2))) or bool(
-            re.search(r"\b(?:per|by|to|with|dr\.?)\s*$", text[max(0, m.start() - 8):m.start()], re.I))
+        # "E. WELSH AWARE" and "per E. WELSH" vouch for any word; "to" and "with" for no dictionary
+        # word ("ABSENT TO L. UNRESPONSIVE")
+        cue = INITIAL_CUE.search(text, before, m.start())
+        vouched = bool(AWARE.match(text, m.end(2))) or (cue is not None and (
+            cue.group(1).lower() not in ("to", "with") or not _dictionary_word(lex, surname)))
         if vouched and not known and lex.zipf(surname) < 4.6 and (
                 judge.case is not Case.MIXED or not surname.isupper()):
             known = True  # "T. FARROW AWARE", "per K. HOLLIS": the cue vouches for a common word
