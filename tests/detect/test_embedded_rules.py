@@ -821,6 +821,8 @@ NOT_TOUCHED = [
     pytest.param("WBC 6.3, (+) MRSA FROM L FOOT. NON HEALING WOUND.", "FOOT", id="caps-side-is-no-initial"),
     pytest.param("REFLEX TO R, ABSENT TO L. UNRESPONSIVE.", "UNRESPONSIVE", id="caps-initial-and-a-state"),
     pytest.param("GIVE MOTRIN NOW. FRIEND PHONED AND UPDATED.", "PHONED", id="caps-verb-after-a-relative"),
+    pytest.param("social- wife, son and sister in visiting.", "sister", id="a-list-of-relatives"),
+    pytest.param("hr 70s sr.\nros: cv- dopa weaned. ua for osmo, na.", "ros", id="ros-is-no-speaker"),
 ]
 
 

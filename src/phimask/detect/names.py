@@ -807,14 +807,16 @@ def find_name_lists(text: str, judge: NameJudge) -> Iterator[Entity]:
     for m in scan(NAME_LIST, text):
         items = list(re.finditer(r"[^\W\d_]{2,}", m.group(1)))
         items = [i for i in items if i.group(0).lower() != "and"]
-        first = sum(fold(i.group(0)) in lex.first_names and not lex.is_clinical(i.group(0))
-                    for i in items)
+        kin = [bool(RELATIVES.fullmatch(i.group(0))) for i in items]  # "wife, son and sister": relatives
+        first = sum(fold(i.group(0)) in lex.first_names and not lex.is_clinical(i.group(0)) and not related
+                    for i, related in zip(items, kin, strict=True))
         people = PEOPLE_CUE.search(text, max(0, m.start(1) - 25), m.start(1)) and all(
             i.group(0)[:1].isupper() and (lex.is_name(i.group(0)) or not lex.is_clinical(i.group(0)))
             for i in items)  # "Graves" is a surname here
         if (len(items) >= 3 and first >= 0.6 * len(items)) or people:
-            for i in items:
-                yield hit(text, m.start(1) + i.start(), m.start(1) + i.end(), EntityType.NAME, 0.7)
+            for i, related in zip(items, kin, strict=True):
+                if not related:
+                    yield hit(text, m.start(1) + i.start(), m.start(1) + i.end(), EntityType.NAME, 0.7)
 
 
 NOT_SPEAKERS = {"bot", "user", "agent", "assistant", "customer", "client", "doctor", "nurse", "patient",
