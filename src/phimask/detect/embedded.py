@@ -25,6 +25,7 @@ from phimask.detect.lexicon import (
     medical_words,
 )
 from phimask.detect.patterns import led
+from phimask.detect.places import lower_initials
 from phimask.detect.prefilter import scan, search
 from phimask.entities import Entity, EntityType
 from phimask.errors import DetectorFailed, DetectorTimeout, PhimaskError, raised_at
@@ -1006,8 +1007,7 @@ def _propagate_names(text: str, entities: list[Entity]) -> list[Entity]:
                 places.add(fold(bare))
             elif bare.isupper() and 2 <= len(bare) <= 5 and not lex.is_clinical(bare):
                 acronyms.add(bare)  # "KQH": a facility named by its initials, written the same way
-            elif lower and bare.isalpha() and 2 <= len(bare) <= 4 and not lex.is_clinical(bare) and \
-                    lex.raw_zipf(bare) < 3.5 and not lex.is_common_noun(bare):
+            elif lower and bare.isalpha() and not lex.is_clinical(bare) and lower_initials(bare, lex):
                 acronyms.add(bare)  # "gh" in a lower-case note
         if e.type is EntityType.NAME and e.score >= 0.7:
             for word in names.WORD.findall(e.text):

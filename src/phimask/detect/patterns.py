@@ -374,6 +374,7 @@ DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 TIME = r"(?:[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"
 WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+WEEKDAY_ABBREVIATIONS = ("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun")
 DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(rf"\b{YEAR}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01]){TIME}(?!\d)"), 0.97),
     (re.compile(r"(?<![\d/.xX-])(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|[12]\d|3[01])\1"
@@ -434,8 +435,7 @@ EVENT_PLACE_CUE = re.compile(  # "admitted to Elmsby 8/2", "s/p fall at home 3/2
     I)
 EVENT_DATE_BEFORE = re.compile(  # "am of 8/28", "12am 9/3", "today, 10/4", "Wed 3/4": a clock or day
     r"(?:\b(?:am|pm|morning|evening|night|afternoon)\s+of|\d(?::\d\d)?\s*(?:am|pm)|"
-    r"\b(?:today|yesterday|tonight|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\.?,?)\s*$",
+    rf"\b(?:today|yesterday|tonight|{'|'.join(WEEKDAY_ABBREVIATIONS)}|{WEEKDAY})\.?,?)\s*$",
     I,
 )
 EVENT_DATE_AFTER = re.compile(  # "7/2 cath:", "(10/4 ECHO-": a study or procedure done that day

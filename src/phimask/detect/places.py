@@ -24,6 +24,7 @@ from phimask.detect.patterns import (
     MEASURE_AFTER,
     MONTH,
     STATE_ABBREVIATIONS,
+    WEEKDAY_ABBREVIATIONS,
     WEEKDAYS,
     alone_on_line,
     hit,
@@ -148,7 +149,7 @@ AMBIGUOUS_COUNTRIES = {"turkey", "chad", "jordan", "georgia", "guinea", "jersey"
                        "togo", "peru", "cuba", "china", "japan"}
 TOWN_COMMA = re.compile(r"[^\W\d_],[ \t]*$")
 DOTTED_SHORT = re.compile(r"(?:[^\W\d_]\.)+")  # "J.", "U.S.": initials, not a sentence's end
-WEEKDAY_SHORT = {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}  # "VISIT MON"
+WEEKDAY_SHORT = frozenset(WEEKDAY_ABBREVIATIONS)  # "VISIT MON"
 SAINTS = {"st.", "st", "saint", "ste.", "ste", "san", "santa", "sao"}
 DOTTED_NAME_WORDS = LEGAL_SUFFIXES | SAINTS  # "Quarnvik Ltd.", "St.": their full stop ends no sentence
 STOP_WORDS = {"the", "a", "an", "at", "for", "with", "from", "of", "and", "in", "on", "to", "by",
@@ -682,8 +683,10 @@ MOVEMENT = re.compile(
 )
 PLACE_TOKEN = re.compile(r"([A-Za-z][A-Za-z'&-]*)(\s*\d{1,2}\b)?")
 ROOM_NUMBER = re.compile(r"\d{1,4}[ \t]+(?=[A-Za-z])")
+WARD_PREFIXES = ("north", "south", "east", "west", "new", "lake", "port", "fort", "mount")
+TOWN_PREFIXES = frozenset({*WARD_PREFIXES, "saint", "san", "santa"})  # "SON FROM WEST ALANBY"
 WARD = re.compile(  # "to Halloway 2", "ON WEST VARNHOLM 6": a building's name and a ward number
-    r"\b(?:on|to|from|at|in)\s+(?:the\s+)?((?:(?:north|south|east|west|new|lake|port|fort|mount)\s+)?"
+    rf"\b(?:on|to|from|at|in)\s+(?:the\s+)?((?:(?:{'|'.join(WARD_PREFIXES)})\s+)?"
     r"([A-Za-z][a-z]{4,}|[A-Z]{5,}))\s*(\d{1,2})\b(?![./:%-]?\d)",
     re.IGNORECASE,
 )
@@ -694,7 +697,7 @@ def _unit_typo(lex: Lexicon, word: str) -> bool:
     return len(word) >= 4 and not word.isupper() and (lex.is_clinical(word[:-1]) or lex.is_clinical(word[1:]))
 
 
-def _lower_initials(word: str, lex: Lexicon) -> bool:
+def lower_initials(word: str, lex: Lexicon) -> bool:
     """'transferred to gh' in a lower-case note: 2-4 letters no dictionary uses much, no state code."""
     return 2 <= len(word) <= 4 and lex.raw_zipf(word) < 3.5 and not lex.is_common_noun(word) and \
         not medical_or_misspelt(word) and word.upper() not in STATE_CODE_SET
@@ -719,7 +722,7 @@ def find_destinations(text: str) -> Iterator[Entity]:
                 case is Case.MIXED and word.islower()) or _unit_typo(lex, word):
             continue  # "to step-down", "plan to transfuse", "admitted to micua": no place
         acronym = (word.isupper() and 2 <= len(word) <= 5 and lex.zipf(word) < 4.5
-                   and not lex.is_common_noun(word)) or (case is Case.LOWER and _lower_initials(word, lex))
+                   and not lex.is_common_noun(word)) or (case is Case.LOWER and lower_initials(word, lex))
         unknown = len(word) >= 4 and lex.zipf(word) < 2.0 and lex.raw_zipf(word) < 3.0 and \
             not medical_or_misspelt(word)
         if acronym or unknown:
@@ -895,10 +898,6 @@ def find_unknown_places(text: str) -> Iterator[Entity]:
             yield hit(text, begin, word.start() + len(bare), EntityType.ADDRESS, 0.6)
 
 
-TOWN_PREFIXES = frozenset({"north", "south", "east", "west", "new", "lake", "port", "fort", "mount", "saint",
-                           "san", "santa"})
-
-
 def _prefixed_town(text: str, word: re.Match[str], lex: Lexicon) -> int:
     """Where 'WEST ALANBY' or 'LAKE QUARNBURGH' ends after a place cue: a place prefix, then a
     word no dictionary knows or a listed name that is no common word, before what follows a
@@ -993,7 +992,7 @@ def find_wards(text: str) -> Iterator[Entity]:
     for m in scan(WARD, text):
         word = m.group(2)
         if MEASURE_AFTER.match(text, m.end()) or lex.is_clinical(word) or lex.is_drug(word) or \
-                fold(word) in NOT_STREET_WORDS | WEEKDAY_SHORT or MONTH_WORD.fullmatch(word) or \
+                fold(word) in NOT_WARD_WORDS or MONTH_WORD.fullmatch(word) or \
                 medical_or_misspelt(word):
             continue  # "plan to transfuse 1 unit", "on Sept 12"
         if lex.raw_zipf(word) < 2.0 or (lex.raw_zipf(word) < 4.5 and not lex.is_common_noun(word)):
@@ -1022,6 +1021,7 @@ def find_postcode_streets(text: str) -> Iterator[Entity]:
 
 
 NOT_STREET_WORDS = frozenset({"page", "chapter", "day", "level", "floor", "room", *WEEKDAYS})
+NOT_WARD_WORDS = NOT_STREET_WORDS | WEEKDAY_SHORT  # "on Day 2", "to Room 4", "on Thurs 3"
 MONTH_WORD = re.compile(MONTH, re.IGNORECASE)
 
 
