@@ -3,7 +3,9 @@
 Usage: python bench/detector.py [--eval DIR] [--threshold T] [--tools phimask,presidio]
                                 [--split all|tune|held-out] [--show-misses [N]]
 
-Tools: phimask (embedded), presidio, tagger (the CRF tagger alone) and phimask+tagger
+Tools: phimask (embedded), presidio, presidio-md (speed only: Presidio on a spaCy pipeline of
+en_core_web_md's shape with untrained weights, bench/spacy_standin.py, since no trained
+pipeline installs here), tagger (the CRF tagger alone) and phimask+tagger
 (their union as ``phimask --detector embedded+tagger`` runs it: tagger NAME/ADDRESS entities
 scoring 0.99+); ``tagger@T`` / ``phimask+tagger@T`` drop tagger entities scoring below T
 (the policy threshold still applies), ``phimask+tagger@T:NAME+ADDRESS`` keeps only those types.
@@ -13,8 +15,8 @@ Each tool runs in its own process on one core (so peak memory is its own), note 
 note, over every corpus in ``DIR/text``; predictions are scored by the corpus's scorer
 (``score_text.py``). Presidio runs with its pattern recognizers and whatever spaCy
 pipeline is installed (``--spacy-model``); when no trained English pipeline is installed
-(none is on PyPI) it uses a blank one, i.e. patterns without NER, and says so. When both
-phimask and Presidio run, they are also timed taking turns (two processes, alternating
+(none is on PyPI) it uses a blank one, i.e. patterns without NER, and says so. When phimask
+and a Presidio tool run, each pair is also timed taking turns (two processes, alternating
 chunks of 50 notes), which a machine whose speed drifts affects far less than two runs one
 after the other; both ratios are printed.
 
@@ -88,7 +90,11 @@ def presidio_predict(threshold: float, model: str) -> tuple[Any, str]:
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
     label = model
-    if not spacy.util.is_package(model):
+    if model == MD_SHAPED:
+        from spacy_standin import LABEL, build_md_shaped
+
+        model, label = str(build_md_shaped(Path(tempfile.mkdtemp()) / "md_shaped")), LABEL
+    elif not spacy.util.is_package(model):
         blank = Path(tempfile.mkdtemp()) / "blank_en"
         spacy.blank("en").to_disk(blank)
         model, label = str(blank), f"blank:en ({model} not installed)"
@@ -155,10 +161,21 @@ def union_predict(threshold: float, _model: str, tool: str = "phimask+tagger") -
     return predict, f"embedded + crf tagger >= {cut}"
 
 
+MD_SHAPED = "md-shaped"  # --spacy-model value: bench/spacy_standin.py's untrained stand-in
+SPEED_ONLY = "presidio-md"  # Presidio on the stand-in: timed, never scored
+PEERS = ("presidio", SPEED_ONLY)  # what phimask is timed against, taking turns
+
+
+def presidio_md_predict(threshold: float, _model: str) -> tuple[Any, str]:
+    """Presidio on a spaCy pipeline of en_core_web_md's shape with untrained weights: its
+    speed stands for Presidio's usual set-up, its findings mean nothing."""
+    return presidio_predict(threshold, MD_SHAPED)
+
+
 # A tool name may carry a parameter after "@" (e.g. "phimask+tagger@0.7": the tagger's threshold).
 WORKERS: dict[str, Callable[..., tuple[Any, str]]] = {
-    "phimask": phimask_predict, "presidio": presidio_predict, "tagger": tagger_predict,
-    "phimask+tagger": union_predict}
+    "phimask": phimask_predict, "presidio": presidio_predict, SPEED_ONLY: presidio_md_predict,
+    "tagger": tagger_predict, "phimask+tagger": union_predict}
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -345,9 +362,9 @@ def split_scores(args: argparse.Namespace, name: str, gold: list[dict[str, Any]]
 
 
 def row(corpus: str, tool: str, part: str, scored: dict[str, Any] | None, speed: str = "",
-        peak: str = "") -> str:
+        peak: str = "", notes: int = 0) -> str:
     if scored is None:
-        return f"{corpus:<15} {tool:<19} {part:<8} {0:>5} {'-':>8} {'-':>9} {'-':>9} {speed:>9} {peak:>8}"
+        return f"{corpus:<15} {tool:<19} {part:<8} {notes:>5} {'-':>8} {'-':>9} {'-':>9} {speed:>9} {peak:>8}"
     o = scored["overall"]
     return (f"{corpus:<15} {tool:<19} {part:<8} {scored['notes']:>5} {o['leak_recall']:>8.4f} "
             f"{o['precision']:>9.4f} {o['typed_recall']:>9.4f} {speed:>9} {peak:>8}")
@@ -357,7 +374,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="the shared/eval folder")
     parser.add_argument("--threshold", type=float, default=0.5)
-    parser.add_argument("--tools", default="phimask,presidio,phimask+tagger")
+    parser.add_argument("--tools", default=f"phimask,presidio,{SPEED_ONLY},phimask+tagger")
     parser.add_argument("--spacy-model", default="en_core_web_md")
     parser.add_argument("--split", choices=("all", *SPLITS), default="all",
                         help="notes to run and score (all also prints phimask per part)")
@@ -413,8 +430,11 @@ def main() -> int:
                 if figures is None:
                     continue
                 speeds[tool] = figures["chars"] / figures["elapsed"]
-                print(row(name, tool, args.split, figures["score"], f"{speeds[tool]:.0f}",
-                          f"{figures['peak_mib']:.0f}"))
+                speed, peak = f"{speeds[tool]:.0f}", f"{figures['peak_mib']:.0f}"
+                if tool == SPEED_ONLY:
+                    print(row(name, tool, "speed", None, speed, peak, figures["notes"]))
+                    continue
+                print(row(name, tool, args.split, figures["score"], speed, peak))
                 if tool != "presidio" and args.split == "all":
                     for part, scored in split_scores(args, name, gold, out, tmp).items():
                         print(row(name, tool, part, scored))
@@ -424,14 +444,14 @@ def main() -> int:
                 typed = figures["score"].get("per_type", {})
                 cells = " ".join(f"{t}={typed[t]['typed_recall']:.2f}" for t in TYPES if t in typed)
                 per_type.append(f"{name:<15} {tool:<19} [{figures['label']}] {cells}")
-            if "phimask" in speeds and "presidio" in speeds:
-                seconds = taking_turns(("phimask", "presidio"), corpus, args)
+            for peer in (p for p in PEERS if "phimask" in speeds and p in speeds):
+                seconds = taking_turns(("phimask", peer), corpus, args)
                 chars = sum(len(r["text"]) for r in gold)
-                print(f"{name:<15} speed ratio phimask/presidio = "
-                      f"{speeds['phimask'] / speeds['presidio']:.1f}x (one after the other); "
-                      f"taking turns: {seconds['presidio'] / seconds['phimask']:.2f}x "
-                      f"(CPU: phimask {chars / seconds['phimask']:.0f}, presidio "
-                      f"{chars / seconds['presidio']:.0f} chars/s)")
+                print(f"{name:<15} speed ratio phimask/{peer} = "
+                      f"{speeds['phimask'] / speeds[peer]:.1f}x (one after the other); "
+                      f"taking turns: {seconds[peer] / seconds['phimask']:.2f}x "
+                      f"(CPU: phimask {chars / seconds['phimask']:.0f}, {peer} "
+                      f"{chars / seconds[peer]:.0f} chars/s)")
     print(f"\ntyped recall per gold type ({args.split} notes):")
     print("\n".join(per_type))
     if reviews:
