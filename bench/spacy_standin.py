@@ -23,7 +23,17 @@ from typing import Any
 
 WIDTH = 96
 VECTORS = (20_000, 300)
-TAGS = 50
+# the Penn Treebank tags of the English pipelines and the universal part of speech the
+# attribute ruler gives each (the rule lemmatizer reads it)
+TAG_POS = {
+    "$": "SYM", "''": "PUNCT", ",": "PUNCT", "-LRB-": "PUNCT", "-RRB-": "PUNCT", ".": "PUNCT", ":": "PUNCT",
+    "ADD": "X", "AFX": "ADJ", "CC": "CCONJ", "CD": "NUM", "DT": "DET", "EX": "PRON", "FW": "X",
+    "HYPH": "PUNCT", "IN": "ADP", "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ", "LS": "X", "MD": "AUX",
+    "NFP": "PUNCT", "NN": "NOUN", "NNP": "PROPN", "NNPS": "PROPN", "NNS": "NOUN", "PDT": "DET",
+    "POS": "PART", "PRP": "PRON", "PRP$": "PRON", "RB": "ADV", "RBR": "ADV", "RBS": "ADV", "RP": "ADP",
+    "SYM": "SYM", "TO": "PART", "UH": "INTJ", "VB": "VERB", "VBD": "VERB", "VBG": "VERB", "VBN": "VERB",
+    "VBP": "VERB", "VBZ": "VERB", "WDT": "PRON", "WP": "PRON", "WP$": "PRON", "WRB": "ADV", "XX": "X",
+    "_SP": "SPACE", "``": "PUNCT"}
 DEPENDENCY_LABELS = 45
 NER_LABELS = ("CARDINAL", "DATE", "EVENT", "FAC", "GPE", "LANGUAGE", "LAW", "LOC", "MONEY", "NORP",
               "ORDINAL", "ORG", "PERCENT", "PERSON", "PRODUCT", "QUANTITY", "TIME", "WORK_OF_ART")
@@ -62,15 +72,24 @@ def build_md_shaped(path: Path) -> Path:
     tagger = nlp.add_pipe("tagger", config={"model": {
         "@architectures": "spacy.Tagger.v2", "nO": None, "normalize": False, "tok2vec": listener}})
     parser = nlp.add_pipe("parser", config={"model": _transition_model("parser", listener)})
-    nlp.add_pipe("attribute_ruler")
+    ruler = nlp.add_pipe("attribute_ruler")
+    nlp.add_pipe("lemmatizer", config={"mode": "rule"})  # its tables: spacy-lookups-data
     ner = nlp.add_pipe("ner", config={"model": _transition_model("ner", _tok2vec(
         ["NORM", "PREFIX", "SUFFIX", "SHAPE"], [5000, 1000, 2500, 2500]))})
-    for tag in range(TAGS):
-        tagger.add_label(f"TAG{tag}")  # type: ignore[attr-defined]
+    for tag in TAG_POS:
+        tagger.add_label(tag)  # type: ignore[attr-defined]
     for dep in range(DEPENDENCY_LABELS):
         parser.add_label(f"dep{dep}")  # type: ignore[attr-defined]
     for label in NER_LABELS:
         ner.add_label(label)  # type: ignore[attr-defined]
     nlp.initialize()
+    random = numpy.random.default_rng(1)
+    for node in tagger.model.walk():  # its output layer starts at zero: one tag for every word
+        for name in node.param_names:
+            if node.has_param(name) and not node.get_param(name).any():
+                weights = node.get_param(name)
+                node.set_param(name, random.normal(0, 0.5, weights.shape).astype(weights.dtype))
+    for tag, pos in TAG_POS.items():  # after initialize, which clears a ruler's patterns
+        ruler.add([[{"TAG": tag}]], {"POS": pos})  # type: ignore[attr-defined]
     nlp.to_disk(path)
     return path
