@@ -553,6 +553,14 @@ COVERED = [
     pytest.param("Lungs clear. discussed with CRNA angus varndoolan, lasix given.", "angus varndoolan",
                  id="lower-case-surname-after-role-and-first-name"),
     pytest.param("PLAN IS FOR D/C TO VARNBROOK REHAB WHEN BED OPEN.", "VARNBROOK", id="rehab-after-d/c-to"),
+    pytest.param("74 YO WOMAN TRANSFERRED FROM WEST TIMOTHY HOSPITAL FOR CATH.", "WEST TIMOTHY",
+                 id="caps-hospital-named-after-a-person"),
+    pytest.param("WHEN PRESENTED AT ROSE HOSPITAL WITH CP.", "ROSE", id="caps-hospital-first-name-at"),
+    pytest.param("PT IS AN 82 YO MAN FOUND IN HIS HOME IN QUARNSBERG BY EMS.", "QUARNSBERG",
+                 id="one-case-home-in-town"),
+    pytest.param("he works in varnholtby, with his son.", "varnholtby", id="one-case-works-in-town"),
+    pytest.param("74 yr old transfered from west kelly 2 this evening.", "west kelly",
+                 id="ward-prefix-and-a-name-that-is-a-word"),
 ]
 
 
@@ -823,6 +831,10 @@ NOT_TOUCHED = [
     pytest.param("GIVE MOTRIN NOW. FRIEND PHONED AND UPDATED.", "PHONED", id="caps-verb-after-a-relative"),
     pytest.param("social- wife, son and sister in visiting.", "sister", id="a-list-of-relatives"),
     pytest.param("hr 70s sr.\nros: cv- dopa weaned. ua for osmo, na.", "ros", id="ros-is-no-speaker"),
+    pytest.param("RESPIRATORY: AMBULATED IN HALL REHAB CIWA SCORE 4.", "HALL", id="caps-in-hall-rehab"),
+    pytest.param("TRANSFERRED FROM OUTSIDE HOSPITAL FOR CATH.", "OUTSIDE", id="caps-outside-hospital"),
+    pytest.param("PT WENT HOME IN GOOD SPIRITS.", "GOOD", id="caps-home-in-a-state-of-mind"),
+    pytest.param("progressed to grade 2 today, moved to west wing 3.", "grade", id="ward-needs-a-name"),
 ]
 
 

@@ -353,17 +353,46 @@ def find_facilities(text: str) -> Iterator[Entity]:
             kept.pop(0)
         if all(fold(w) in GENERIC_HEADS | FACILITY_GLUE for w in kept):
             kept = []
+        named: list[str] = []
         if not kept or (case is not Case.MIXED and fold(" ".join(kept)) not in lex.cities and not any(
                 lex.zipf(w.rstrip(".")) < 4.0 and len(w) > 1 for w in kept)):
-            continue  # in capitals a facility needs a rare word or a town ("BALTIMORE REHAB")
+            # in capitals a facility needs a rare word or a town ("BALTIMORE REHAB"), or a
+            # person's name after an arrival word ("TRANSFERRED FROM WEST TIMOTHY HOSPITAL")
+            kept = named = [] if case is Case.MIXED else _arrival_named(words, lex)
+            if not kept:
+                continue
         begin = start + len(" ".join(words[:len(words) - len(kept)])) + (1 if len(kept) < len(words) else 0)
         begin = text.index(kept[0], max(start, begin - 2))
         proper = sum(lex.zipf(w.rstrip(".")) < 3.5 for w in kept)
-        score = 0.85 if proper or case is Case.MIXED else 0.5
+        score = 0.85 if proper or case is Case.MIXED else 0.7 if kept == named else 0.5
         end = m.start(2) if KIND_HEAD.fullmatch(m.group(2)) else m.end()
         if end == m.start(2) and fold(kept[-1]) in FACILITY_GLUE:
             end = text.rindex(kept[-1], begin, end)  # "[Varn Nursing] and Rehab"
         yield hit(text, begin, end, EntityType.ADDRESS, score)
+
+
+ARRIVAL_WORDS = frozenset({"to", "from", "at", "@", "leave", "left", "tx", "transfer"})  # not "in hall"
+
+
+def _arrival_named(words: list[str], lex: Lexicon) -> list[str]:
+    """In a one-case note, the words before a facility's head that name it after a person,
+    with an optional place prefix, right after an arrival word ('FROM WEST TIMOTHY',
+    'TO THE ROSE'); [] when there are none. Names that are also words count here."""
+    kept: list[str] = []
+    for word in reversed(words):
+        key = fold(word.rstrip("."))
+        if len(kept) < 3 and key not in STOP_WORDS and (key in TOWN_PREFIXES or (
+                lex.is_name(key) and not lex.is_clinical(key) and not MONTH_WORD.fullmatch(key)
+                and key not in WEEKDAYS)):
+            kept.insert(0, word)
+        else:
+            break
+    while kept and fold(kept[-1]) in TOWN_PREFIXES:
+        kept.pop()
+    rest = [fold(w) for w in words[:len(words) - len(kept)] if fold(w) != "the"]
+    if not kept or all(fold(w) in TOWN_PREFIXES for w in kept) or not rest or rest[-1] not in ARRIVAL_WORDS:
+        return []
+    return kept
 
 
 HOSPITAL_HEAD = (r"(?:hospital|hosp|medical\s+cent(?:er|re)|med\s+cent(?:er|re)|health\s+cent(?:er|re)|"
@@ -867,8 +896,8 @@ def find_university_places(text: str) -> Iterator[Entity]:
 
 ONE_CASE_PLACE_CUE = re.compile(
     r"\b(?i:from|near|visiting|based[ \t]+in|born[ \t]+in|moved[ \t]+to|"
-    r"(?:lives?|living|resides?|son|daughter|dtr|wife|husband|brother|sister|mother|father|family)"
-    r"[ \t]+in)[ \t]+")
+    r"(?:lives?|living|resides?|son|daughter|dtr|wife|husband|brother|sister|mother|father|family|"
+    r"home|house|apartment|works?|working)[ \t]+in)[ \t]+")
 PLACE_CLOSER = re.compile(  # what follows a town, not a noun it describes ('from demarked area')
     r"[ \t]*(?:[,.;:()\"”]|\n|$|(?i:arriving|arrived|with|who|and|to|for|on|at|in|today|tonight|tomorrow|"
     r"yesterday|via|was|is|will|has|had|called|came|visiting|here|by|just)\b)")
@@ -918,7 +947,7 @@ def _prefixed_town(text: str, word: re.Match[str], lex: Lexicon) -> int:
 def _one_case_unknown_places(text: str) -> Iterator[Entity]:
     """'(MOTHER) FROM QUARNBY ARRIVING', 'son from elmsvik': in a note written in one case, a
     word of 5+ letters no dictionary, name list or medical list knows after 'from', 'near',
-    'born in', 'lives in', 'son in' and the like, before what follows a town (a comma, a
+    'born in', 'lives in', 'son in', 'home in' and the like, before what follows a town (a comma, a
     closing quote mark, 'arriving', 'with')."""
     lex = lexicon()
     for m in scan(ONE_CASE_PLACE_CUE, text):
@@ -995,7 +1024,9 @@ def find_wards(text: str) -> Iterator[Entity]:
                 fold(word) in NOT_WARD_WORDS or MONTH_WORD.fullmatch(word) or \
                 medical_or_misspelt(word):
             continue  # "plan to transfuse 1 unit", "on Sept 12"
-        if lex.raw_zipf(word) < 2.0 or (lex.raw_zipf(word) < 4.5 and not lex.is_common_noun(word)):
+        prefixed = m.start(2) > m.start(1)  # "to west kelly 2": a place word vouches for a name-word
+        if lex.raw_zipf(word) < 2.0 or (lex.raw_zipf(word) < 4.5 and not lex.is_common_noun(word)) or (
+                prefixed and lex.is_name(word) and lex.raw_zipf(word) < 5.0):
             yield hit(text, m.start(1), m.end(1), EntityType.ADDRESS, 0.7)  # the ward number is not PHI
 
 
