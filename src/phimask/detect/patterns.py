@@ -467,15 +467,18 @@ YEAR_UNITS_AFTER = re.compile(
 
 
 MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# every month-name pattern holds a month's name as a whole word: 'summary' and 'decreased' hold
+# stems, not months, and most notes hold only such stems
+MONTH_NAME = re.compile(rf"\b{MONTH}\b", I)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def _date_patterns(text: str, digits: bool) -> tuple[tuple[re.Pattern[str], float], ...]:
     """The date patterns worth running: numeric ones where a digit occurs, month-name ones
-    (each with a day or year) where a digit and a month's name occur, weekday ones where a
-    weekday occurs (a substring test is far cheaper than a case-blind regex scan)."""
+    (each with a day or year) where a digit and a month's name (a whole word) occur, weekday
+    ones where a weekday occurs (a substring test is far cheaper than a case-blind regex scan)."""
     lowered = text.lower()
-    month = digits and any(stem in lowered for stem in MONTH_STEMS)
+    month = digits and any(stem in lowered for stem in MONTH_STEMS) and MONTH_NAME.search(text) is not None
     weekday = any(day in lowered for day in WEEKDAYS)
     return (DATE_PATTERNS[:2] if digits else ()) + (DATE_PATTERNS[2:9] if month else ()) + (
         DATE_PATTERNS[9:] if weekday else ())
