@@ -561,6 +561,18 @@ COVERED = [
     pytest.param("he works in varnholtby, with his son.", "varnholtby", id="one-case-works-in-town"),
     pytest.param("74 yr old transfered from west kelly 2 this evening.", "west kelly",
                  id="ward-prefix-and-a-name-that-is-a-word"),
+    # streets as address generators write them in other languages
+    pytest.param("I live at Rico-Varnsiering-Gasse 28, Elmsby.", "Rico-Varnsiering-Gasse 28",
+                 id="hyphenated-street-name"),
+    pytest.param("Send it to Vicolo Quarnetti, 5 please.", "Vicolo Quarnetti, 5", id="italian-street-opener"),
+    pytest.param("I live at Travessa de Varnelo, 19.", "Travessa de Varnelo, 19",
+                 id="portuguese-street-opener"),
+    pytest.param("I live at 408, rue Gay.", "408, rue Gay", id="number-comma-before-rue"),
+    pytest.param("Send it to Strandgränd 181.", "Strandgränd 181", id="swedish-street-suffix"),
+    pytest.param("I live at al. Wybickiego 21/99.", "al. Wybickiego 21/99", id="house-number-and-flat"),
+    pytest.param("Send it to 12 Ward Street today.", "12 Ward Street",
+                 id="street-named-like-a-clinical-word"),
+    pytest.param("Send it to Flat 60\nPaula Court", "Flat 60", id="flat-number"),
 ]
 
 
@@ -835,6 +847,10 @@ NOT_TOUCHED = [
     pytest.param("TRANSFERRED FROM OUTSIDE HOSPITAL FOR CATH.", "OUTSIDE", id="caps-outside-hospital"),
     pytest.param("PT WENT HOME IN GOOD SPIRITS.", "GOOD", id="caps-home-in-a-state-of-mind"),
     pytest.param("progressed to grade 2 today, moved to west wing 3.", "grade", id="ward-needs-a-name"),
+    pytest.param("During 2/16/1942, Quarnsight invested heavily.", "During", id="word-ending-in-ring"),
+    pytest.param("Vent changed to CPAP 5/5 this am. Tolerating well.", "Tolerating",
+                 id="score-is-no-house-number"),
+    pytest.param("PT TO 10 WARD BEDS TODAY.", "WARD", id="caps-ward-is-clinical"),
 ]
 
 

@@ -671,17 +671,33 @@ POST_BOX = re.compile(
     r"(?:,?\s+(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5})?|\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b",
     I,
 )
+# Street words that open a street's name in Romance, Slavic and other languages; words that are
+# also people's names ('Ronda', 'Vila', 'Camino') are left out
+STREET_OPENERS = (
+    "via", "viale", "piazza", "corso", "borgo", "contrada", "rotonda", "incrocio", "stretto", "vicolo",
+    "canale", "rua", "rúa", "avenida", "travessa", "passarela", "alameda", "largo", "praça", "praia",
+    "estação", "ladeira", "jardim", "parque", "rodovia", "viela", "viaduto", "vereda", "quadra", "setor",
+    "trecho", "trevo", "chácara", "colônia", "condomínio", "conjunto", "esplanada", "fazenda", "lagoa",
+    "loteamento", "morro", "núcleo", "recanto", "residencial", "sítio", "calle", "carrer", "paseo",
+    "plaza", "rambla", "glorieta", "urbanización", "callejón", "pasaje", "pasadizo", "acceso", "andador",
+    "cerrada", "privada", "prolongación", "retorno", "rue", "avenue", "boulevard", "chemin", "place",
+    "allée", "impasse", "ulica", "aleja", "plac", "utca", "ulice", "strada", "aleea", "intrarea",
+    "bulevardul", "soseaua", "drumul", "calea", "odos", "leoforos")
+HOUSE_NUMBER = r"\d+[a-z]?(?:[-/]\d+[a-z]?)?"  # "12", "12b", "6-8", "21/99"
 FOREIGN_STREET = re.compile(
     r"\b(?:" + led(
-        r"(?i:via|viale|piazza|corso|rua|rúa|avenida|avda\.?|av\.|calle|carrer|paseo|plaza|"
-        r"rue|avenue|boulevard|chemin|place|allée|impasse|ul\.|ulica|al\.|aleja|utca|ulice|"
-        r"strada|str\.|calea|odos|leoforos)\s+|(?i:c/)\s*"
+        r"(?i:" + "|".join(sorted(STREET_OPENERS, key=lambda w: (-len(w), w)))
+        + r"|avda\.?|av\.|ul\.|al\.|pl\.|str\.)\s+|(?i:c/)\s*"
     ) + r"(?:(?:de|da|do|dos|das|del|della|dei|degli|delle|di|la|"
     r"le|les|du|des)\s+){0,2}"
-    r"[A-ZÀ-ÞĀ-ž][^\W\d_A-Z][\w'.-]*(?:\s+[A-ZÀ-ÞĀ-ž][\w'.-]*){0,3}(?:,?\s+\d+[a-z]?)?"
-    r"|[A-ZÀ-Þ][\wà-ÿ]*(?:stra(?:ss|ß)e|gasse|weg|vej|gatan|gata|vägen|veien|vegen|laan|"
-    r"straat|plein|gade|tie|katu|polku|kuja|allee|platz|ring|dreef|kade|gracht)"
-    r"(?:\s+\d+[a-z]?)?"
+    rf"[A-ZÀ-ÞĀ-ž][^\W\d_A-Z][\w'.-]*(?:\s+[A-ZÀ-ÞĀ-ž][\w'.-]*){{0,3}}(?:,?\s+{HOUSE_NUMBER})?"
+    r"|[A-ZÀ-Þ][\wà-ÿ]*(?:stra(?:ss|ß)e|gasse|weg|vej|gatan|gata|vägen|veien|vegen|laan|baan|"
+    r"straat|plein|gade|stræde|tie|katu|polku|kuja|allee|platz|ring|dreef|kade|gracht|gränd|stigen|"
+    r"torget|singel|steeg)"
+    rf"(?:\s+{HOUSE_NUMBER})?"
+    # "Rico-Siering-Gasse 28": names joined by hyphens, then the street word
+    r"|[A-ZÀ-Þ][\wà-ÿ]*(?:-[A-ZÀ-Þ][\wà-ÿ]*)*-(?:Stra(?:ss|ß)e|Str\.|Gasse|Weg|Allee|Platz|Ring|Ufer|Damm)"
+    rf"(?:\s+{HOUSE_NUMBER})?"
     r"|[A-ZÀ-Þ][a-zß-ÿ'-]+(?:\s+[A-ZÀ-Þ][a-zß-ÿ'-]+){1,2}\s+\d{1,5}[a-z]?(?=\s*(?:,|\n|  |$)))",
 )
 SEPARATE_STREET_WORDS = ("gate", "gata", "gade", "vej", "vei", "veien", "vegen", "terrasse", "allé", "tie",
@@ -693,18 +709,14 @@ SEPARATE_STREET_WORD = re.compile(  # "Kestrelby gate 41", "hjalmar terrasse 7":
 
 
 STREET_PREFIX = re.compile(
-    r"(?:via|viale|piazza|corso|rua|rúa|avenida|avda|av|calle|carrer|paseo|plaza|rue|avenue|"
-    r"boulevard|chemin|place|allée|impasse|ul|ulica|al|aleja|utca|ulice|strada|str|calea|"
-    r"odos|leoforos)\b",
-    I,
-)
+    r"(?:" + "|".join(sorted(STREET_OPENERS, key=lambda w: (-len(w), w))) + r"|avda|av|ul|al|pl|str)\b", I)
 NUMBERED_PREFIX_STREET = re.compile(  # house numbers and a street prefix vouch for a lower-case name
     r"(?<![\w.,/:-])\d{1,6}(?:[ \t]+\d{1,6})?[ \t]+(?i:rue|rua|rúa|calle|avenida|ul\.|ulica|strada)[ \t]+"
     r"((?:(?:de|des|du|la|le|les|da|do|dos|das|del|della)[ \t]+){0,2}"
     r"[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){0,2})(?=[ \t]*(?:[,.;\n]|$))")
-HOUSE_NUMBERS_BEFORE = re.compile(r"(?<![\w.,/:-])\d{1,6}(?:[ \t]+\d{1,6})?[ \t]+$")
+HOUSE_NUMBERS_BEFORE = re.compile(r"(?<![\w.,/:-])\d{1,6}(?:[ \t]+\d{1,6})?,?[ \t]+$")  # "16, boulevard"
 POST_BOX_KEYS = ("box", "uss", "usn", "uscgc", "apo", "fpo", "dpo")  # one is in every post-box address
-UNIT_ALONE = re.compile(r"\b(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,5}[a-z]?\b(?!/\d)", I)
+UNIT_ALONE = re.compile(r"\b(?:apt|apartment|suite|ste|unit|flat|studio)\.?\s*#?\s*\d{1,5}[a-z]?\b(?!/\d)", I)
 NUMBERED_STREET = re.compile(
     r"(?<![\w/.,-])(?:\d{1,6}[ \t]+)?(?:[^\W\d_][^\W\d_'.-]*[ \t]+){0,3}"
     r"[^\W\d_a-z][^\W\d_'.-]+[ \t]+\d{1,5}[a-z]?\.?(?=\s*(?:,|\n|$|\s{2}|\s+(?i:apt|suite|ste|unit)\b))",
@@ -833,8 +845,10 @@ def find_addresses(text: str) -> Iterator[Entity]:
             continue
         middle = [w for w in re.findall(r"[^\W\d_][\w'.-]*", m.group(1))[:-1]
                   if fold(w.rstrip(".")) not in {"n", "s", "e", "w", "north", "south", "east", "west"}]
-        if not middle or any(clinical_not_street(w) for w in middle):
-            continue  # "10 CC NS ..." is no street; "1668 Kestrel St street" is ("ST" is also a rhythm)
+        titled = m.group(1).split()[-1][:1].isupper()
+        if not middle or any(clinical_not_street(w) and not (titled and w.istitle() and lex.is_name(w))
+                             for w in middle):
+            continue  # "10 CC NS ..." is no street; "1668 Kestrel St street" and "12 Ward Street" are
         title_case = sum(w[:1].isupper() and not w.isupper() for w in middle)
         number = int(re.match(r"\d+", value).group(0))  # type: ignore[union-attr]
         street_word = fold(m.group(1).split()[-1].rstrip("."))
@@ -900,20 +914,21 @@ def find_addresses(text: str) -> Iterator[Entity]:
         if any(lex.is_clinical(w.strip(".,")) or lex.is_drug(w.strip(".,")) for w in value.split()[1:]
                if fold(w) not in STREET_PARTICLES):
             continue  # "via NGT", but "Rua do Varn 12" ("DO" is also a credential)
-        if not re.search(r"\d", value) and len(value.split()) < 2:
+        prefixed = bool(STREET_PREFIX.match(value))
+        numbers = HOUSE_NUMBERS_BEFORE.search(text, max(0, m.start() - 15), m.start()) if prefixed else None
+        numbered = numbers is not None or re.search(r"\d", value) is not None  # "408, rue Gay"
+        if not numbered and len(value.split()) < 2:
             continue
         words = value.split()
-        if not re.search(r"\d", value) and all(lexicon().zipf(w) > 4.0 for w in words[1:]):
+        if not numbered and all(lexicon().zipf(w) > 4.0 for w in words[1:]):
             continue
         score = 0.8 if re.search(r"\d", value) else 0.6
-        prefixed = bool(STREET_PREFIX.match(value))
-        if not prefixed and words[0][0].isupper() and words[-1].isdigit():
+        if not prefixed and words[0][0].isupper() and words[-1][:1].isdigit():
             # "Oude Laan 218": capitalised words + number; weaker unless uncommon words
             if any(lexicon().is_clinical(w) for w in words[:-1]):
                 continue
             common = sum(lexicon().zipf(w) >= 3.5 for w in words[:-1])
             score = 0.7 if common == 0 and len(words) > 2 else 0.6 if common == 0 else 0.3
-        numbers = HOUSE_NUMBERS_BEFORE.search(text, max(0, m.start() - 15), m.start()) if prefixed else None
         begin, score = (numbers.start(), max(score, 0.8)) if numbers else (m.start(), score)
         yield hit(text, begin, m.end(), EntityType.ADDRESS, score)  # "40731 29 Rue de Varnel": numbers first
     for m in scan(NUMBERED_PREFIX_STREET, text) if digits else ():
