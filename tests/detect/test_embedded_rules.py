@@ -573,6 +573,10 @@ COVERED = [
     pytest.param("Send it to 12 Ward Street today.", "12 Ward Street",
                  id="street-named-like-a-clinical-word"),
     pytest.param("Send it to Flat 60\nPaula Court", "Flat 60", id="flat-number"),
+    pytest.param("Call me at (07114) 710497 today.", "(07114) 710497", id="phone-five-digit-area-code"),
+    pytest.param("my phone: (03).6018.1590", "(03).6018.1590", id="phone-area-code-then-dot"),
+    pytest.param("I live in East Juan, near the lake.", "East Juan", id="place-prefix-and-a-name"),
+    pytest.param("She moved to St. Kelly last year.", "St. Kelly", id="saint-and-a-name"),
 ]
 
 
@@ -984,6 +988,18 @@ def test_note_sections_and_form_fields_are_no_speakers(detector: Detector) -> No
     text = "Name: Ilse Quarnby\nDOB: 3/14/1958\nNeuro: alert\nResp: clear\nEvents: none\nPlan: wean"
     names = [e.text for e in find_phi(text, detector=detector) if e.type is T.NAME]
     assert names == ["Ilse Quarnby"], names
+
+
+@pytest.mark.parametrize(("text", "value", "kind"), [
+    ("I live in Cassiano das Flores, near the sea.", "Cassiano das Flores", T.ADDRESS),
+    ("I live in East Juan, near the lake.", "East Juan", T.ADDRESS),
+    ("Dr. Ilse de Varn saw him today.", "Ilse de Varn", T.NAME),
+    ("He moved to North Carolina last year.", "North Carolina", T.ADDRESS),
+])
+def test_particles_and_place_prefixes_join_a_place(detector: Detector, text: str, value: str,
+                                                   kind: EntityType) -> None:
+    found = {(e.text, e.type) for e in find_phi(text, 0.5, detector)}
+    assert (value, kind) in found
 
 
 def test_a_town_and_state_line_is_no_name(detector: Detector) -> None:

@@ -104,6 +104,7 @@ class EmbeddedDetector:
         found = _coordinated_facilities(text, _coordinated_names(text, found))
         found = _grow_names(text, found)
         found = _particle_surnames(text, found)
+        found = _particle_places(text, found)
         found = _surname_comma_first(text, found)
         found = _card_organisations(text, found)
         found = _card_header(text, found)
@@ -663,6 +664,29 @@ def _particle_surnames(text: str, entities: list[Entity]) -> list[Entity]:
         if before and _particle_case(before.group(1), case):
             begin = before.start(1)
             extra.append(Entity(begin, e.end, EntityType.NAME, e.score, text[begin:e.end]))
+    return entities + extra
+
+
+PLACE_PARTICLE_GAP = re.compile(r"[ \t]+(?i:de|da|do|das|dos|di|del|della|du|des)[ \t]+")
+NAME_OR_PLACE = (EntityType.NAME, EntityType.ADDRESS)
+
+
+def _particle_places(text: str, entities: list[Entity]) -> list[Entity]:
+    """'Azevedo de Goiás', 'Lido Di Mortelle', 'Cassiano das Flores': a name or place, a
+    particle and a name or place, one of the two a place, are one place."""
+    starts: dict[int, Entity] = {}
+    for e in entities:  # a place beats a name starting at the same character
+        held = starts.get(e.begin)
+        if e.type in NAME_OR_PLACE and e.score >= 0.5 and (
+                held is None or held.type is not EntityType.ADDRESS):
+            starts[e.begin] = e
+    extra: list[Entity] = []
+    for e in entities:
+        gap = PLACE_PARTICLE_GAP.match(text, e.end) if e.type in NAME_OR_PLACE and e.score >= 0.5 else None
+        after = starts.get(gap.end()) if gap else None
+        if after is not None and EntityType.ADDRESS in (e.type, after.type):
+            extra.append(Entity(e.begin, after.end, EntityType.ADDRESS, max(e.score, after.score),
+                                text[e.begin:after.end]))
     return entities + extra
 
 

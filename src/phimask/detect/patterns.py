@@ -144,7 +144,7 @@ def find_contacts(text: str) -> Iterator[Entity]:
 # ---------------------------------------------------------------- phone numbers
 
 PHONE = re.compile(
-    r"(?<![\w/.])(?<!\d-)(?:(?:\+\d{1,3}|1(?=[\s.-]?\())[\s.-]?)?(?:\(\d{1,4}\)\s?(?:\(0\)\s?)?)?"
+    r"(?<![\w/.])(?<!\d-)(?:(?:\+\d{1,3}|1(?=[\s.-]?\())[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?(?:\(0\)\s?)?)?"
     r"\d{1,5}(?:[ \t.-]{1,2}\d{1,5}){0,4}[ \t.-]{1,2}\d{1,8}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w/]|\.\d)",
     I,
 )
@@ -161,8 +161,9 @@ ID_WORDS_BEFORE = re.compile(
     r"(?:ssn|social\s+security|licen[cs]e|passport|account|policy|member|medicare|medicaid|mrn|record)"
     r"(?:\s+(?:number|no\.?|#))?\s*(?:is|:|#)?\s*$", I)
 PLAIN_INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{8,15}(?!\d|[.,/-]\d)")  # "+447700900123"
-LONG_SUBSCRIBER = re.compile(  # "+34 957326638", "(351) 930216858": a country or area code, then 6-12 digits
-    r"(?<![\w+])(?:\+\d{1,3}|\(\d{1,4}\))[ \t.-]?\d{6,12}(?!\d|[.,/-]\d)")
+LONG_SUBSCRIBER = re.compile(  # "+34 957326638", "(351) 930216858", "(07114) 71049": a country or area code,
+    # then 6-12 digits (5-12 after an area code in brackets)
+    r"(?<![\w+])(?:\+\d{1,3}[ \t.-]?\d{6,12}|\(\d{1,5}\)[ \t.-]?\d{5,12})(?!\d|[.,/-]\d)")
 INTERNATIONAL = re.compile(  # "+33 (0)1 46 88 28 54", "+90(559)2890104", "(+358) 135922051", "001-241-291-38"
     r"(?<![\w+])(?:\(\+\d{1,3}\)|\+\d{1,3}|00[1-9]\d{0,2}(?=[ \t.-]))(?:[ \t.-]?\(\d{1,4}\))?"
     r"[ \t./-]{0,2}\d{1,10}(?:[ \t./-]{1,2}\d{1,10}){0,5}"  # a separator between groups: no backtracking

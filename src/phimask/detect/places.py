@@ -915,9 +915,13 @@ def find_unknown_places(text: str) -> Iterator[Entity]:
         if not word:
             continue
         begin = word.start()
-        if fold(word.group(0)) in PLACE_PREFIXES and word.group(0)[:1].isupper():
+        prefix = fold(word.group(0).rstrip(".")) if word.group(0)[:1].isupper() else ""
+        if prefix in PLACE_PREFIXES or prefix in {"st", "ste"}:
             word = WORD.match(text, word.end() + 1) if text[word.end():word.end() + 1] == " " else None
             if not word:  # "to Port Varnholm": the place word belongs to the name
+                continue
+            if _prefixed_name_town(text, begin, word, lex):  # "in East Juan", "to St. Kelly"
+                yield hit(text, begin, word.end(), EntityType.ADDRESS, 0.85)
                 continue
         bare = word.group(0).rstrip(".")
         shaped = bare[1:].islower() or (bare.isupper() and len(bare) >= 5)
@@ -925,6 +929,24 @@ def find_unknown_places(text: str) -> Iterator[Entity]:
                 and not lex.is_clinical(bare) and not lex.is_drug(bare) and not lex.is_name(bare)
                 and not medical_or_misspelt(bare)):
             yield hit(text, begin, word.start() + len(bare), EntityType.ADDRESS, 0.6)
+
+
+WIDE_REGIONS = frozenset({"new england", "middle east", "north america", "south america", "central america",
+                          "east coast", "west coast", "east asia", "south asia", "west africa", "east africa",
+                          "north africa", "south pacific", "north pole", "south pole", "west nile"})
+AFTER_REGION = re.compile(r"[ \t]*(?:[,.;:!?)]|\n|$|(?i:and|or|with|for|last|next|this|since|until|to|in|at|"
+                          r"where|when|who|but|after|before|on)\b)")
+
+
+def _prefixed_name_town(text: str, begin: int, word: re.Match[str], lex: Lexicon) -> bool:
+    """'in East Juan', 'to St. Kelly', 'from Lake Lindsey': after a place preposition, a
+    capitalised place prefix and a listed name (a town named after someone), before what
+    follows a place; never a state, a country or a wide region ('North Carolina', 'New England')."""
+    bare = word.group(0).rstrip(".")
+    town = fold(f"{text[begin:word.start()].strip()} {bare}".replace(".", ""))
+    return (bare[:1].isupper() and bare[1:].islower() and lex.is_name(bare) and not lex.is_clinical(bare)
+            and town not in lex.countries and town not in lex.us_states and town not in WIDE_REGIONS
+            and AFTER_REGION.match(text, word.start() + len(bare)) is not None)
 
 
 def _prefixed_town(text: str, word: re.Match[str], lex: Lexicon) -> int:
