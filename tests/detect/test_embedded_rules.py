@@ -855,6 +855,7 @@ NOT_TOUCHED = [
     pytest.param("Vent changed to CPAP 5/5 this am. Tolerating well.", "Tolerating",
                  id="score-is-no-house-number"),
     pytest.param("PT TO 10 WARD BEDS TODAY.", "WARD", id="caps-ward-is-clinical"),
+    pytest.param("CALL PLACED TO LA HOSPITAL RE: RECORDS.", "LA", id="caps-article-before-hospital"),
 ]
 
 

@@ -368,6 +368,8 @@ def find_facilities(text: str) -> Iterator[Entity]:
         end = m.start(2) if KIND_HEAD.fullmatch(m.group(2)) else m.end()
         if end == m.start(2) and fold(kept[-1]) in FACILITY_GLUE:
             end = text.rindex(kept[-1], begin, end)  # "[Varn Nursing] and Rehab"
+        if end <= begin:
+            continue
         yield hit(text, begin, end, EntityType.ADDRESS, score)
 
 
@@ -381,7 +383,7 @@ def _arrival_named(words: list[str], lex: Lexicon) -> list[str]:
     kept: list[str] = []
     for word in reversed(words):
         key = fold(word.rstrip("."))
-        if len(kept) < 3 and key not in STOP_WORDS and (key in TOWN_PREFIXES or (
+        if len(kept) < 3 and key not in STOP_WORDS and key not in FACILITY_GLUE and (key in TOWN_PREFIXES or (
                 lex.is_name(key) and not lex.is_clinical(key) and not MONTH_WORD.fullmatch(key)
                 and key not in WEEKDAYS)):
             kept.insert(0, word)
