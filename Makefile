@@ -58,12 +58,21 @@ cfn: $(VENV)/.dev-installed
 pytest: $(VENV)/.dev-installed
 	$(BIN)/pytest -q
 
-## bench: detector (with Presidio), allow-list, de-identification and server load figures
-bench: $(VENV)/.dev-installed
-	$(BIN)/pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/detector.py
-	$(BIN)/python bench/detector.py --long-note 5
-	$(BIN)/python bench/detector.py --worst-case
+## bench: detector (with Presidio), allow-list, de-identification and server load figures.
+## Presidio runs from its own venv: spaCy needs a newer click than aws-sam-cli allows.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11+" >&2; exit 1; }
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/pip install --quiet -e '.[bench]'
+	@touch $@
+
+bench: $(VENV)/.dev-installed $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python bench/detector.py
+	$(BENCH_VENV)/bin/python bench/detector.py --long-note 5
+	$(BENCH_VENV)/bin/python bench/detector.py --worst-case
+	$(BIN)/python bench/value_probe.py
 	$(BIN)/python bench/allowlist.py
 	$(BIN)/python bench/deid.py --skip-aws
 	$(BIN)/python bench/load.py
@@ -90,4 +99,4 @@ lexicons: $(VENV)/.dev-installed
 	$(BIN)/python scripts/build_lexicons.py
 
 clean:
-	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
