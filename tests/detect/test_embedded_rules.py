@@ -577,6 +577,13 @@ COVERED = [
     pytest.param("my phone: (03).6018.1590", "(03).6018.1590", id="phone-area-code-then-dot"),
     pytest.param("I live in East Juan, near the lake.", "East Juan", id="place-prefix-and-a-name"),
     pytest.param("She moved to St. Kelly last year.", "St. Kelly", id="saint-and-a-name"),
+    pytest.param("She joined Varnetti s.r.l. in May.", "Varnetti s.r.l.", id="legal-form-srl"),
+    pytest.param("He left Quarnaro SPA last year.", "Quarnaro SPA", id="legal-form-spa"),
+    pytest.param("I work for Varnak i syn s.c. now.", "Varnak i syn s.c.", id="legal-form-polish"),
+    pytest.param("I work for Quarnez y asociados S.L. now.", "Quarnez y asociados S.L.",
+                 id="legal-form-spanish-partners"),
+    pytest.param("Moensvarn & Quarsman hired her.", "Moensvarn & Quarsman",
+                 id="surnames-joined-by-ampersand"),
 ]
 
 
@@ -856,6 +863,8 @@ NOT_TOUCHED = [
                  id="score-is-no-house-number"),
     pytest.param("PT TO 10 WARD BEDS TODAY.", "WARD", id="caps-ward-is-clinical"),
     pytest.param("CALL PLACED TO LA HOSPITAL RE: RECORDS.", "LA", id="caps-article-before-hospital"),
+    pytest.param("EKG: SA NODE RHYTHM, NO ECTOPY.", "SA", id="caps-sa-node-is-no-firm"),
+    pytest.param("Pt A&O x3, N & V resolved, to SPA tub later.", "SPA", id="note-spa-is-no-firm"),
 ]
 
 

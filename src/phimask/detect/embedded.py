@@ -105,6 +105,7 @@ class EmbeddedDetector:
         found = _grow_names(text, found)
         found = _particle_surnames(text, found)
         found = _particle_places(text, found)
+        found = _ampersand_firms(text, found)
         found = _surname_comma_first(text, found)
         found = _card_organisations(text, found)
         found = _card_header(text, found)
@@ -686,6 +687,29 @@ def _particle_places(text: str, entities: list[Entity]) -> list[Entity]:
         after = starts.get(gap.end()) if gap else None
         if after is not None and EntityType.ADDRESS in (e.type, after.type):
             extra.append(Entity(e.begin, after.end, EntityType.ADDRESS, max(e.score, after.score),
+                                text[e.begin:after.end]))
+    return entities + extra
+
+
+AMPERSAND_GAP = re.compile(r"[ \t]*&[ \t]*")
+FIRM_OR_NAME = (EntityType.NAME, EntityType.OTHER)
+
+
+def _ampersand_firms(text: str, entities: list[Entity]) -> list[Entity]:
+    """'Moensendijk & Korsman', 'Varn & Quist Ltd': two surnames or firms joined by '&' are
+    one firm (not two first names: 'Ilse & Tom' are a couple)."""
+    lex = lexicon()
+    starts = {e.begin: e for e in entities if e.type in FIRM_OR_NAME and e.score >= 0.5}
+    extra: list[Entity] = []
+    for e in entities:
+        gap = AMPERSAND_GAP.match(text, e.end) if e.type in FIRM_OR_NAME and e.score >= 0.5 else None
+        after = starts.get(gap.end()) if gap and gap.group().strip() else None
+        if after is None:
+            continue
+        firm = EntityType.OTHER in (e.type, after.type) or all(
+            " " not in x.text and fold(x.text) not in lex.first_names for x in (e, after))
+        if firm:
+            extra.append(Entity(e.begin, after.end, EntityType.OTHER, max(e.score, after.score),
                                 text[e.begin:after.end]))
     return entities + extra
 

@@ -67,7 +67,8 @@ MORE_LEGAL_FORMS = (  # Latin-script legal forms of more countries ("Varga és T
     "& Cie.", "& Co. KG", "& Co.", "& Partner", "& Söhne", "Limited", "Limitada", "Kft.", "Kht.", "Oyj", "HB",
     "S/A", "S.p.A.", "S.P.A.", "S.A.R.L.", "S.L.L.", "S.L.N.E", "S.L.U.", "S.N.C.", "S.Coop.", "d.o.o.",
     "d.d.", "k.s.", "v.o.s.", "Sp.j.", "e Filhos", "et Fils", "GbR", "VOF", "Groep", "Gruppen", "A.Ş.",
-    "Şti.")
+    "Şti.", "s.r.l.", "SPA", "SA", "S.C.P.", "S.C.P", "S.A.T.", "e.G.", "i syn s.c.", "i syn",
+    "i wspólnicy s.c.", "y asociados S.L.", "y asociados", "- EI", "- ME", "- EPP")
 COMPANY = re.compile(
     r"\b((?:(?:[A-Z][\w&'.-]*|&)[ \t]+){0,3}[A-Z][\w&'.-]*),?[ \t]+"
     r"(Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Corp\.?|Corporation|Company|Co\.|Group|PLC|GmbH|AG|"
@@ -83,7 +84,8 @@ COMPANY = re.compile(
 )
 # legal forms that are words or clinical shorthand too ("WORKS AS", "new S.L." saline lock, "S.C." injection):
 # a firm's only in mixed-case text that is no clinical note
-AMBIGUOUS_LEGAL = {"kg", "og", "as", "ab", "oy", "bv", "nv", "sas", "s.l.", "s.c.", "a.s.", "hb", "limited"}
+AMBIGUOUS_LEGAL = {"kg", "og", "as", "ab", "oy", "bv", "nv", "sas", "s.l.", "s.c.", "a.s.", "hb", "limited",
+                   "sa", "spa", "- me"}
 LAW_FIRM = re.compile(  # "Varn, Quist and Elm", "CÔTÉ, LEBEL AND GUILLEMOT"
     r"(?<![\w-])([^\W\d_][^\W\d_]+(?:-[^\W\d_][^\W\d_]+)?), ([^\W\d_][^\W\d_]+) (?:and|AND|y|e|und|et) "
     r"([^\W\d_][^\W\d_]+)(?![\w-])")
