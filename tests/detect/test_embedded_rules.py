@@ -577,6 +577,8 @@ COVERED = [
     pytest.param("my phone: (03).6018.1590", "(03).6018.1590", id="phone-area-code-then-dot"),
     pytest.param("I live in East Juan, near the lake.", "East Juan", id="place-prefix-and-a-name"),
     pytest.param("She moved to St. Kelly last year.", "St. Kelly", id="saint-and-a-name"),
+    pytest.param("son varnik lives in port christian. pt independent.", "port christian",
+                 id="one-case-prefix-and-a-name-that-is-a-word-before-a-full-stop"),
     pytest.param("She joined Varnetti s.r.l. in May.", "Varnetti s.r.l.", id="legal-form-srl"),
     pytest.param("He left Quarnaro SPA last year.", "Quarnaro SPA", id="legal-form-spa"),
     pytest.param("I work for Varnak i syn s.c. now.", "Varnak i syn s.c.", id="legal-form-polish"),
