@@ -955,8 +955,8 @@ def _prefixed_name_town(text: str, begin: int, word: re.Match[str], lex: Lexicon
 
 def _prefixed_town(text: str, word: re.Match[str], lex: Lexicon) -> int:
     """Where 'WEST ALANBY' or 'LAKE QUARNBURGH' ends after a place cue: a place prefix, then a
-    word no dictionary knows or a listed name (even one that is also a word: 'port christian'),
-    before what follows a town; 0 when there is none."""
+    word no dictionary knows or a listed name that is no common word ('NORTH WING' is none),
+    before what follows a town, a full stop included; 0 when there is none."""
     if fold(word.group(0)) not in TOWN_PREFIXES:
         return 0
     after = WORD.match(text, word.end() + 1) if text[word.end():word.end() + 1] == " " else None
@@ -965,7 +965,7 @@ def _prefixed_town(text: str, word: re.Match[str], lex: Lexicon) -> int:
     bare = after.group(0).rstrip(".")  # "lives in port christian." ends a sentence
     end = after.start() + len(bare)
     if lex.is_clinical(bare) or medical_or_misspelt(bare) or lex.is_drug(bare) or len(bare) < 3 or (
-            lex.is_common_noun(bare) and fold(bare) not in lex.cities and not lex.is_name(bare)) or not (
+            lex.is_common_noun(bare) and fold(bare) not in lex.cities) or not (
             no_dictionary_word(lex, bare) or lex.is_name(bare) or fold(bare) in lex.cities):
         return 0
     return end if PLACE_CLOSER.match(text, end) else 0
