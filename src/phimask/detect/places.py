@@ -962,7 +962,7 @@ def _prefixed_town(text: str, word: re.Match[str], lex: Lexicon) -> int:
     after = WORD.match(text, word.end() + 1) if text[word.end():word.end() + 1] == " " else None
     if not after:
         return 0
-    bare = after.group(0).rstrip(".")  # "lives in port christian." ends a sentence
+    bare = after.group(0).rstrip(".")  # "SON FROM WEST ALANBY." ends a sentence
     end = after.start() + len(bare)
     if lex.is_clinical(bare) or medical_or_misspelt(bare) or lex.is_drug(bare) or len(bare) < 3 or (
             lex.is_common_noun(bare) and fold(bare) not in lex.cities) or not (
