@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from phimask.detect import prefilter_table
-from phimask.detect.prefilter import BOUNDARY, _shipped, possible, required_strings, scan
+from phimask.detect.prefilter import BOUNDARY, _shipped, guard_source, possible, required_strings, scan
 
 DETECTOR_REGEXES = prefilter_table.detector_regexes()
 ALLOW_REGEXES = prefilter_table.allow_list_regexes()
@@ -79,6 +79,28 @@ def test_a_window_check_agrees_with_finditer_over_the_window(data: st.DataObject
     endpos = data.draw(st.integers(pos, len(text)))
     found = _spans(regex.finditer(text, pos, endpos))
     assert found == [] or possible(regex, text, pos, endpos)
+
+
+GUARDED = [regex for regex in DETECTOR_REGEXES if guard_source(regex)]
+
+
+def test_a_guard_is_the_pattern_without_its_opening_lookbehind() -> None:
+    ssn = re.compile(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])")
+    assert guard_source(ssn) == r"(?i)\d{3}-\d{2}-\d{4}(?![\d-])"
+    assert guard_source(re.compile(r"(?<!\w)\b\d+", re.MULTILINE)) == r"(?im)\d+"
+    assert guard_source(re.compile(r"(?<!\w)[A-Z]\d")) is None  # opens with a letter: nothing to skip to
+    assert guard_source(re.compile(r"(?<!\w)(?:\d+ )?[A-Z]+")) is None  # an optional first group
+    assert guard_source(re.compile(r"(?<!\w)\d+(?-i:[A-Z])", re.I)) is None  # case-bound: not on lower case
+    assert guard_source(re.compile(r"\d{3}-\d{4}")) is None  # nothing to strip
+    assert len(GUARDED) >= 8
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_scan_agrees_on_digit_texts_for_guarded_regexes(data: st.DataObject) -> None:
+    regex = data.draw(st.sampled_from(GUARDED))
+    text = data.draw(st.text(alphabet="0123456789-./+()' ,\nabAB", max_size=40))
+    assert _spans(scan(regex, text)) == _spans(regex.finditer(text))
 
 
 def test_a_window_check_reads_only_the_window() -> None:
