@@ -866,6 +866,10 @@ NOT_TOUCHED = [
     pytest.param("PT TO 10 WARD BEDS TODAY.", "WARD", id="caps-ward-is-clinical"),
     pytest.param("CALL PLACED TO LA HOSPITAL RE: RECORDS.", "LA", id="caps-article-before-hospital"),
     pytest.param("EKG: SA NODE RHYTHM, NO ECTOPY.", "SA", id="caps-sa-node-is-no-firm"),
+    pytest.param("FAMILY WANTS TO REMOVE PT FROM RESPIRATOR. CMO.", "RESPIRATOR",
+                 id="caps-device-after-pt-from"),
+    pytest.param("PLAN: WEEN FROM NOREPI, WEEN FROM MILRINONE.", "NOREPI", id="caps-weaned-drug"),
+    pytest.param("YEASTY DISCHARGE. ADMITTED TO MICUA\n", "MICUA", id="caps-unit-typo"),
     pytest.param("Pt A&O x3, N & V resolved, to SPA tub later.", "SPA", id="note-spa-is-no-firm"),
 ]
 

@@ -726,8 +726,10 @@ WARD = re.compile(  # "to Halloway 2", "ON WEST VARNHOLM 6": a building's name a
 
 
 def _unit_typo(lex: Lexicon, word: str) -> bool:
-    """'micua', 'ccuu', 'xmicu': a unit's name with a letter added before or after."""
-    return len(word) >= 4 and not word.isupper() and (lex.is_clinical(word[:-1]) or lex.is_clinical(word[1:]))
+    """'micua', 'ccuu', 'xmicu', 'MICUA': a unit's name with a letter added before or after
+    (in capitals from five letters: 'CCUH' may be a hospital's initials)."""
+    shortest = 5 if word.isupper() else 4
+    return len(word) >= shortest and (lex.is_clinical(word[:-1]) or lex.is_clinical(word[1:]))
 
 
 def lower_initials(word: str, lex: Lexicon) -> bool:
@@ -814,6 +816,9 @@ STRONG_PLACE_CUE = re.compile(
 PLACE_WORD = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?")
 
 
+WEANED = re.compile(r"\b(?i:wean(?:ed|ing)?|ween(?:ed|ing)?|off|remove[ds]?|removing|liberated?)[ \t]+$")
+
+
 def find_cued_places(text: str) -> Iterator[Entity]:
     """'grew up in SUNDVIK', 'originally from ΑΝΩ ΠΟΛΕΜΙΔΙΑ', 'flew to finnbogastaðir': after
     a cue that only a place follows, up to three words no dictionary knows as common
@@ -821,6 +826,8 @@ def find_cued_places(text: str) -> Iterator[Entity]:
     lex = lexicon()
     case = document_case(text)
     for m in scan(STRONG_PLACE_CUE, text):
+        if WEANED.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "REMOVE PT FROM RESPIRATOR", "WEAN PT FROM VENT": a device, no place
         end, taken = m.end(), list[str]()
         while len(taken) < 3:
             w = PLACE_WORD.match(text, end if not taken else end + 1)
@@ -971,6 +978,8 @@ def _prefixed_town(text: str, word: re.Match[str], lex: Lexicon) -> int:
     return end if PLACE_CLOSER.match(text, end) else 0
 
 
+
+
 def _one_case_unknown_places(text: str) -> Iterator[Entity]:
     """'(MOTHER) FROM QUARNBY ARRIVING', 'son from elmsvik': in a note written in one case, a
     word of 5+ letters no dictionary, name list or medical list knows after 'from', 'near',
@@ -979,8 +988,8 @@ def _one_case_unknown_places(text: str) -> Iterator[Entity]:
     lex = lexicon()
     for m in scan(ONE_CASE_PLACE_CUE, text):
         word = WORD.match(text, m.end())
-        if not word:
-            continue
+        if not word or WEANED.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "WEEN FROM NOREPI": a drug or a device, no place
         town = _prefixed_town(text, word, lex)
         if town:
             yield hit(text, word.start(), town, EntityType.ADDRESS, 0.6)
