@@ -579,6 +579,7 @@ COVERED = [
     pytest.param("She moved to St. Kelly last year.", "St. Kelly", id="saint-and-a-name"),
     pytest.param("SON FROM WEST ALANBY. PT ASLEEP.", "WEST ALANBY",
                  id="one-case-prefixed-town-before-a-full-stop"),
+    pytest.param("I live in Aix-en-Provence.", "Aix-en-Provence", id="hyphenated-gazetteer-town"),
     pytest.param("She joined Varnetti s.r.l. in May.", "Varnetti s.r.l.", id="legal-form-srl"),
     pytest.param("He left Quarnaro SPA last year.", "Quarnaro SPA", id="legal-form-spa"),
     pytest.param("I work for Varnak i syn s.c. now.", "Varnak i syn s.c.", id="legal-form-polish"),
@@ -925,6 +926,7 @@ def test_numbers_after_identifier_words_are_ids_not_phones(detector: Detector, t
     ("I live in East Juan, near the lake.", "East Juan", T.ADDRESS),
     ("Dr. Ilse de Varn saw him today.", "Ilse de Varn", T.NAME),
     ("He moved to North Carolina last year.", "North Carolina", T.ADDRESS),
+    ("She lives in Wilkes-Barre, PA.", "Wilkes-Barre, PA", T.ADDRESS),
 ])
 def test_a_joined_span_takes_the_type_of_what_it_names(detector: Detector, text: str, value: str,
                                                        kind: EntityType) -> None:

@@ -214,9 +214,10 @@ def find_places(text: str) -> Iterator[Entity]:
             if len(group) < size:
                 continue
             phrase = text[group[0].start():group[-1].end()].rstrip(".")
-            key = fold(phrase).replace("-", " ")
+            hyphened = fold(phrase)  # the gazetteer writes "winston-salem", "aix-en-provence"
+            key = hyphened.replace("-", " ")
             kind = ("country" if key in lex.countries else "state" if key in lex.us_states
-                    else "city" if key in lex.cities else "")
+                    else "city" if key in lex.cities or hyphened in lex.cities else "")
             if not kind or lex.is_clinical(phrase) or len(key) < 3 or key in WEEKDAY_SHORT:
                 continue  # first, as most phrases tried are no place: the tests below cost more
             if any(text[a.end():b.start()] not in {" ", "-"} for a, b in itertools.pairwise(group)):
