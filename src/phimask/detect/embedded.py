@@ -670,47 +670,48 @@ def _particle_surnames(text: str, entities: list[Entity]) -> list[Entity]:
 
 PLACE_PARTICLE_GAP = re.compile(r"[ \t]+(?i:de|da|do|das|dos|di|del|della|du|des)[ \t]+")
 NAME_OR_PLACE = (EntityType.NAME, EntityType.ADDRESS)
+AMPERSAND_GAP = re.compile(r"[ \t]*&[ \t]*")
+FIRM_OR_NAME = (EntityType.NAME, EntityType.OTHER)
+
+
+def _joined_pairs(text: str, entities: list[Entity], kinds: tuple[EntityType, ...],
+                  gap: re.Pattern[str]) -> Iterator[tuple[Entity, Entity]]:
+    """Confident entities of ``kinds`` with only ``gap`` between them, left then right (of two
+    starting at the same character the place, else the later one, is the right one)."""
+    confident = [e for e in entities if e.type in kinds and e.score >= 0.5]
+    starts: dict[int, Entity] = {}
+    for e in confident:
+        held = starts.get(e.begin)
+        if held is None or held.type is not EntityType.ADDRESS:
+            starts[e.begin] = e
+    for e in confident:
+        joint = gap.match(text, e.end)
+        after = starts.get(joint.end()) if joint else None
+        if after is not None:
+            yield e, after
+
+
+def _span_of(text: str, left: Entity, right: Entity, kind: EntityType) -> Entity:
+    return Entity(left.begin, right.end, kind, max(left.score, right.score), text[left.begin:right.end])
 
 
 def _particle_places(text: str, entities: list[Entity]) -> list[Entity]:
     """'Azevedo de Goiás', 'Lido Di Mortelle', 'Cassiano das Flores': a name or place, a
     particle and a name or place, one of the two a place, are one place."""
-    starts: dict[int, Entity] = {}
-    for e in entities:  # a place beats a name starting at the same character
-        held = starts.get(e.begin)
-        if e.type in NAME_OR_PLACE and e.score >= 0.5 and (
-                held is None or held.type is not EntityType.ADDRESS):
-            starts[e.begin] = e
-    extra: list[Entity] = []
-    for e in entities:
-        gap = PLACE_PARTICLE_GAP.match(text, e.end) if e.type in NAME_OR_PLACE and e.score >= 0.5 else None
-        after = starts.get(gap.end()) if gap else None
-        if after is not None and EntityType.ADDRESS in (e.type, after.type):
-            extra.append(Entity(e.begin, after.end, EntityType.ADDRESS, max(e.score, after.score),
-                                text[e.begin:after.end]))
+    pairs = _joined_pairs(text, entities, NAME_OR_PLACE, PLACE_PARTICLE_GAP)
+    extra = [_span_of(text, e, after, EntityType.ADDRESS) for e, after in pairs
+             if EntityType.ADDRESS in (e.type, after.type)]
     return entities + extra
-
-
-AMPERSAND_GAP = re.compile(r"[ \t]*&[ \t]*")
-FIRM_OR_NAME = (EntityType.NAME, EntityType.OTHER)
 
 
 def _ampersand_firms(text: str, entities: list[Entity]) -> list[Entity]:
     """'Moensendijk & Korsman', 'Varn & Quist Ltd': two surnames or firms joined by '&' are
     one firm (not two first names: 'Ilse & Tom' are a couple)."""
     lex = lexicon()
-    starts = {e.begin: e for e in entities if e.type in FIRM_OR_NAME and e.score >= 0.5}
-    extra: list[Entity] = []
-    for e in entities:
-        gap = AMPERSAND_GAP.match(text, e.end) if e.type in FIRM_OR_NAME and e.score >= 0.5 else None
-        after = starts.get(gap.end()) if gap and gap.group().strip() else None
-        if after is None:
-            continue
-        firm = EntityType.OTHER in (e.type, after.type) or all(
-            " " not in x.text and fold(x.text) not in lex.first_names for x in (e, after))
-        if firm:
-            extra.append(Entity(e.begin, after.end, EntityType.OTHER, max(e.score, after.score),
-                                text[e.begin:after.end]))
+    pairs = _joined_pairs(text, entities, FIRM_OR_NAME, AMPERSAND_GAP)
+    extra = [_span_of(text, e, after, EntityType.OTHER) for e, after in pairs
+             if EntityType.OTHER in (e.type, after.type) or all(
+                 " " not in x.text and fold(x.text) not in lex.first_names for x in (e, after))]
     return entities + extra
 
 

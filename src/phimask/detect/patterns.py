@@ -684,11 +684,11 @@ STREET_OPENERS = (
     "cerrada", "privada", "prolongación", "retorno", "rue", "avenue", "boulevard", "chemin", "place",
     "allée", "impasse", "ulica", "aleja", "plac", "utca", "ulice", "strada", "aleea", "intrarea",
     "bulevardul", "soseaua", "drumul", "calea", "odos", "leoforos")
+STREET_OPENER = "|".join(sorted(STREET_OPENERS, key=lambda w: (-len(w), w)))  # longest first
 HOUSE_NUMBER = r"\d+[a-z]?(?:[-/]\d+[a-z]?)?"  # "12", "12b", "6-8", "21/99"
 FOREIGN_STREET = re.compile(
     r"\b(?:" + led(
-        r"(?i:" + "|".join(sorted(STREET_OPENERS, key=lambda w: (-len(w), w)))
-        + r"|avda\.?|av\.|ul\.|al\.|pl\.|str\.)\s+|(?i:c/)\s*"
+        rf"(?i:{STREET_OPENER}|avda\.?|av\.|ul\.|al\.|pl\.|str\.)\s+|(?i:c/)\s*"
     ) + r"(?:(?:de|da|do|dos|das|del|della|dei|degli|delle|di|la|"
     r"le|les|du|des)\s+){0,2}"
     rf"[A-ZÀ-ÞĀ-ž][^\W\d_A-Z][\w'.-]*(?:\s+[A-ZÀ-ÞĀ-ž][\w'.-]*){{0,3}}(?:,?\s+{HOUSE_NUMBER})?"
@@ -710,7 +710,7 @@ SEPARATE_STREET_WORD = re.compile(  # "Kestrelby gate 41", "hjalmar terrasse 7":
 
 
 STREET_PREFIX = re.compile(
-    r"(?:" + "|".join(sorted(STREET_OPENERS, key=lambda w: (-len(w), w))) + r"|avda|av|ul|al|pl|str)\b", I)
+    rf"(?:{STREET_OPENER}|avda|av|ul|al|pl|str)\b", I)
 NUMBERED_PREFIX_STREET = re.compile(  # house numbers and a street prefix vouch for a lower-case name
     r"(?<![\w.,/:-])\d{1,6}(?:[ \t]+\d{1,6})?[ \t]+(?i:rue|rua|rúa|calle|avenida|ul\.|ulica|strada)[ \t]+"
     r"((?:(?:de|des|du|la|le|les|da|do|dos|das|del|della)[ \t]+){0,2}"

@@ -356,18 +356,19 @@ def find_facilities(text: str) -> Iterator[Entity]:
             kept.pop(0)
         if all(fold(w) in GENERIC_HEADS | FACILITY_GLUE for w in kept):
             kept = []
-        named: list[str] = []
+        by_name = False
         if not kept or (case is not Case.MIXED and fold(" ".join(kept)) not in lex.cities and not any(
                 lex.zipf(w.rstrip(".")) < 4.0 and len(w) > 1 for w in kept)):
             # in capitals a facility needs a rare word or a town ("BALTIMORE REHAB"), or a
             # person's name after an arrival word ("TRANSFERRED FROM WEST TIMOTHY HOSPITAL")
-            kept = named = [] if case is Case.MIXED else _arrival_named(words, lex)
+            kept = [] if case is Case.MIXED else _arrival_named(words, lex)
             if not kept:
                 continue
+            by_name = True
         begin = start + len(" ".join(words[:len(words) - len(kept)])) + (1 if len(kept) < len(words) else 0)
         begin = text.index(kept[0], max(start, begin - 2))
         proper = sum(lex.zipf(w.rstrip(".")) < 3.5 for w in kept)
-        score = 0.85 if proper or case is Case.MIXED else 0.7 if kept == named else 0.5
+        score = 0.85 if proper or case is Case.MIXED else 0.7 if by_name else 0.5
         end = m.start(2) if KIND_HEAD.fullmatch(m.group(2)) else m.end()
         if end == m.start(2) and fold(kept[-1]) in FACILITY_GLUE:
             end = text.rindex(kept[-1], begin, end)  # "[Varn Nursing] and Rehab"
@@ -977,8 +978,6 @@ def _prefixed_town(text: str, word: re.Match[str], lex: Lexicon) -> int:
             no_dictionary_word(lex, bare) or lex.is_name(bare) or fold(bare) in lex.cities):
         return 0
     return end if PLACE_CLOSER.match(text, end) else 0
-
-
 
 
 def _one_case_unknown_places(text: str) -> Iterator[Entity]:
